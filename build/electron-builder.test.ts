@@ -1,0 +1,132 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FuseV1Options, FuseVersion, type FuseConfig } from '@electron/fuses';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+interface Target {
+  target: string[];
+  icon: string;
+  category?: string;
+  maintainer?: string;
+}
+interface BuilderConfig {
+  appId: string;
+  productName: string;
+  directories: { output: string };
+  files: string[];
+  asar: boolean;
+  beforeBuild: string;
+  afterPack: string;
+  win: Target;
+  linux: Target;
+  mac: Target;
+}
+interface AfterPackContext {
+  electronPlatformName: string;
+  appOutDir: string;
+  arch: number;
+  packager: { appInfo: { productFilename: string }; executableName?: string };
+}
+interface AfterPackModule {
+  afterPack: (context: AfterPackContext) => Promise<void>;
+  createAfterPack: (deps: { flipFuses: (path: string, config: FuseConfig) => Promise<number>; log?: (line: string) => void }) => (context: AfterPackContext) => Promise<void>;
+  fuseConfig: (target: { platform: string; arch?: number | string }) => FuseConfig;
+  electronBinaryPath: (context: AfterPackContext) => string;
+}
+
+const config = parse(readFileSync(join(root, 'build', 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+const hook = require('./after-pack.cjs') as AfterPackModule;
+const beforeBuildHook = require('./before-build.cjs') as { beforeBuild: () => Promise<boolean> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
+
+describe('build/electron-builder.yml', () => {
+  it('identifies the app as org.bootmend.app / Bootmend and writes to release/', () => {
+    expect(config.appId).toBe('org.bootmend.app');
+    expect(config.productName).toBe('Bootmend');
+    expect(config.directories.output).toBe('release');
+    expect(pkg.scripts.dist).toContain('--config build/electron-builder.yml');
+  });
+
+  it('builds NSIS + portable for Windows, AppImage + deb for Linux and a dmg for macOS', () => {
+    expect(config.win.target).toEqual(['nsis', 'portable']);
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(config.linux.category).toBe('System');
+    expect(config.linux.maintainer).toMatch(/<.+@.+>/);
+    expect(config.mac.target).toEqual(['dmg']);
+    expect(config.mac.category).toBe('public.app-category.utilities');
+  });
+
+  it('packs into an ASAR only the bundles, the renderer build and package.json', () => {
+    expect(config.asar).toBe(true);
+    expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', 'package.json', '!**/*.map']));
+    expect(config.files.filter((pattern) => !pattern.startsWith('!')).every((pattern) => pattern.startsWith('dist/') || pattern === 'package.json')).toBe(true);
+    expect(pkg.main).toBe('dist/electron/main.cjs');
+  });
+
+  it('points every platform icon at a file in assets/icons that exists', () => {
+    for (const platform of [config.win, config.linux, config.mac]) {
+      expect(platform.icon).toMatch(/^assets\/icons\//);
+      expect(existsSync(join(root, platform.icon)), platform.icon).toBe(true);
+    }
+  });
+
+  it('runs hooks that exist: beforeBuild (no node_modules copied) and afterPack (fuses)', async () => {
+    expect(existsSync(join(root, config.beforeBuild))).toBe(true);
+    expect(existsSync(join(root, config.afterPack))).toBe(true);
+    expect(resolve(root, config.afterPack)).toBe(join(root, 'build', 'after-pack.cjs'));
+    expect(await beforeBuildHook.beforeBuild()).toBe(false);
+    expect(typeof hook.afterPack).toBe('function');
+  });
+});
+
+describe('Electron fuses (build/after-pack.cjs)', () => {
+  it('turns off RunAsNode, NODE_OPTIONS and --inspect, and turns on ASAR integrity and ASAR-only loading', () => {
+    const fuses = hook.fuseConfig({ platform: 'win32', arch: 1 }) as Record<number | string, unknown>;
+    expect(fuses.version).toBe(FuseVersion.V1);
+    expect(fuses[FuseV1Options.RunAsNode]).toBe(false);
+    expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(false);
+    expect(fuses[FuseV1Options.EnableNodeCliInspectArguments]).toBe(false);
+    expect(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(true);
+    expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
+    expect(fuses[FuseV1Options.EnableCookieEncryption]).toBe(true);
+    expect(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false);
+  });
+
+  it('redoes the ad-hoc signature only for arm64/universal macOS builds', () => {
+    expect(hook.fuseConfig({ platform: 'darwin', arch: 3 }).resetAdHocDarwinSignature).toBe(true);
+    expect(hook.fuseConfig({ platform: 'darwin', arch: 4 }).resetAdHocDarwinSignature).toBe(true);
+    expect(hook.fuseConfig({ platform: 'darwin', arch: 1 }).resetAdHocDarwinSignature).toBe(false);
+    expect(hook.fuseConfig({ platform: 'linux', arch: 3 }).resetAdHocDarwinSignature).toBe(false);
+  });
+
+  const contexts: [string, AfterPackContext, string][] = [
+    ['win32', { electronPlatformName: 'win32', appOutDir: '/out/win-unpacked', arch: 1, packager: { appInfo: { productFilename: 'Bootmend' } } }, join('/out/win-unpacked', 'Bootmend.exe')],
+    ['linux', { electronPlatformName: 'linux', appOutDir: '/out/linux-unpacked', arch: 1, packager: { appInfo: { productFilename: 'Bootmend' }, executableName: 'bootmend' } }, join('/out/linux-unpacked', 'bootmend')],
+    ['darwin', { electronPlatformName: 'darwin', appOutDir: '/out/mac-arm64', arch: 3, packager: { appInfo: { productFilename: 'Bootmend' } } }, join('/out/mac-arm64', 'Bootmend.app')],
+  ];
+
+  it.each(contexts)('after-pack hook (flipFuses injected as a recording fake) flips the %s binary at the packaged path', async (_platform, context, expectedPath) => {
+    const calls: [string, FuseConfig][] = [];
+    const afterPack = hook.createAfterPack({
+      flipFuses: async (path, fuses) => {
+        calls.push([path, fuses]);
+        return 1;
+      },
+      log: () => undefined,
+    });
+    await afterPack(context);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.[0]).toBe(expectedPath);
+    expect(calls[0]?.[1]).toEqual(hook.fuseConfig({ platform: context.electronPlatformName, arch: context.arch }));
+  });
+
+  it('falls back to the lower-cased product name for the Linux executable', () => {
+    expect(hook.electronBinaryPath({ electronPlatformName: 'linux', appOutDir: '/o', arch: 1, packager: { appInfo: { productFilename: 'Bootmend' } } })).toBe(join('/o', 'bootmend'));
+  });
+});

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { MachineOverviewSchema } from '../machine.js';
+import { SettingsSchema } from '../settings.js';
+import { defineMethod, type MethodSpec } from './define.js';
+
+const NoInput = z.object({}).strict();
+
+export const HostKind = z.enum(['electron', 'web', 'cli']);
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  host: HostKind,
+  platform: z.string(),
+  arch: z.string(),
+  nodeVersion: z.string(),
+  electronVersion: z.string().nullable(),
+  dataDir: z.string(),
+});
+
+export const ConnectionState = z.enum(['not-configured', 'online', 'offline']);
+
+export const StatusSchema = z.object({
+  backend: z.object({
+    state: ConnectionState,
+    url: z.string().nullable(),
+    /** ISO time of the last check, null when never checked. */
+    checkedAt: z.string().nullable(),
+    detail: z.string().nullable(),
+  }),
+  journal: z.object({
+    /** Recovery records recorded locally and not yet accepted by the backend. */
+    pendingSync: z.number().int().nonnegative(),
+  }),
+});
+
+export const ToolSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Why Bootmend wants it, in a technician's words. */
+  purpose: z.string(),
+  found: z.boolean(),
+  version: z.string().nullable(),
+  path: z.string().nullable(),
+});
+
+export const JobRef = z.object({ jobId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be a job id') });
+
+/**
+ * THE local API: every method the renderer may call. Adding a method here makes it
+ * appear in the Electron preload, the ipcMain adapter, the web host and the typed
+ * renderer client; `main/api.ts` must then implement it (the compiler insists).
+ */
+export const contract = {
+  getAppInfo: defineMethod({
+    summary: 'Name, version and where this copy of Bootmend is running.',
+    input: NoInput,
+    output: AppInfoSchema,
+  }),
+  getStatus: defineMethod({
+    summary: 'Backend connection state and the number of journal records waiting to sync.',
+    input: NoInput,
+    output: StatusSchema,
+  }),
+  getMachineOverview: defineMethod({
+    summary: "This laptop's system, OS and disks (system disk marked), read through systeminformation.",
+    input: NoInput,
+    output: MachineOverviewSchema,
+  }),
+  getSettings: defineMethod({
+    summary: 'The saved technician settings.',
+    input: NoInput,
+    output: SettingsSchema,
+  }),
+  saveSettings: defineMethod({
+    summary: 'Validates and saves technician settings; returns what was saved.',
+    input: SettingsSchema.partial().strict(),
+    output: SettingsSchema,
+  }),
+  checkTools: defineMethod({
+    summary: 'Looks for the optional external tools media building can use, reporting progress per tool.',
+    input: NoInput,
+    output: z.object({ tools: z.array(ToolSchema) }),
+    streams: true,
+  }),
+  cancelJob: defineMethod({
+    summary: 'Cancels a running job (a streaming call) by its id.',
+    input: JobRef,
+    output: z.object({ cancelled: z.boolean() }),
+  }),
+} satisfies Record<string, MethodSpec>;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<K extends MethodName> = z.input<Contract[K]['input']>;
+export type ParsedInput<K extends MethodName> = z.output<Contract[K]['input']>;
+export type MethodOutput<K extends MethodName> = z.output<Contract[K]['output']>;
+export type StreamingMethodName = { [K in MethodName]: Contract[K]['streams'] extends true ? K : never }[MethodName];
+
+export const methodNames = Object.keys(contract) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+export type Status = z.infer<typeof StatusSchema>;
+export type Tool = z.infer<typeof ToolSchema>;

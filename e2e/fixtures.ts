@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { _electron, test as base, type Browser, type ElectronApplication, type Page } from '@playwright/test';
+import { findElectronBinary } from './electron-binary.js';
+
+export interface HostOptions {
+  bootmendHost: 'web' | 'electron';
+}
+
+export interface WebHostProcess {
+  url: string;
+  origin: string;
+  /** Everything the host printed on stderr (its refusals). */
+  log: () => string;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Starts `npm start`'s web path (scripts/start.mjs --web) and waits for its BOOTMEND_URL line. */
+async function startWebHost(dataDir: string): Promise<{ child: ChildProcess; host: WebHostProcess }> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--web', '--no-open', '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, BOOTMEND_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`web host did not print BOOTMEND_URL within 60 s:\n${stdout}\n${stderr}`)), 60_000);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /^BOOTMEND_URL=(\S+)$/m.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`web host exited with ${code}:\n${stderr}`)));
+  });
+  return { child, host: { url, origin: new URL(url).origin, log: () => stderr } };
+}
+
+export const CHROMIUM_PATH = process.env.BOOTMEND_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+interface TestFixtures {
+  webHost: WebHostProcess | null;
+  app: Page;
+}
+
+interface WorkerFixtures extends HostOptions {
+  dataDir: string;
+  /** Debian's Chromium for the web project (never a downloaded browser); null for Electron. */
+  webBrowser: Browser | null;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  bootmendHost: ['web', { option: true, scope: 'worker' }],
+  dataDir: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      await use(mkdtempSync(join(tmpdir(), 'bootmend-e2e-')));
+    },
+    { scope: 'worker' },
+  ],
+  webBrowser: [
+    async ({ bootmendHost, playwright }, use) => {
+      if (bootmendHost !== 'web') {
+        await use(null);
+        return;
+      }
+      const browser = await playwright.chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+  webHost: async ({ bootmendHost, dataDir }, use) => {
+    if (bootmendHost !== 'web') {
+      await use(null);
+      return;
+    }
+    const { child, host } = await startWebHost(dataDir);
+    await use(host);
+    child.kill('SIGTERM');
+  },
+  app: async ({ bootmendHost, webHost, webBrowser, dataDir }, use) => {
+    if (bootmendHost === 'web') {
+      const context = await webBrowser!.newContext({ viewport: { width: 1366, height: 768 } });
+      const page = await context.newPage();
+      await page.goto(webHost!.url);
+      await use(page);
+      await context.close();
+      return;
+    }
+    const electron = findElectronBinary();
+    test.skip('missing' in electron, `electron project: ${'missing' in electron ? electron.missing : ''}`);
+    const electronApp: ElectronApplication = await _electron.launch({
+      ...('path' in electron ? { executablePath: electron.path } : {}),
+      args: [ROOT],
+      cwd: ROOT,
+      env: { ...process.env, BOOTMEND_DATA_DIR: dataDir },
+    });
+    const window = await electronApp.firstWindow();
+    await window.setViewportSize({ width: 1366, height: 768 });
+    await use(window);
+    await electronApp.close();
+  },
+});
+
+export const expect = test.expect;

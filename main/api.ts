@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import type { HostKind } from '../core/api/contract.js';
+import { createDispatcher, type Dispatcher, type Handlers } from './dispatcher.js';
+import { JobRegistry } from './jobs.js';
+import { defaultDataDir } from './paths.js';
+import { SettingsStore } from './settings/store.js';
+import { checkBackend, NO_JOURNAL_YET, type PendingCounter } from './status.js';
+import { readMachineOverview } from './system/overview.js';
+import { KNOWN_TOOLS, probeTool, type ToolDefinition } from './system/tools.js';
+
+export interface ApiOptions {
+  host: z.infer<typeof HostKind>;
+  dataDir?: string;
+  electronVersion?: string | null;
+  journal?: PendingCounter;
+  tools?: ToolDefinition[];
+  fetchImpl?: typeof fetch;
+  onInternalError?: (method: string, error: unknown) => void;
+}
+
+export interface BootmendApi {
+  handlers: Handlers;
+  dispatcher: Dispatcher;
+  jobs: JobRegistry;
+  dataDir: string;
+}
+
+const packageJson = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {
+  productName: string;
+  version: string;
+};
+
+/** THE local API: the implementation of every method declared in core/api/contract.ts. */
+export function createApi(options: ApiOptions): BootmendApi {
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const settings = new SettingsStore(dataDir);
+  const jobs = new JobRegistry();
+  const journal = options.journal ?? NO_JOURNAL_YET;
+  const tools = options.tools ?? KNOWN_TOOLS;
+
+  const handlers: Handlers = {
+    getAppInfo: async () => ({
+      name: packageJson.productName,
+      version: packageJson.version,
+      host: options.host,
+      platform: process.platform,
+      arch: process.arch,
+      nodeVersion: process.versions.node,
+      electronVersion: options.electronVersion ?? process.versions.electron ?? null,
+      dataDir,
+    }),
+    getStatus: async () => {
+      const { backendUrl } = await settings.read();
+      const [backend, pendingSync] = await Promise.all([checkBackend(backendUrl, options.fetchImpl), journal.pendingSync()]);
+      return { backend, journal: { pendingSync } };
+    },
+    getMachineOverview: () => readMachineOverview(),
+    getSettings: () => settings.read(),
+    saveSettings: (changes) => settings.save(changes),
+    checkTools: async (_input, ctx) => {
+      const found = [];
+      for (const [index, def] of tools.entries()) {
+        ctx.signal.throwIfAborted();
+        ctx.progress({
+          phase: 'checking',
+          message: `Looking for ${def.name}`,
+          bytesDone: index,
+          bytesTotal: tools.length,
+          speed: null,
+          etaSeconds: null,
+          fraction: index / tools.length,
+        });
+        found.push(await probeTool(def, ctx.signal));
+      }
+      ctx.progress({ phase: 'done', message: 'All tools checked', bytesDone: tools.length, bytesTotal: tools.length, speed: null, etaSeconds: 0, fraction: 1 });
+      return { tools: found };
+    },
+    cancelJob: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+  };
+
+  const dispatcher = createDispatcher({ handlers, jobs, ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
+  return { handlers, dispatcher, jobs, dataDir };
+}

@@ -1,0 +1,37 @@
+import { hostname } from 'node:os';
+import si from 'systeminformation';
+import { MachineOverviewSchema, summarizeDisks, type MachineOverview, type RawBlockDevice, type RawDiskLayout } from '../../core/machine.js';
+
+/** Reads this laptop through systeminformation; each probe may fail alone without hiding the others. */
+export async function readMachineOverview(): Promise<MachineOverview> {
+  const [system, os, cpu, mem, blockDevices, layout] = await Promise.all([
+    si.system().catch(() => null),
+    si.osInfo().catch(() => null),
+    si.cpu().catch(() => null),
+    si.mem().catch(() => null),
+    si.blockDevices().catch(() => [] as si.Systeminformation.BlockDevicesData[]),
+    si.diskLayout().catch(() => [] as si.Systeminformation.DiskLayoutData[]),
+  ]);
+  return MachineOverviewSchema.parse({
+    hostname: os?.hostname || hostname(),
+    manufacturer: clean(system?.manufacturer),
+    model: clean(system?.model),
+    serial: clean(system?.serial),
+    os: {
+      platform: os?.platform ?? process.platform,
+      distro: os?.distro ?? '',
+      release: os?.release ?? '',
+      arch: os?.arch ?? process.arch,
+    },
+    cpu: { brand: [cpu?.manufacturer, cpu?.brand].filter(Boolean).join(' '), cores: cpu?.cores ?? 0 },
+    memoryBytes: mem?.total ?? 0,
+    disks: summarizeDisks(blockDevices as RawBlockDevice[], layout as RawDiskLayout[]),
+    collectedAt: new Date().toISOString(),
+  });
+}
+
+/** Vendors fill unknown DMI fields with placeholders; show nothing rather than "To Be Filled By O.E.M.". */
+function clean(value: string | undefined): string {
+  const text = (value ?? '').trim();
+  return /^(-|n\/a|none|default string|to be filled by o\.e\.m\.|system serial number|0+)$/i.test(text) ? '' : text;
+}

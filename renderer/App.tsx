@@ -1,0 +1,76 @@
+import { useEffect, type MouseEvent, type ReactElement } from 'react';
+import { useClient } from './state/client.js';
+import { SCREEN_IDS, useNavigation } from './state/navigation.js';
+import { useAppInfo, useStatus } from './state/resources.js';
+import { useSettings } from './state/settings.js';
+import { screenById } from './technician/screens.js';
+import { Sidebar } from './technician/Sidebar.js';
+import { StatusBar } from './technician/StatusBar.js';
+import { ErrorBoundary } from './ui/ErrorBoundary.js';
+
+const STATUS_POLL_MS = 10_000;
+
+/** The technician app's shell: sidebar, the active screen, status bar. */
+export function App(): ReactElement {
+  const client = useClient();
+  const screenId = useNavigation((s) => s.screen);
+  const screen = screenById(screenId);
+  const Screen = screen.component;
+
+  useEffect(() => {
+    void useAppInfo.getState().load(client);
+    void useSettings.getState().load(client);
+  }, [client]);
+
+  useEffect(() => {
+    const refresh = (): void => void useStatus.getState().load(client);
+    refresh();
+    const timer = window.setInterval(refresh, STATUS_POLL_MS);
+    window.addEventListener('focus', refresh);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener('focus', refresh);
+    };
+  }, [client]);
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent): void => {
+      const modifiers = Number(event.altKey) + Number(event.ctrlKey) + Number(event.metaKey);
+      if (modifiers !== 1 || event.shiftKey) return;
+      const match = /^(?:Digit|Numpad)([1-9])$/.exec(event.code);
+      const id = match ? SCREEN_IDS[Number(match[1]) - 1] : undefined;
+      if (!id) return;
+      event.preventDefault();
+      useNavigation.getState().go(id, { focusHeading: true });
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  useEffect(() => {
+    document.title = `${screen.label} — Bootmend`;
+  }, [screen.label]);
+
+  const skipToContent = (event: MouseEvent<HTMLAnchorElement>): void => {
+    // The URL fragment is the web host's (#token=); move focus without touching it.
+    event.preventDefault();
+    useNavigation.getState().go(screenId, { focusHeading: true });
+  };
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main" onClick={skipToContent}>
+        Skip to content
+      </a>
+      <Sidebar />
+      <main className="main" id="main" tabIndex={-1}>
+        <div className="screen" data-screen={screen.id}>
+          <ErrorBoundary key={screen.id} title={`The ${screen.label} screen could not be shown`}>
+            <Screen />
+          </ErrorBoundary>
+        </div>
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The renderer build. One output serves both hosts: the web host at `/` and Electron
+ * from `bootmend://app/`, so every asset URL is relative (`base: './'`).
+ */
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  plugins: [react(), relaxCspForDevServer()],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    // Keep every asset a file: `img-src 'self' data:` allows data URLs, but files are simpler to audit.
+    assetsInlineLimit: 0,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod ships `@__PURE__` comments Rollup cannot place; harmless, and not ours to fix.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+        warn(warning);
+      },
+    },
+  },
+});
+
+/**
+ * `vite` (dev server only) injects an inline React-refresh preamble, which the strict CSP
+ * in index.html forbids. Loosen script-src for the dev server; `vite build` keeps it strict.
+ */
+function relaxCspForDevServer(): Plugin {
+  return {
+    name: 'bootmend:dev-csp',
+    apply: 'serve',
+    transformIndexHtml(html) {
+      return html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+    },
+  };
+}
