@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Electron is an optional dependency: where its binary cannot be downloaded (an
+// Runs after `npm install` and before `npm run typecheck` (a later `npm install <pkg>`
+// drops the binary-less package again). Electron is an optional dependency: where its binary cannot be downloaded (an
 // offline CI, a locked-down network) npm drops the whole package and install still
 // succeeds. The Electron host must be type-checked everywhere, so we put the package
 // back from the npm registry without running its download script — the same state

@@ -3,7 +3,7 @@ import { contract, methodNames } from '../../core/api/contract.js';
 import { IPC_PROGRESS_CHANNEL, ipcChannel, type Envelope, type ProgressListener } from '../../core/api/envelope.js';
 import type { ProgressEvent } from '../../core/progress.js';
 import { buildBridge, exposeBridge, type BridgeIpc } from './bridge.js';
-import { StandInEmitter } from './testing/electron-stand-in.js';
+import { StandInEmitter } from '../../test/electron-stand-in.js';
 
 type Loose = Record<string, (input: unknown, jobId?: string, onProgress?: ProgressListener) => Promise<Envelope>>;
 

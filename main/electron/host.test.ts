@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { methodNames } from '../../core/api/contract.js';
 import { IPC_PROGRESS_CHANNEL, ipcChannel, type Envelope } from '../../core/api/envelope.js';
 import { startElectronHost } from './host.js';
-import { createElectronStandIn, createRecordingDispatcher, StandInWebContents } from './testing/electron-stand-in.js';
+import { createElectronStandIn, createRecordingDispatcher, StandInWebContents } from '../../test/electron-stand-in.js';
 
 const APP_PAGE = 'bootmend://app/index.html';
 const rendererDir = mkdtempSync(join(tmpdir(), 'bootmend-host-renderer-'));

@@ -9,7 +9,7 @@ import { createApi } from '../api.js';
 import type { Dispatcher } from '../dispatcher.js';
 import { buildBridge, type BridgeIpc } from './bridge.js';
 import { startElectronHost } from './host.js';
-import { connectRenderer, createElectronStandIn, createRecordingDispatcher } from './testing/electron-stand-in.js';
+import { connectRenderer, createElectronStandIn, createRecordingDispatcher } from '../../test/electron-stand-in.js';
 
 type Loose = Record<string, (input: unknown, jobId?: string, onProgress?: ProgressListener) => Promise<Envelope>>;
 

@@ -141,12 +141,12 @@ describe('web host: every declared method is reachable', () => {
         expect(reply.headers['content-type']).toMatch(/^text\/event-stream/);
         const blocks = reply.body.trim().split('\n\n');
         expect(blocks[0]).toMatch(/^event: progress\ndata: /);
-        expect(JSON.parse(blocks.at(-1)!.split('data: ')[1]!)).toEqual({ type: 'result', envelope: { ok: true, value: { reached: name } } });
+        expect(JSON.parse(blocks.at(-1)!.split('data: ')[1]!)).toEqual({ type: 'result', envelope: { ok: true, value: { method: name } } });
       } else {
-        expect(JSON.parse(reply.body)).toEqual({ ok: true, value: { reached: name } });
+        expect(JSON.parse(reply.body)).toEqual({ ok: true, value: { method: name } });
       }
     }
     expect(dispatcher.calls.map((c) => c.name)).toEqual(methodNames);
-    expect(dispatcher.calls.filter((c) => c.jobId).map((c) => c.name)).toEqual(methodNames.filter((n) => contract[n].streams));
+    expect(dispatcher.calls.filter((c) => c.options.jobId).map((c) => c.name)).toEqual(methodNames.filter((n) => contract[n].streams));
   });
 });

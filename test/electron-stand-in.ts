@@ -7,11 +7,7 @@
  * IPC from a given frame URL, closing a window).
  */
 import type { CustomScheme, MenuItemConstructorOptions } from 'electron';
-import { contract, isMethodName } from '../../../core/api/contract.js';
-import type { Envelope } from '../../../core/api/envelope.js';
-import type { ProgressEvent } from '../../../core/progress.js';
-import type { CallOptions, Dispatcher } from '../../dispatcher.js';
-import type { ElectronMain } from '../host.js';
+import type { ElectronMain } from '../main/electron/host.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -299,48 +295,7 @@ export function createElectronStandIn(options: { gotLock?: boolean; isPackaged?:
 
 export type ElectronStandIn = ReturnType<typeof createElectronStandIn>;
 
-export interface RecordedCall {
-  name: string;
-  input: unknown;
-  options: CallOptions;
-}
-
-/**
- * A dispatcher that records each call and answers `{ ok: true, value: { method } }`.
- * Streaming calls emit one progress event first; `hold: true` keeps calls pending until
- * their signal aborts (to observe cancellation).
- */
-export function createRecordingDispatcher(opts: { hold?: boolean } = {}): Dispatcher & { calls: RecordedCall[] } {
-  const calls: RecordedCall[] = [];
-  return {
-    calls,
-    isStreaming: (name) => isMethodName(name) && contract[name].streams,
-    async call(name, input, options = {}): Promise<Envelope> {
-      calls.push({ name, input, options });
-      if (isMethodName(name) && contract[name].streams && options.jobId) {
-        const event: ProgressEvent = {
-          jobId: options.jobId,
-          phase: 'checking',
-          message: `working on ${name}`,
-          bytesDone: 1,
-          bytesTotal: 2,
-          speed: null,
-          etaSeconds: null,
-          fraction: 0.5,
-        };
-        options.onProgress?.(event);
-      }
-      if (opts.hold) {
-        await new Promise<void>((resolve) => {
-          if (options.signal?.aborted) resolve();
-          options.signal?.addEventListener('abort', () => resolve(), { once: true });
-        });
-        return { ok: false, error: { code: 'CANCELLED', message: 'Cancelled before it finished.' } };
-      }
-      return { ok: true, value: { method: name } };
-    },
-  };
-}
+export { recordingDispatcher as createRecordingDispatcher, type RecordedCall } from './recording-dispatcher.js';
 
 /**
  * A stand-in `ipcRenderer` wired to the stand-in `ipcMain`: what the preload bridge sees in
