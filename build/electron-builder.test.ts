@@ -62,10 +62,12 @@ describe('build/electron-builder.yml', () => {
     expect(config.mac.category).toBe('public.app-category.utilities');
   });
 
-  it('packs into an ASAR only the bundles, the renderer build and package.json', () => {
+  it('packs into an ASAR only the bundles, the renderer build, package.json and the run-time data (playbooks, payload templates)', () => {
     expect(config.asar).toBe(true);
     expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', 'package.json', '!**/*.map']));
-    expect(config.files.filter((pattern) => !pattern.startsWith('!')).every((pattern) => pattern.startsWith('dist/') || pattern === 'package.json')).toBe(true);
+    expect(config.files).toEqual(expect.arrayContaining(['assets/playbooks/**', 'assets/payload/**']));
+    const included = config.files.filter((pattern) => !pattern.startsWith('!'));
+    expect(included.every((pattern) => pattern.startsWith('dist/') || pattern === 'package.json' || /^assets\/(playbooks|payload)\//.test(pattern))).toBe(true);
     expect(pkg.main).toBe('dist/electron/main.cjs');
   });
 

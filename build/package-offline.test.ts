@@ -51,11 +51,11 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('electron-builder with build/electron-builder.yml, run offline against a stand-in Electron distribution (real Electron cannot be downloaded here)', () => {
-  it('packs the bundles and package.json into app.asar, and no node_modules, source maps or TypeScript', () => {
+  it('packs the bundles, package.json and the built-in playbooks into app.asar, and no node_modules, source maps or TypeScript', () => {
     const files = listAsar(join(out, 'linux-unpacked', 'resources', 'app.asar'));
-    expect(files).toEqual(expect.arrayContaining(['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'package.json']));
+    expect(files).toEqual(expect.arrayContaining(['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'package.json', 'assets/playbooks/crowdstrike-cf291.json']));
     expect(files.filter((file) => file.includes('node_modules') || file.endsWith('.map') || file.endsWith('.ts'))).toEqual([]);
-    expect(files.every((file) => file.startsWith('dist/') || file === 'package.json')).toBe(true);
+    expect(files.every((file) => file.startsWith('dist/') || file === 'package.json' || /^assets\/(playbooks|payload)\//.test(file))).toBe(true);
   });
 
   it('flips the fuses of the packaged executable through the afterPack hook', () => {

@@ -5,6 +5,7 @@ import type { HostKind } from '../core/api/contract.js';
 import { createDispatcher, type Dispatcher, type Handlers } from './dispatcher.js';
 import { JobRegistry } from './jobs.js';
 import { defaultDataDir } from './paths.js';
+import { listPlaybooks, userPlaybookDir } from './playbooks/loader.js';
 import { SettingsStore } from './settings/store.js';
 import { checkBackend, NO_JOURNAL_YET, type PendingCounter } from './status.js';
 import { readMachineOverview } from './system/overview.js';
@@ -76,6 +77,15 @@ export function createApi(options: ApiOptions): BootmendApi {
       }
       ctx.progress({ phase: 'done', message: 'All tools checked', bytesDone: tools.length, bytesTotal: tools.length, speed: null, etaSeconds: 0, fraction: 1 });
       return { tools: found };
+    },
+    listPlaybooks: async () => {
+      const userFolder = userPlaybookDir(dataDir);
+      const catalog = await listPlaybooks({ userDir: userFolder });
+      return {
+        playbooks: catalog.playbooks,
+        refused: catalog.refused.map((r) => ({ file: r.file, declaredId: r.declaredId, message: r.message })),
+        userFolder,
+      };
     },
     cancelJob: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   };

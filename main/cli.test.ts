@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,5 +65,89 @@ describe('bootmend CLI (runs from source, no build step)', () => {
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toMatch(/"frobnicate" is not a bootmend command[\s\S]*bootmend --help/);
     expect((await bootmend(['info', '--colour'])).code).toBe(64);
+  });
+});
+
+describe('bootmend drives (listing only; writing arrives with the media issues)', () => {
+  const fixture = (name: string) => fileURLToPath(new URL(`../core/fixtures/drives/${name}.json`, import.meta.url));
+
+  it('lists a saved Windows laptop snapshot as a JSON array a script can filter', async () => {
+    const { code, stdout } = await bootmend(['drives', 'list', '--json', '--from-snapshot', fixture('windows-laptop')]);
+    expect(code).toBe(0);
+    const drives = JSON.parse(stdout) as { device: string; size: number; kind: string; selectable: boolean; reasons: { code: string; message: string }[] }[];
+    expect(drives.find((d) => d.kind === 'system')).toMatchObject({ selectable: false, reasons: [expect.objectContaining({ code: 'SYSTEM_DISK' })] });
+    expect(drives.filter((d) => d.selectable).map((d) => d.kind).sort()).toEqual(['sd-card', 'usb-stick']);
+    expect(drives.find((d) => d.kind === 'usb-hdd')?.selectable).toBe(false);
+  });
+
+  it('offers the USB hard disk only when asked', async () => {
+    const { stdout } = await bootmend(['drives', 'list', '--json', '--include-usb-hdd', '--from-snapshot', fixture('windows-laptop')]);
+    const drives = JSON.parse(stdout) as { kind: string; selectable: boolean }[];
+    expect(drives.find((d) => d.kind === 'usb-hdd')?.selectable).toBe(true);
+  });
+
+  it('never offers the disk this machine runs from', async () => {
+    const { code, stdout } = await bootmend(['drives', 'list', '--json']);
+    expect(code).toBe(0);
+    const drives = JSON.parse(stdout) as { kind: string; selectable: boolean }[];
+    expect(drives.filter((d) => d.kind === 'system').length).toBeGreaterThan(0);
+    expect(drives.filter((d) => d.kind === 'system').every((d) => !d.selectable)).toBe(true);
+  });
+
+  it('saves a snapshot that lists the same drives when read back', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bootmend-snap-')), 'snap.json');
+    expect((await bootmend(['drives', 'snapshot', '--out', out])).code).toBe(0);
+    const snapshot = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(snapshot)).toEqual(expect.arrayContaining(['platform', 'osInfo', 'blockDevices', 'diskLayout', 'fsSize']));
+    const live = JSON.parse((await bootmend(['drives', 'list', '--json'])).stdout) as { device: string; kind: string }[];
+    const replayed = JSON.parse((await bootmend(['drives', 'list', '--json', '--from-snapshot', out])).stdout) as { device: string; kind: string }[];
+    expect(replayed.map((d) => [d.device, d.kind])).toEqual(live.map((d) => [d.device, d.kind]));
+  });
+
+  it('says what is wrong with a snapshot file that is not one', async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'bootmend-snap-')), 'bad.json');
+    writeFileSync(bad, '{"platform": "linux"}');
+    const { code, stderr } = await bootmend(['drives', 'list', '--from-snapshot', bad]);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('bad.json');
+  });
+
+  it('asks for --out and names the subcommands of a group', async () => {
+    expect((await bootmend(['drives', 'snapshot'])).code).toBe(64);
+    const group = await bootmend(['drives']);
+    expect(group.code).toBe(64);
+    expect(group.stderr).toMatch(/"drives list" or "drives snapshot"/);
+  });
+});
+
+describe('bootmend playbooks', () => {
+  it('lists the built-in CrowdStrike playbook and where your own go', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bootmend-cli-'));
+    const { code, stdout } = await bootmend(['playbooks', 'list', '--json'], dir);
+    expect(code).toBe(0);
+    const catalog = JSON.parse(stdout) as { playbooks: { playbook: { id: string }; source: string }[]; userFolder: string };
+    expect(catalog.playbooks).toEqual([expect.objectContaining({ source: 'built-in', playbook: expect.objectContaining({ id: 'crowdstrike-cf291' }) })]);
+    expect(catalog.userFolder).toBe(join(dir, 'playbooks'));
+  });
+
+  it('refuses an invalid playbook naming each field, with exit 1', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bootmend-pb-')), 'mine.json');
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, id: 'mine', version: '1.0', title: 'Mine' }));
+    const { code, stdout } = await bootmend(['playbooks', 'validate', file, '--json']);
+    expect(code).toBe(1);
+    const answer = JSON.parse(stdout) as { valid: boolean; problems: string[] };
+    expect(answer.valid).toBe(false);
+    expect(answer.problems).toEqual(expect.arrayContaining([expect.stringMatching(/mine\.json: version: must look like 1\.0\.0/), expect.stringMatching(/targets: is required/)]));
+  });
+
+  it('lists a broken user playbook as refused, keeps the good ones, and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bootmend-cli-'));
+    mkdirSync(join(dir, 'playbooks'));
+    writeFileSync(join(dir, 'playbooks', 'broken.json'), '{ "id": ');
+    const { code, stdout } = await bootmend(['playbooks', 'list', '--json'], dir);
+    expect(code).toBe(1);
+    const catalog = JSON.parse(stdout) as { playbooks: unknown[]; refused: { file: string; message: string }[] };
+    expect(catalog.playbooks).toHaveLength(1);
+    expect(catalog.refused[0]?.message).toMatch(/broken\.json/);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MachineOverviewSchema } from '../machine.js';
+import { PlaybookSchema } from '../playbook.js';
 import { SettingsSchema } from '../settings.js';
 import { defineMethod, type MethodSpec } from './define.js';
 
@@ -44,6 +45,19 @@ export const ToolSchema = z.object({
   path: z.string().nullable(),
 });
 
+export const PlaybookEntrySchema = z.object({
+  playbook: PlaybookSchema,
+  source: z.enum(['built-in', 'user', 'file']),
+  file: z.string(),
+});
+
+export const RefusedPlaybookSchema = z.object({
+  file: z.string(),
+  declaredId: z.string().nullable(),
+  /** One line per problem, each naming the file, the field and the reason. */
+  message: z.string(),
+});
+
 export const JobRef = z.object({ jobId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be a job id') });
 
 /**
@@ -82,6 +96,11 @@ export const contract = {
     input: NoInput,
     output: z.object({ tools: z.array(ToolSchema) }),
     streams: true,
+  }),
+  listPlaybooks: defineMethod({
+    summary: "The built-in playbooks and the technician's own (from the data folder), with any refused file and why.",
+    input: NoInput,
+    output: z.object({ playbooks: z.array(PlaybookEntrySchema), refused: z.array(RefusedPlaybookSchema), userFolder: z.string() }),
   }),
   cancelJob: defineMethod({
     summary: 'Cancels a running job (a streaming call) by its id.',

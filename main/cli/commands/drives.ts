@@ -1,0 +1,34 @@
+import { formatDrivesTable, drivesJson } from '../../drives/cli-format.js';
+import { listDrives, readSnapshotFile, saveDriveSnapshot } from '../../drives/list.js';
+import { printJson } from '../call.js';
+import { UsageError, type Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+
+export const drivesList: Command = {
+  name: 'drives list',
+  usage: 'disks and whether Bootmend may write to each; --include-usb-hdd, --from-snapshot FILE',
+  options: { 'include-usb-hdd': { type: 'boolean' }, 'from-snapshot': { type: 'string' } },
+  async run({ io, json, options }) {
+    const includeUsbHdd = options['include-usb-hdd'] === true;
+    const from = options['from-snapshot'];
+    const snapshot = typeof from === 'string' ? await readSnapshotFile(from) : undefined;
+    const entries = await listDrives({ includeUsbHdd, ...(snapshot ? { snapshot } : {}) });
+    if (json) printJson(io, drivesJson(entries));
+    else io.out(formatDrivesTable(entries, { includeUsbHdd }));
+    return EXIT.OK;
+  },
+};
+
+export const drivesSnapshot: Command = {
+  name: 'drives snapshot',
+  usage: "--out FILE  save systeminformation's raw drive data (for a support ticket)",
+  options: { out: { type: 'string' } },
+  async run({ io, json, options }) {
+    const out = options.out;
+    if (typeof out !== 'string' || out === '') throw new UsageError('drives snapshot needs --out FILE.');
+    const snapshot = await saveDriveSnapshot(out);
+    if (json) printJson(io, { out, platform: snapshot.platform });
+    else io.out(`Saved this machine's drive snapshot to ${out}.\n`);
+    return EXIT.OK;
+  },
+};

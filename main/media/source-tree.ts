@@ -1,0 +1,149 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { BootmendError } from '../../core/errors.js';
+
+/** A file's bytes, opened lazily so a writer only ever holds one file's stream at a time. */
+export interface FileSource {
+  readonly size: number;
+  readonly open: () => Readable;
+}
+
+export interface SourceEntry {
+  /** Path inside the medium, one name per folder level, e.g. ["EFI", "BOOT", "BOOTX64.EFI"]. */
+  readonly segments: readonly string[];
+  readonly isDir: boolean;
+  /** 0 for folders. */
+  readonly size: number;
+  readonly mtime: Date;
+  /** Folders throw: only files have bytes. */
+  readonly open: () => Readable;
+}
+
+/** Entries in depth-first order, each folder before its contents, siblings by name: the same input gives the same image. */
+export interface SourceTree {
+  readonly entries: readonly SourceEntry[];
+  readonly fileBytes: number;
+}
+
+export interface TreeOptions {
+  /** Replaces every entry's time, for reproducible images (the CLI's --timestamp). */
+  timestamp?: Date;
+}
+
+export interface InMemoryEntry {
+  /** "/"-separated path inside the medium, e.g. "EFI/BOOT/BOOTX64.EFI". */
+  path: string;
+  isDir?: boolean;
+  /** Content held in memory (small files, tests), or `source` for streamed bytes. */
+  content?: Buffer | string;
+  source?: FileSource;
+  mtime?: Date;
+}
+
+const EPOCH = new Date(Date.UTC(1980, 0, 1));
+
+/** Walks a folder (following symbolic links, as a copy would) into a tree. */
+export async function treeFromFolder(root: string, options: TreeOptions = {}): Promise<SourceTree> {
+  const rootStat = await stat(root).catch((cause: unknown) => {
+    throw new BootmendError('NOT_FOUND', `The source folder ${root} cannot be read; check that it exists and that Bootmend may read it.`, { cause });
+  });
+  if (!rootStat.isDirectory()) throw new BootmendError('INVALID_INPUT', `${root} is a file, not a folder; choose the folder whose contents go on the medium.`);
+  const entries: SourceEntry[] = [];
+  async function walk(dir: string, segments: readonly string[]): Promise<void> {
+    const names = (await readdir(dir)).sort(compareNames);
+    for (const name of names) {
+      const full = path.join(dir, name);
+      const info = await stat(full);
+      const here = [...segments, name];
+      if (info.isDirectory()) {
+        entries.push(folderEntry(here, options.timestamp ?? info.mtime));
+        await walk(full, here);
+      } else if (info.isFile()) {
+        entries.push({ segments: here, isDir: false, size: info.size, mtime: options.timestamp ?? info.mtime, open: () => createReadStream(full, { highWaterMark: 1 << 20 }) });
+      }
+      // Sockets, devices and FIFOs have no place on a boot medium: skipped.
+    }
+  }
+  await walk(root, []);
+  return finish(entries);
+}
+
+/** Builds a tree from a list (payload files made in memory, tests); missing parent folders are added. */
+export function treeFromEntries(list: readonly InMemoryEntry[], options: TreeOptions = {}): SourceTree {
+  const byKey = new Map<string, SourceEntry>();
+  for (const item of list) {
+    const segments = splitPath(item.path);
+    const mtime = options.timestamp ?? item.mtime ?? EPOCH;
+    for (let depth = 1; depth < segments.length; depth += 1) {
+      const parent = segments.slice(0, depth);
+      const key = parent.join('/');
+      if (!byKey.has(key)) byKey.set(key, folderEntry(parent, options.timestamp ?? EPOCH));
+    }
+    const key = segments.join('/');
+    if (byKey.has(key) && !(item.isDir && byKey.get(key)!.isDir)) {
+      throw new BootmendError('INVALID_INPUT', `"${item.path}" is listed twice; each path on the medium must be unique.`);
+    }
+    byKey.set(key, item.isDir ? folderEntry(segments, mtime) : fileEntry(segments, mtime, item));
+  }
+  return finish([...byKey.values()].sort((a, b) => compareSegments(a.segments, b.segments)));
+}
+
+/** A file on disk as a FileSource, e.g. a boot image that is stored in the ISO without a name. */
+export async function fileSource(filePath: string): Promise<FileSource> {
+  const info = await stat(filePath).catch((cause: unknown) => {
+    throw new BootmendError('NOT_FOUND', `The file ${filePath} cannot be read; check that it exists.`, { cause });
+  });
+  return { size: info.size, open: () => createReadStream(filePath, { highWaterMark: 1 << 20 }) };
+}
+
+export function bufferSource(content: Buffer): FileSource {
+  return { size: content.length, open: () => Readable.from([content]) };
+}
+
+export function compareSegments(a: readonly string[], b: readonly string[]): number {
+  const shared = Math.min(a.length, b.length);
+  for (let i = 0; i < shared; i += 1) {
+    const order = compareNames(a[i]!, b[i]!);
+    if (order !== 0) return order;
+  }
+  return a.length - b.length;
+}
+
+/** UTF-16 code-unit order: locale-free, so every host sorts the same way. */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function splitPath(raw: string): string[] {
+  const segments = raw.split('/').filter((part) => part.length > 0);
+  if (segments.length === 0) throw new BootmendError('INVALID_INPUT', 'An entry has an empty path; give every file a name.');
+  for (const part of segments) {
+    if (part === '.' || part === '..' || part.includes('\\') || part.includes('\0')) {
+      throw new BootmendError('INVALID_INPUT', `"${raw}" is not a plain path inside the medium; use names without "..", "\\" or NUL.`);
+    }
+  }
+  return segments;
+}
+
+function folderEntry(segments: readonly string[], mtime: Date): SourceEntry {
+  return {
+    segments,
+    isDir: true,
+    size: 0,
+    mtime,
+    open: () => {
+      throw new BootmendError('INTERNAL', `${segments.join('/')} is a folder and has no bytes to read.`);
+    },
+  };
+}
+
+function fileEntry(segments: readonly string[], mtime: Date, item: InMemoryEntry): SourceEntry {
+  const source = item.source ?? bufferSource(typeof item.content === 'string' ? Buffer.from(item.content, 'utf8') : (item.content ?? Buffer.alloc(0)));
+  return { segments, isDir: false, size: source.size, mtime, open: source.open };
+}
+
+function finish(entries: SourceEntry[]): SourceTree {
+  return { entries, fileBytes: entries.reduce((sum, entry) => sum + entry.size, 0) };
+}
