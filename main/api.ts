@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { HostKind } from '../core/api/contract.js';
 import { createDispatcher, type Dispatcher, type Handlers } from './dispatcher.js';
 import { JobRegistry } from './jobs.js';
+import { listDrives } from './drives/list.js';
 import { defaultDataDir } from './paths.js';
 import { listPlaybooks, userPlaybookDir } from './playbooks/loader.js';
 import { SettingsStore } from './settings/store.js';
@@ -77,6 +79,15 @@ export function createApi(options: ApiOptions): BootmendApi {
       }
       ctx.progress({ phase: 'done', message: 'All tools checked', bytesDone: tools.length, bytesTotal: tools.length, speed: null, etaSeconds: 0, fraction: 1 });
       return { tools: found };
+    },
+    listDrives: async ({ includeUsbHdd, imagePath }) => {
+      const imageSize = imagePath ? await stat(imagePath).then((info) => info.size, () => undefined) : undefined;
+      const drives = await listDrives({
+        ...(includeUsbHdd !== undefined ? { includeUsbHdd } : {}),
+        ...(imagePath ? { imagePath } : {}),
+        ...(imageSize !== undefined ? { imageSize } : {}),
+      });
+      return { drives };
     },
     listPlaybooks: async () => {
       const userFolder = userPlaybookDir(dataDir);

@@ -75,4 +75,17 @@ describe('the local API dispatcher', () => {
     expect(JSON.stringify(result)).not.toContain('/secret/path');
     expect(internal).toEqual(['getAppInfo']);
   });
+
+  it('lists drives through the same guard the writer obeys: the system disk is never selectable', async () => {
+    const result = await api().dispatcher.call('listDrives', {});
+    expect(result.ok).toBe(true);
+    const drives = result.ok ? (result.value as { drives: { kind: string; selectable: boolean }[] }).drives : [];
+    expect(drives.some((d) => d.kind === 'system')).toBe(true);
+    expect(drives.filter((d) => d.kind === 'system').every((d) => !d.selectable)).toBe(true);
+  });
+
+  it('lists the built-in playbooks and the user folder', async () => {
+    const result = await api().dispatcher.call('listPlaybooks', {});
+    expect(result).toMatchObject({ ok: true, value: { refused: [], playbooks: [expect.objectContaining({ source: 'built-in' })] } });
+  });
 });

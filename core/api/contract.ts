@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DriveEntrySchema } from '../drives.js';
 import { MachineOverviewSchema } from '../machine.js';
 import { PlaybookSchema } from '../playbook.js';
 import { SettingsSchema } from '../settings.js';
@@ -96,6 +97,17 @@ export const contract = {
     input: NoInput,
     output: z.object({ tools: z.array(ToolSchema) }),
     streams: true,
+  }),
+  listDrives: defineMethod({
+    summary: 'Every disk with the drive guard\'s verdict: which may be written, and why the others may not.',
+    input: z
+      .object({
+        includeUsbHdd: z.boolean().optional(),
+        /** The image about to be written: the disk holding it is never offered, nor one smaller than it. */
+        imagePath: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+    output: z.object({ drives: z.array(DriveEntrySchema) }),
   }),
   listPlaybooks: defineMethod({
     summary: "The built-in playbooks and the technician's own (from the data folder), with any refused file and why.",

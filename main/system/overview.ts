@@ -1,16 +1,16 @@
 import { hostname } from 'node:os';
 import si from 'systeminformation';
-import { MachineOverviewSchema, summarizeDisks, type MachineOverview, type RawBlockDevice, type RawDiskLayout } from '../../core/machine.js';
+import { diskFromDriveEntry, MachineOverviewSchema, type MachineOverview } from '../../core/machine.js';
+import { listDrives } from '../drives/list.js';
 
 /** Reads this laptop through systeminformation; each probe may fail alone without hiding the others. */
 export async function readMachineOverview(): Promise<MachineOverview> {
-  const [system, os, cpu, mem, blockDevices, layout] = await Promise.all([
+  const [system, os, cpu, mem, drives] = await Promise.all([
     si.system().catch(() => null),
     si.osInfo().catch(() => null),
     si.cpu().catch(() => null),
     si.mem().catch(() => null),
-    si.blockDevices().catch(() => [] as si.Systeminformation.BlockDevicesData[]),
-    si.diskLayout().catch(() => [] as si.Systeminformation.DiskLayoutData[]),
+    listDrives(),
   ]);
   return MachineOverviewSchema.parse({
     hostname: os?.hostname || hostname(),
@@ -25,7 +25,7 @@ export async function readMachineOverview(): Promise<MachineOverview> {
     },
     cpu: { brand: [cpu?.manufacturer, cpu?.brand].filter(Boolean).join(' '), cores: cpu?.cores ?? 0 },
     memoryBytes: mem?.total ?? 0,
-    disks: summarizeDisks(blockDevices as RawBlockDevice[], layout as RawDiskLayout[]),
+    disks: drives.map(diskFromDriveEntry).sort((a, b) => Number(b.isSystem) - Number(a.isSystem) || a.device.localeCompare(b.device)),
     collectedAt: new Date().toISOString(),
   });
 }

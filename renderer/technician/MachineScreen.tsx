@@ -117,14 +117,15 @@ function DiskRow({ disk }: { disk: Disk }): ReactElement {
       <td>
         <div className="cell-stack">
           <span>{disk.name}</span>
-          {disk.isSystem || disk.removable ? (
+          {disk.isSystem || KIND_LABELS[disk.kind] ? (
             <span className="cell-badges">
               {disk.isSystem ? (
                 <Badge tone="warning" icon={<LockIcon size={15} />}>
                   System disk
                 </Badge>
-              ) : null}
-              {disk.removable ? <Badge tone="info">Removable</Badge> : null}
+              ) : (
+                <Badge tone="info">{KIND_LABELS[disk.kind]}</Badge>
+              )}
             </span>
           ) : null}
         </div>
@@ -195,10 +196,22 @@ const BUS_NAMES: Record<string, string> = {
   scsi: 'SCSI',
   sas: 'SAS',
   virtio: 'VirtIO',
+  virtual: 'Virtual',
   mmc: 'SD / MMC',
   sd: 'SD card',
   ide: 'IDE',
   thunderbolt: 'Thunderbolt',
+};
+
+/** The drive guard's kinds worth a badge; internal disks need none. */
+const KIND_LABELS: Partial<Record<Disk['kind'], string>> = {
+  source: 'Holds the image',
+  'read-only': 'Read-only',
+  'usb-hdd': 'USB hard disk',
+  'usb-stick': 'USB stick',
+  'sd-card': 'SD card',
+  loop: 'Loop device',
+  virtual: 'Virtual disk',
 };
 
 function describeBus(bus: string): string {
