@@ -63,8 +63,8 @@ test.describe('technician app shell', () => {
     await expect(app.getByText(/saved/i).first()).toBeVisible();
 
     await app.getByRole('button', { name: /check tools|run check/i }).click();
-    await expect(app.getByText('wimlib-imagex')).toBeVisible();
-    await expect(app.getByText('QEMU')).toBeVisible();
+    await expect(app.getByTestId('tool-row').filter({ hasText: 'wimlib-imagex' })).toHaveCount(1);
+    await expect(app.getByTestId('tool-row').filter({ hasText: 'QEMU' })).toHaveCount(1);
     await app.screenshot({ path: `${SHOTS}/${info.project.name}-settings-after-check.png`, fullPage: true });
 
     await app.reload();

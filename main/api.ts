@@ -6,8 +6,12 @@ import type { HostKind } from '../core/api/contract.js';
 import { createDispatcher, type Dispatcher, type Handlers } from './dispatcher.js';
 import { JobRegistry } from './jobs.js';
 import { listDrives } from './drives/list.js';
+import { inspectBase } from './media/build/base.js';
+import { buildMedium } from './media/build/build-medium.js';
+import { wimlibVersion } from './media/build/inject.js';
+import { throttledProgress } from './media/build/progress.js';
 import { defaultDataDir } from './paths.js';
-import { listPlaybooks, userPlaybookDir } from './playbooks/loader.js';
+import { listPlaybooks, resolvePlaybook, userPlaybookDir } from './playbooks/loader.js';
 import { SettingsStore } from './settings/store.js';
 import { checkBackend, NO_JOURNAL_YET, type PendingCounter } from './status.js';
 import { readMachineOverview } from './system/overview.js';
@@ -97,6 +101,23 @@ export function createApi(options: ApiOptions): BootmendApi {
         refused: catalog.refused.map((r) => ({ file: r.file, declaredId: r.declaredId, message: r.message })),
         userFolder,
       };
+    },
+    inspectMediaBase: async ({ base }) => {
+      const [info, wimlib] = await Promise.all([inspectBase(base), wimlibVersion()]);
+      return { ...info, canInject: wimlib !== null };
+    },
+    buildMedium: async (request, ctx) => {
+      const { playbook } = await resolvePlaybook(request.playbook, { userDir: userPlaybookDir(dataDir) });
+      return buildMedium({
+        playbook,
+        format: request.format,
+        out: request.out,
+        ...(request.base ? { base: request.base } : {}),
+        ...(request.timestamp ? { timestamp: new Date(request.timestamp) } : {}),
+        ...(request.overwrite ? { overwrite: true } : {}),
+        onProgress: throttledProgress(ctx.jobId ?? 'job', ctx.progress),
+        signal: ctx.signal,
+      });
     },
     cancelJob: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   };

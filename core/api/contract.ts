@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DriveEntrySchema } from '../drives.js';
 import { MachineOverviewSchema } from '../machine.js';
+import { BuildMediumRequestSchema, BuiltMediumSchema, MediaBaseSchema } from '../media.js';
 import { PlaybookSchema } from '../playbook.js';
 import { SettingsSchema } from '../settings.js';
 import { defineMethod, type MethodSpec } from './define.js';
@@ -113,6 +114,17 @@ export const contract = {
     summary: "The built-in playbooks and the technician's own (from the data folder), with any refused file and why.",
     input: NoInput,
     output: z.object({ playbooks: z.array(PlaybookEntrySchema), refused: z.array(RefusedPlaybookSchema), userFolder: z.string() }),
+  }),
+  inspectMediaBase: defineMethod({
+    summary: 'Says what a WinPE base folder holds and lacks (UEFI and BIOS loaders, boot.wim) before a build.',
+    input: z.object({ base: z.string().min(1).max(4096) }).strict(),
+    output: MediaBaseSchema,
+  }),
+  buildMedium: defineMethod({
+    summary: 'Builds a remediation medium (ISO, USB image or folder) from a playbook, optionally on a WinPE base, with progress.',
+    input: BuildMediumRequestSchema,
+    output: BuiltMediumSchema,
+    streams: true,
   }),
   cancelJob: defineMethod({
     summary: 'Cancels a running job (a streaming call) by its id.',

@@ -21,6 +21,24 @@ export interface SourceEntry {
   readonly open: () => Readable;
 }
 
+/**
+ * The file behind an `open` made by this module, so writers can read it straight into their own
+ * buffers (no stream, no per-chunk allocation). Keyed by the function itself: an entry copied
+ * with another `open` (e.g. a modified boot.wim) has no path and is streamed.
+ */
+const diskPaths = new WeakMap<() => Readable, string>();
+
+function diskOpener(filePath: string): () => Readable {
+  const open = (): Readable => createReadStream(filePath, { highWaterMark: 1 << 20 });
+  diskPaths.set(open, filePath);
+  return open;
+}
+
+/** The file on disk whose bytes `source.open()` streams, when it is one. */
+export function diskPathOf(source: { readonly open: () => Readable }): string | undefined {
+  return diskPaths.get(source.open);
+}
+
 /** Entries in depth-first order, each folder before its contents, siblings by name: the same input gives the same image. */
 export interface SourceTree {
   readonly entries: readonly SourceEntry[];
@@ -53,15 +71,17 @@ export async function treeFromFolder(root: string, options: TreeOptions = {}): P
   const entries: SourceEntry[] = [];
   async function walk(dir: string, segments: readonly string[]): Promise<void> {
     const names = (await readdir(dir)).sort(compareNames);
-    for (const name of names) {
+    // Stat a folder's entries together (the order of the result stays the sorted one).
+    const infos = await Promise.all(names.map((name) => stat(path.join(dir, name))));
+    for (const [index, name] of names.entries()) {
       const full = path.join(dir, name);
-      const info = await stat(full);
+      const info = infos[index]!;
       const here = [...segments, name];
       if (info.isDirectory()) {
         entries.push(folderEntry(here, options.timestamp ?? info.mtime));
         await walk(full, here);
       } else if (info.isFile()) {
-        entries.push({ segments: here, isDir: false, size: info.size, mtime: options.timestamp ?? info.mtime, open: () => createReadStream(full, { highWaterMark: 1 << 20 }) });
+        entries.push({ segments: here, isDir: false, size: info.size, mtime: options.timestamp ?? info.mtime, open: diskOpener(full) });
       }
       // Sockets, devices and FIFOs have no place on a boot medium: skipped.
     }
@@ -95,7 +115,7 @@ export async function fileSource(filePath: string): Promise<FileSource> {
   const info = await stat(filePath).catch((cause: unknown) => {
     throw new BootmendError('NOT_FOUND', `The file ${filePath} cannot be read; check that it exists.`, { cause });
   });
-  return { size: info.size, open: () => createReadStream(filePath, { highWaterMark: 1 << 20 }) };
+  return { size: info.size, open: diskOpener(filePath) };
 }
 
 export function bufferSource(content: Buffer): FileSource {

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, ReactElement, ReactNode } from 'react';
+import type { ButtonHTMLAttributes, ReactElement, ReactNode, Ref } from 'react';
 import { Spinner } from './Spinner.js';
 
 export type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'danger';
@@ -9,6 +9,8 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   icon?: ReactNode;
   /** Work in progress: shows a spinner and sets aria-busy; the button stays focusable. */
   busy?: boolean;
+  /** React 19 passes ref as a prop: it lands on the <button>. */
+  ref?: Ref<HTMLButtonElement>;
 }
 
 export function Button({ variant = 'secondary', icon, busy = false, className, children, type = 'button', ...rest }: ButtonProps): ReactElement {

@@ -177,3 +177,24 @@ export const ToolIcon = (p: IconProps): ReactElement => (
     <path d="M3 12.5h18" />
   </Icon>
 );
+
+export const CrossCircleIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="m9 9 6 6" />
+    <path d="m15 9-6 6" />
+  </Icon>
+);
+
+export const CopyIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <rect x="8.5" y="8.5" width="11.5" height="11.5" rx="2" />
+    <path d="M15.5 8.5V5.5a1.5 1.5 0 0 0-1.5-1.5H5.5A1.5 1.5 0 0 0 4 5.5V14a1.5 1.5 0 0 0 1.5 1.5h3" />
+  </Icon>
+);
+
+export const StopIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <rect x="6.5" y="6.5" width="11" height="11" rx="1.5" />
+  </Icon>
+);

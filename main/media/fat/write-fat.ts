@@ -128,9 +128,11 @@ async function writeImage(tree: SourceTree, filePath: string, geometry: FatGeome
     for (const dir of layout.dirs) {
       await sink.writeAt(clusterAt(dir.firstCluster), directoryContent(dir, volume, dirBytes(dir)));
     }
+    sink.plan(layout.files.map((node) => ({ source: node.source, name: node.path })));
     for (const node of layout.files) {
       if (node.source.size > 0) await sink.copyAt(clusterAt(node.firstCluster), node.source, node.path);
     }
+    await sink.close();
     await file.close();
     return { bytes: imageBytes, fatType: geometry.type, clusterBytes, partitionOffset: offset, freeBytes: (geometry.clusterCount - layout.usedClusters) * clusterBytes };
   } catch (error) {

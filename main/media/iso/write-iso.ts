@@ -1,9 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { BootmendError } from '../../../core/errors.js';
-import { SequentialSink, type StreamControl } from '../progress-sink.js';
+import { FileSink, SequentialSink, type SequentialOutput, type StreamControl } from '../progress-sink.js';
 import type { SourceTree } from '../source-tree.js';
 import { SECTOR, sectorsFor } from './encoding.js';
 import { bootCatalog, bootRecordDescriptor, patchBootInfoTable, type BiosBootSettings } from './el-torito.js';
@@ -43,11 +41,15 @@ export function planIsoImage(tree: SourceTree, options: IsoOptions = {}): IsoLay
 
 /** Streams an ISO 9660 level 3 + Joliet + El Torito image to `out`, reading one source file at a time. */
 export async function writeIso(tree: SourceTree, out: Writable, options: IsoOptions = {}): Promise<IsoResult> {
+  options = { ...options, timestamp: options.timestamp ?? new Date() };
+  const layout = planIsoImage(tree, options);
+  return writeIsoTo(layout, new SequentialSink(out, layout.totalSectors * SECTOR, options), options);
+}
+
+async function writeIsoTo(layout: IsoLayout, sink: SequentialOutput, options: IsoOptions): Promise<IsoResult> {
   const created = options.timestamp ?? new Date();
   const bios = biosSettings(options.bios);
-  const layout = planIso({ tree, rootTime: created, ...(options.bios ? { bios: options.bios } : {}), ...(options.efi ? { efi: options.efi } : {}) });
   const bytes = layout.totalSectors * SECTOR;
-  const sink = new SequentialSink(out, bytes, options);
   const labels: VolumeLabels = { volumeId: options.volumeId ?? 'BOOTMEND', publisher: options.publisher ?? '', application: 'BOOTMEND', created };
   let sector = 0;
   const put = async (at: number, chunk: Buffer): Promise<void> => {
@@ -78,6 +80,7 @@ export async function writeIso(tree: SourceTree, out: Writable, options: IsoOpti
   for (const kind of ['primary', 'joliet'] as const) {
     for (const dir of layout.dirs[kind]) await put(dir[kind].sector, directoryExtent(dir, kind));
   }
+  sink.plan?.(layout.files.filter((file) => file !== layout.bios || !options.bios?.bootInfoTable).map((file) => ({ source: file.source, name: file.path })));
   for (const file of layout.files) {
     if (file.source.size === 0) continue;
     if (sector !== file.sector) throw new BootmendError('INTERNAL', `ISO writer expected sector ${sector} for ${file.path} but the layout says ${file.sector}.`);
@@ -92,14 +95,18 @@ export async function writeIso(tree: SourceTree, out: Writable, options: IsoOpti
 
 /** writeIso to a file; a failed or cancelled build leaves no half-written ISO behind. */
 export async function writeIsoFile(tree: SourceTree, filePath: string, options: IsoOptions = {}): Promise<IsoResult> {
-  const out = createWriteStream(filePath, { highWaterMark: 1 << 20 });
+  // One time for the layout (root records) and the descriptors.
+  options = { ...options, timestamp: options.timestamp ?? new Date() };
+  const layout = planIsoImage(tree, options);
+  const file = await open(filePath, 'w');
   try {
-    const result = await writeIso(tree, out, options);
-    out.end();
-    await finished(out);
+    const sink = new FileSink(file, layout.totalSectors * SECTOR, options);
+    const result = await writeIsoTo(layout, sink, options);
+    await sink.close();
+    await file.close();
     return result;
   } catch (error) {
-    out.destroy();
+    await file.close().catch(() => undefined);
     await rm(filePath, { force: true });
     throw error;
   }

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** iso: hybrid ISO (El Torito UEFI + BIOS); usb-image: MBR + FAT32, UEFI-bootable; folder: files to copy onto any stick. */
+export const MediumFormat = z.enum(['iso', 'usb-image', 'folder']);
+export type MediumFormat = z.infer<typeof MediumFormat>;
+
+export const BuildMediumRequestSchema = z
+  .object({
+    /** A playbook id (built-in or the technician's own) or a playbook file. */
+    playbook: z.string().min(1).max(4096),
+    format: MediumFormat,
+    /** The image file (iso, usb-image) or folder to create. */
+    out: z.string().min(1).max(4096),
+    /** A WinPE folder in the Windows ADK "Media" layout; absent = payload only (WinRE command prompt route). */
+    base: z.string().min(1).max(4096).optional(),
+    /** Fixed time for every file and the volume, so the same inputs give the same bytes. */
+    timestamp: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2024-07-19T06:00:00Z' }).optional(),
+    overwrite: z.boolean().optional(),
+  })
+  .strict();
+export type BuildMediumRequest = z.infer<typeof BuildMediumRequestSchema>;
+
+export const BuiltMediumSchema = z.object({
+  format: MediumFormat,
+  out: z.string(),
+  bytes: z.number().int().nonnegative(),
+  /** SHA-256 of the image; null for a folder. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  /** Written into every machine result, so the helpdesk knows which medium fixed which PC. */
+  mediumId: z.string(),
+  playbook: z.object({ id: z.string(), version: z.string() }),
+  base: z
+    .object({
+      root: z.string(),
+      bootable: z.object({ uefi: z.boolean(), bios: z.boolean() }),
+      /** boot.wim was given a startnet.cmd that runs fix.cmd by itself. */
+      injected: z.boolean(),
+      missing: z.array(z.string()),
+    })
+    .nullable(),
+});
+export type BuiltMedium = z.infer<typeof BuiltMediumSchema>;
+
+export const MediaBaseSchema = z.object({
+  root: z.string(),
+  /** "/"-separated paths inside the base, null when absent. */
+  efiLoader: z.string().nullable(),
+  efiBootImage: z.string().nullable(),
+  biosLoader: z.string().nullable(),
+  bootWim: z.string().nullable(),
+  /** What the base lacks, each in words for the technician. */
+  missing: z.array(z.string()),
+  /** wimlib-imagex is there to make WinPE run fix.cmd by itself (DISM support arrives later). */
+  canInject: z.boolean(),
+});
+export type MediaBaseInfo = z.infer<typeof MediaBaseSchema>;

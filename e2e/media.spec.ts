@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+
+const SHOTS = 'e2e/screenshots';
+
+async function openMedia(app: Page): Promise<void> {
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Media', exact: true }).click();
+  await expect(app.getByRole('heading', { level: 1, name: 'Media', exact: true })).toBeVisible();
+}
+
+/** The whole screen: the content scrolls inside <main>, so make the window tall enough to hold it. */
+async function screenshot(app: Page, path: string): Promise<void> {
+  const viewport = app.viewportSize() ?? { width: 1366, height: 768 };
+  const height = await app.locator('main').evaluate((main) => (main as HTMLElement).scrollHeight);
+  await app.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 44) });
+  await app.screenshot({ path });
+  await app.setViewportSize(viewport);
+}
+
+function outputField(app: Page) {
+  return app.getByLabel('Output file', { exact: true });
+}
+
+test.describe('media screen', () => {
+  let work: string;
+  test.beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'bootmend-media-e2e-'));
+  });
+  test.afterEach(() => {
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('builds a payload-only ISO with live progress, and refuses to overwrite it unasked', async ({ app }, info) => {
+    const shot = (name: string) => screenshot(app, `${SHOTS}/${info.project.name}-media-${name}.png`);
+    const out = join(work, `crowdstrike-${Date.now()}.iso`);
+    await app.emulateMedia({ colorScheme: 'light' });
+    await openMedia(app);
+
+    await app.getByRole('radio', { name: /CrowdStrike Falcon channel file 291/ }).check();
+    await expect(app.getByTestId('playbook-option').filter({ hasText: 'crowdstrike-cf291' })).toContainText('Built-in');
+    await expect(app.getByRole('radio', { name: 'Payload only' })).toBeChecked();
+    await app.getByRole('radio', { name: 'ISO image' }).check();
+    await expect(outputField(app)).toHaveValue(/crowdstrike-cf291-1\.0\.0\.iso$/);
+    await outputField(app).fill(out);
+    await shot('light-form');
+
+    // Hold the request back until the progress card has been seen: a payload-only ISO is built in a blink.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await app.route('**/api/buildMedium', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await app.getByRole('button', { name: 'Build ISO image' }).click();
+    const progress = app.getByTestId('build-progress');
+    await expect(progress).toBeVisible();
+    await expect(app.getByRole('progressbar', { name: 'Build progress' })).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await shot('light-progress-starting');
+    release();
+
+    const result = app.getByTestId('build-result');
+    await expect(result).toBeVisible({ timeout: 30_000 });
+    await app.unroute('**/api/buildMedium');
+    await expect(app.getByRole('heading', { level: 2, name: 'ISO image built' })).toBeFocused();
+    await expect(app.getByTestId('result-out')).toHaveText(out);
+    const sha = (await app.getByTestId('result-sha256').textContent()) ?? '';
+    await app.getByTestId('result-sha256').click();
+    expect(await app.evaluate(() => window.getSelection()?.toString())).toBe(sha);
+    await app.evaluate(() => window.getSelection()?.removeAllRanges());
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(out)).toBe(true);
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(sha);
+    await expect(app.getByTestId('result-base')).toContainText('payload only');
+    await expect(result).toContainText('Writing to USB sticks arrives in the next version');
+    await shot('light-result');
+    await app.emulateMedia({ colorScheme: 'dark' });
+    await shot('dark-result');
+
+    // Same path again, without "Replace if it exists": refused beside the output field, the file untouched.
+    await app.getByRole('button', { name: 'Build another' }).click();
+    await outputField(app).fill(out);
+    await expect(app.getByRole('checkbox', { name: 'Replace if it exists' })).not.toBeChecked();
+    await app.getByRole('button', { name: 'Build ISO image' }).click();
+    const field = app.locator('.field', { has: outputField(app) });
+    await expect(field.getByRole('alert')).toContainText('already exists');
+    await expect(field.getByRole('alert')).toContainText('Replace if it exists');
+    await expect(outputField(app)).toHaveAttribute('aria-invalid', 'true');
+    await expect(outputField(app)).toBeFocused();
+    await expect(app.getByText('The medium was not built')).toHaveCount(0);
+    expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(sha);
+    await shot('dark-exists-error');
+    await app.emulateMedia({ colorScheme: 'light' });
+    await shot('light-exists-error');
+  });
+
+  test('checks a WinPE base folder, shows bytes, speed and time left, and cancels cleanly', async ({ app }, info) => {
+    test.setTimeout(120_000);
+    const shot = (name: string) => screenshot(app, `${SHOTS}/${info.project.name}-media-${name}.png`);
+    // A base with loaders but no boot.wim, and a large (sparse) file so the build runs long enough to watch.
+    const base = join(work, 'winpe-media');
+    mkdirSync(join(base, 'EFI', 'Boot'), { recursive: true });
+    mkdirSync(join(base, 'Boot'), { recursive: true });
+    mkdirSync(join(base, 'filler'), { recursive: true });
+    writeFileSync(join(base, 'EFI', 'Boot', 'bootx64.efi'), Buffer.alloc(64 * 1024, 1));
+    writeFileSync(join(base, 'Boot', 'etfsboot.com'), Buffer.alloc(4096, 2));
+    writeFileSync(join(base, 'filler', 'large.bin'), '');
+    truncateSync(join(base, 'filler', 'large.bin'), 2_000_000_000);
+    const out = join(work, 'on-base.iso');
+
+    await app.emulateMedia({ colorScheme: 'dark' });
+    await openMedia(app);
+    await app.getByRole('radio', { name: 'WinPE base folder' }).check();
+    await app.getByRole('textbox', { name: 'Folder on this computer' }).fill(base);
+    await app.getByRole('button', { name: 'Check' }).click();
+    const report = app.getByRole('status', { name: 'What the base folder holds' });
+    await expect(report).toContainText('UEFI loader');
+    await expect(report).toContainText('EFI/Boot/bootx64.efi');
+    await expect(report).toContainText('sources/boot.wim');
+    await app.getByRole('radio', { name: 'ISO image' }).check();
+    await outputField(app).fill(out);
+    await shot('dark-base-checked');
+
+    await app.getByRole('button', { name: 'Build ISO image' }).click();
+    await expect(app.getByTestId('progress-phase')).toHaveText('Writing', { timeout: 30_000 });
+    await expect(app.getByTestId('build-progress')).toContainText(/\/s/);
+    await shot('dark-progress');
+    await app.emulateMedia({ colorScheme: 'light' });
+    await shot('light-progress');
+    await app.getByRole('button', { name: 'Cancel' }).click();
+    await expect(app.getByText('Cancelled — nothing usable was written.')).toBeVisible({ timeout: 30_000 });
+    await expect(app.getByRole('button', { name: 'Build ISO image' })).toBeFocused();
+    await expect.poll(() => existsSync(out)).toBe(false);
+    await shot('light-cancelled');
+  });
+});

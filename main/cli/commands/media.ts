@@ -1,0 +1,53 @@
+import { MediumFormat } from '../../../core/media.js';
+import { formatBytes } from '../../../core/progress.js';
+import { callApi, printJson } from '../call.js';
+import { UsageError, type Command } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+
+export const mediaBuild: Command = {
+  name: 'media build',
+  usage: '--playbook ID|FILE --format iso|usb-image|folder --out PATH [--base DIR] [--timestamp ISO8601] [--overwrite]',
+  options: {
+    playbook: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    base: { type: 'string' },
+    timestamp: { type: 'string' },
+    overwrite: { type: 'boolean' },
+  },
+  async run({ api, io, json, options }) {
+    const { playbook, format, out, base, timestamp } = options;
+    if (typeof playbook !== 'string') throw new UsageError('media build needs --playbook ID|FILE (see "bootmend playbooks list").');
+    if (typeof out !== 'string') throw new UsageError('media build needs --out PATH.');
+    const parsedFormat = MediumFormat.safeParse(format);
+    if (!parsedFormat.success) throw new UsageError(`media build needs --format ${MediumFormat.options.join('|')}.`);
+    const built = await callApi(
+      api,
+      'buildMedium',
+      {
+        playbook,
+        format: parsedFormat.data,
+        out,
+        ...(typeof base === 'string' ? { base } : {}),
+        ...(typeof timestamp === 'string' ? { timestamp } : {}),
+        ...(options.overwrite === true ? { overwrite: true } : {}),
+      },
+      io,
+      json,
+    );
+    if (json) {
+      printJson(io, built);
+      return EXIT.OK;
+    }
+    io.out(`Built ${built.out} (${formatBytes(built.bytes)}) from ${built.playbook.id} ${built.playbook.version}.\n`);
+    if (built.sha256) io.out(`SHA-256 ${built.sha256}\n`);
+    io.out(`Medium id ${built.mediumId}\n`);
+    if (built.base) {
+      io.out(`Base ${built.base.root}: ${built.base.injected ? 'WinPE runs fix.cmd by itself' : 'run fix.cmd by hand'}; starts on ${[built.base.bootable.uefi ? 'UEFI' : '', built.base.bootable.bios ? 'BIOS' : ''].filter(Boolean).join(' and ') || 'nothing'}.\n`);
+      for (const missing of built.base.missing) io.out(`  missing ${missing}\n`);
+    } else {
+      io.out('Payload only: at the PC, open the WinRE command prompt and run \\bootmend\\fix.cmd from this medium.\n');
+    }
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,144 @@
+/**
+ * A small RFC 4180 reader with the leniencies real exports need: comma, semicolon or tab
+ * (sniffed from the header line), CRLF / LF / CR line ends, doubled quotes inside quoted
+ * fields, quoted fields spanning lines, a UTF-8 BOM. It never throws: a quote left open at
+ * the end of the file is reported as an unclosed record, and the caller restarts at the
+ * next physical line so rows after a stray quote are not lost.
+ */
+
+export type Delimiter = ',' | ';' | '\t';
+
+export interface CsvRecord {
+  fields: string[];
+  /** 1-based physical line where the record starts. */
+  line: number;
+  /** 1-based physical line where it ends (greater than line when a quoted field spans lines). */
+  endLine: number;
+  /** False when a quoted field was still open at the end of the file. */
+  closed: boolean;
+  /** Offset of the record's first character, for restarting. */
+  start: number;
+  /** Offset just after the record's line end. */
+  end: number;
+}
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/** The delimiter that occurs most often outside quotes in the line (comma on a tie or none). */
+export function sniffDelimiter(line: string): Delimiter {
+  const counts: Record<Delimiter, number> = { ',': 0, ';': 0, '\t': 0 };
+  let inQuotes = false;
+  for (const char of line) {
+    if (char === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (char === ',' || char === ';' || char === '\t')) counts[char] += 1;
+  }
+  let best: Delimiter = ',';
+  for (const candidate of [';', '\t'] as const) if (counts[candidate] > counts[best]) best = candidate;
+  return best;
+}
+
+/** Reads one record starting at `start` (which must be the start of a physical line). */
+export function readRecord(text: string, start: number, line: number, delimiter: Delimiter): CsvRecord {
+  const d = delimiter.charCodeAt(0);
+  const fields: string[] = [];
+  let i = start;
+  let lines = 0;
+  const n = text.length;
+  for (;;) {
+    // One field.
+    if (i < n && text.charCodeAt(i) === QUOTE) {
+      let value = '';
+      let from = i + 1;
+      let j = from;
+      let closedQuote = false;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === QUOTE) {
+          if (text.charCodeAt(j + 1) === QUOTE) {
+            value += text.slice(from, j + 1);
+            j += 2;
+            from = j;
+            continue;
+          }
+          value += text.slice(from, j);
+          closedQuote = true;
+          j += 1;
+          break;
+        }
+        if (c === LF || (c === CR && text.charCodeAt(j + 1) !== LF)) lines += 1;
+        j += 1;
+      }
+      if (!closedQuote) {
+        fields.push(value + text.slice(from, j));
+        return { fields, line, endLine: line + lines, closed: false, start, end: n };
+      }
+      // Lenient: characters between the closing quote and the delimiter belong to the field.
+      let k = j;
+      while (k < n) {
+        const c = text.charCodeAt(k);
+        if (c === d || c === LF || c === CR) break;
+        k += 1;
+      }
+      fields.push(value + text.slice(j, k));
+      i = k;
+    } else {
+      let k = i;
+      while (k < n) {
+        const c = text.charCodeAt(k);
+        if (c === d || c === LF || c === CR) break;
+        k += 1;
+      }
+      fields.push(text.slice(i, k));
+      i = k;
+    }
+    if (i >= n) return { fields, line, endLine: line + lines, closed: true, start, end: n };
+    const c = text.charCodeAt(i);
+    if (c === d) {
+      i += 1;
+      continue;
+    }
+    const end = c === CR && text.charCodeAt(i + 1) === LF ? i + 2 : i + 1;
+    return { fields, line, endLine: line + lines, closed: true, start, end };
+  }
+}
+
+/** Offset of the physical line after the one starting at `start`. */
+export function nextLineStart(text: string, start: number): number {
+  for (let i = start; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === LF) return i + 1;
+    if (c === CR) return text.charCodeAt(i + 1) === LF ? i + 2 : i + 1;
+  }
+  return text.length;
+}
+
+/**
+ * Walks the records of a text. `accept(record)` returns false to reject a record that
+ * spans several lines; the walk then restarts on the line after its first line, so one
+ * stray quote cannot swallow the rows behind it. Unclosed records restart the same way.
+ */
+export function* walkRecords(text: string, delimiter: Delimiter, startOffset = 0, startLine = 1): Generator<CsvRecord, void, boolean | undefined> {
+  let pos = startOffset;
+  let line = startLine;
+  while (pos < text.length) {
+    const record = readRecord(text, pos, line, delimiter);
+    const accepted = yield record;
+    if (!record.closed || (accepted === false && record.endLine > record.line)) {
+      pos = nextLineStart(text, record.start);
+      line = record.line + 1;
+    } else {
+      pos = record.end;
+      line = record.endLine + 1;
+    }
+  }
+}
+
+/** Decodes file bytes: UTF-8 (BOM dropped) or UTF-16 LE/BE with a BOM, as Windows tools write. */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { BootmendError } from '../../core/errors.js';
+import type { EventJournal, JournalEvent } from '../journal/journal.js';
+import type { KeyIndex } from './lookup.js';
+import { assertNotExpired, type VaultData } from './store.js';
+
+/**
+ * Reveal is the only way a password leaves the vault: the audit event (who, which key,
+ * which machine, why, when) is fsync'd to the journal BEFORE the password is returned,
+ * so no reveal goes unrecorded. The event never contains the password.
+ */
+
+export const KEY_REVEALED = 'key.revealed';
+
+export interface RevealRequest {
+  /** Full canonical key ID (from a lookup). */
+  id: string;
+  technician: string;
+  machine: string;
+  reason: string;
+  now?: Date;
+  /** Client-made event id (default: a fresh UUID). */
+  eventId?: string;
+}
+
+export interface KeyRevealedEvent extends JournalEvent {
+  type: typeof KEY_REVEALED;
+  keyId: string;
+  device: string | null;
+  machine: string;
+  technician: string;
+  reason: string;
+}
+
+export interface Revealed {
+  id: string;
+  device: string | null;
+  created: string | null;
+  password: string;
+  eventId: string;
+}
+
+function required(value: string, label: string, field: string): string {
+  const clean = value.trim();
+  if (clean === '') throw new BootmendError('INVALID_INPUT', `${label} is needed to reveal a recovery password (it goes into the audit record).`, { field });
+  if (clean.length > 200) throw new BootmendError('INVALID_INPUT', `${label} must be at most 200 characters.`, { field });
+  return clean;
+}
+
+export async function revealKey(index: KeyIndex, vault: Pick<VaultData, 'expiresAt'>, journal: EventJournal, request: RevealRequest): Promise<Revealed> {
+  const now = request.now ?? new Date();
+  assertNotExpired(vault, now);
+  const record = index.get(request.id);
+  if (!record) throw new BootmendError('NOT_FOUND', 'No key in this vault has that key ID.');
+  const event: KeyRevealedEvent = {
+    id: request.eventId ?? randomUUID(),
+    type: KEY_REVEALED,
+    at: now.toISOString(),
+    keyId: record.id,
+    device: record.device,
+    machine: required(request.machine, 'The machine name', 'machine'),
+    technician: required(request.technician, "The technician's name", 'technician'),
+    reason: required(request.reason, 'A reason', 'reason'),
+  };
+  await journal.append(event);
+  return { id: record.id, device: record.device, created: record.created, password: record.password, eventId: event.id };
+}
+
+export const ROTATION_ADVICE = [
+  'Every recovery password in this list was shown to a person: rotate each one.',
+  'Intune: Devices > the device > Rotate BitLocker keys (or the rotateBitLockerKeys action in Graph).',
+  'On the PC (elevated): manage-bde -protectors -delete C: -id {KEY-ID}, then manage-bde -protectors -add C: -RecoveryPassword,',
+  'and back the new password up to AD (manage-bde -protectors -adbackup C: -id {NEW-ID}) or Entra ID (BackupToAAD-BitLockerKeyProtector).',
+];
+
+function csvCell(value: string | null): string {
+  let text = value ?? '';
+  // Spreadsheet formula injection: a free-text reason must not run as a formula.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function isKeyRevealedEvent(event: JournalEvent): event is KeyRevealedEvent {
+  return event.type === KEY_REVEALED && typeof event.keyId === 'string';
+}
+
+/** The "keys revealed" list as CSV, with the rotation advice as leading "#" comment lines (omit with advice: false). */
+export function revealedKeysCsv(events: readonly JournalEvent[], options: { advice?: boolean } = {}): string {
+  const lines: string[] = [];
+  if (options.advice !== false) lines.push(...ROTATION_ADVICE.map((line) => `# ${line}`));
+  lines.push('id,device,machine,technician,time,reason');
+  for (const event of events) {
+    if (!isKeyRevealedEvent(event)) continue;
+    lines.push([event.keyId, event.device, event.machine, event.technician, event.at, event.reason].map(csvCell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,122 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BootmendError } from '../../core/errors.js';
+import { fakeGuid, fakeRecoveryPassword, seededRng } from './fake-keys.js';
+import type { KeyRecord } from './importers/types.js';
+import { assertNotExpired, emptyVault, openVault, passphraseKeySource, saveVault, wipeVault, type KeySource } from './store.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bootmend-vault-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function records(n: number): KeyRecord[] {
+  const rng = seededRng(42);
+  return Array.from({ length: n }, (_, i) => ({ id: fakeGuid(rng), password: fakeRecoveryPassword(rng), device: `PC-${i}`, deviceId: null, dn: null, created: null, volumeType: null, source: `t.csv:${i + 2}` }));
+}
+
+async function failure(promise: Promise<unknown>): Promise<BootmendError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(BootmendError);
+    return error as BootmendError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('vault store', () => {
+  const source = passphraseKeySource('correct horse battery staple');
+
+  it('round-trips, with no plaintext in the file and no temp file left', async () => {
+    const file = join(dir, 'vault.bmv');
+    const data = { ...emptyVault(), records: records(5) };
+    await saveVault(file, source, data);
+    const bytes = await readFile(file);
+    for (const r of data.records) {
+      expect(bytes.includes(Buffer.from(r.password))).toBe(false);
+      expect(bytes.includes(Buffer.from(r.password.replace(/-/g, '')))).toBe(false);
+      expect(bytes.includes(Buffer.from(r.device!))).toBe(false);
+    }
+    expect((await openVault(file, source)).records).toEqual(data.records);
+    expect(await readdir(dir)).toEqual(['vault.bmv']);
+    const header = JSON.parse(bytes.subarray(12, 12 + bytes.readUInt32BE(8)).toString()) as { key: { N: number; r: number; p: number } };
+    expect(header.key).toMatchObject({ N: 2 ** 15, r: 8, p: 1 });
+  });
+
+  it('a wrong passphrase is a clear UNAUTHORIZED error', async () => {
+    const file = join(dir, 'vault.bmv');
+    await saveVault(file, source, { ...emptyVault(), records: records(1) });
+    const error = await failure(openVault(file, passphraseKeySource('wrong')));
+    expect(error.code).toBe('UNAUTHORIZED');
+    expect(error.message).toMatch(/passphrase is wrong/);
+  });
+
+  it('any changed byte (header, body or tag) is refused and nothing is decrypted', async () => {
+    const file = join(dir, 'vault.bmv');
+    await saveVault(file, source, { ...emptyVault(), records: records(2) });
+    const original = await readFile(file);
+    const headerEnd = 12 + original.readUInt32BE(8);
+    // Magic, length, several header bytes (incl. expiry and KDF area), body, tag.
+    const positions = [0, 9, 20, Math.floor(headerEnd / 2), headerEnd - 3, headerEnd + 5, original.length - 20, original.length - 1];
+    for (const position of positions) {
+      const tampered = Buffer.from(original);
+      tampered[position] = tampered[position]! ^ 0x01;
+      await writeFile(file, tampered);
+      const error = await failure(openVault(file, source));
+      expect(['UNAUTHORIZED', 'IO_ERROR', 'INVALID_INPUT']).toContain(error.code);
+    }
+  });
+
+  it('editing the expiry in the header breaks the integrity check', async () => {
+    const file = join(dir, 'vault.bmv');
+    await saveVault(file, source, { ...emptyVault(), records: records(1), expiresAt: '2024-08-01T00:00:00.000Z' });
+    const original = await readFile(file);
+    const edited = Buffer.from(original.toString('latin1').replace('2024-08-01', '2099-08-01'), 'latin1');
+    await writeFile(file, edited);
+    expect((await failure(openVault(file, source))).code).toBe('IO_ERROR');
+  });
+
+  it('expiry refuses lookups after the date', async () => {
+    const file = join(dir, 'vault.bmv');
+    await saveVault(file, source, { ...emptyVault(), records: records(1), expiresAt: '2024-08-01T00:00:00.000Z' });
+    const data = await openVault(file, source);
+    expect(() => assertNotExpired(data, new Date('2024-07-31T23:59:59Z'))).not.toThrow();
+    expect(() => assertNotExpired(data, new Date('2024-08-01T00:00:00Z'))).toThrow(/expired/);
+  });
+
+  it('a source for another key kind (e.g. safeStorage) plugs in through the KeySource interface', async () => {
+    const wrappingKey = Buffer.alloc(32, 7);
+    const fake: KeySource = {
+      kind: 'test-xor',
+      wrap: async (key) => ({ kind: 'test-xor', blob: Buffer.from(key.map((b, i) => b ^ wrappingKey[i]!)).toString('base64') }),
+      unwrap: async (w) => Buffer.from(Buffer.from(String(w.blob), 'base64').map((b, i) => b ^ wrappingKey[i]!)),
+    };
+    const file = join(dir, 'vault.bmv');
+    await saveVault(file, fake, { ...emptyVault(), records: records(3) });
+    expect((await openVault(file, fake)).records).toHaveLength(3);
+    expect((await failure(openVault(file, source))).code).toBe('UNAUTHORIZED');
+  });
+
+  it('wipe overwrites then deletes; a missing vault is NOT_FOUND on open and false on wipe', async () => {
+    const file = join(dir, 'vault.bmv');
+    await saveVault(file, source, { ...emptyVault(), records: records(1) });
+    expect(await wipeVault(file)).toBe(true);
+    expect(await readdir(dir)).toEqual([]);
+    expect(await wipeVault(file)).toBe(false);
+    expect((await failure(openVault(file, source))).code).toBe('NOT_FOUND');
+  });
+
+  it('refuses a file that is not a vault, and weak scrypt costs', async () => {
+    const file = join(dir, 'x');
+    await writeFile(file, 'Id,Key\n');
+    expect((await failure(openVault(file, source))).code).toBe('INVALID_INPUT');
+    expect(() => passphraseKeySource('x', { N: 2 ** 10 })).toThrow(BootmendError);
+    expect(() => passphraseKeySource('')).toThrow(BootmendError);
+  });
+});

@@ -1,0 +1,126 @@
+import type { ReactElement, Ref } from 'react';
+import type { MediaBaseInfo } from '../../../core/media.js';
+import { useClient } from '../../state/client.js';
+import { useMedia, type BaseMode } from '../../state/media.js';
+import { Button } from '../../ui/Button.js';
+import { Card } from '../../ui/Card.js';
+import { Notice } from '../../ui/ErrorBanner.js';
+import { AlertIcon, CheckCircleIcon, CrossCircleIcon, SearchIcon } from '../../ui/icons.js';
+import { FieldError, PathField } from './fields.js';
+
+const MODES: { id: BaseMode; label: string; hint: string }[] = [
+  { id: 'payload-only', label: 'Payload only', hint: 'Run fix.cmd from the WinRE command prompt (Troubleshoot → Command Prompt).' },
+  { id: 'winpe-folder', label: 'WinPE base folder', hint: 'A WinPE "media" folder made by copype: the medium starts the PC by itself.' },
+];
+
+/** Step 2: payload only, or on a WinPE base folder (checked with inspectMediaBase). */
+export function BaseStep({ error, pathRef }: { error: string | null; pathRef: Ref<HTMLInputElement> }): ReactElement {
+  const client = useClient();
+  const mode = useMedia((s) => s.baseMode);
+  const path = useMedia((s) => s.basePath);
+  const check = useMedia((s) => s.baseCheck);
+  const checking = check.status === 'checking';
+  const stale = check.path !== path.trim();
+  const runCheck = (): void => void useMedia.getState().checkBase(client);
+
+  return (
+    <Card title="2. Base" id="media-base" description="What starts the crashed PC when it boots from this medium.">
+      <fieldset className="choice-group">
+        <legend className="visually-hidden">Base</legend>
+        <div className="choice-group__options choice-group__options--two">
+          {MODES.map((option) => (
+            <label key={option.id} className="choice choice--card">
+              <input
+                type="radio"
+                name="base-mode"
+                value={option.id}
+                checked={mode === option.id}
+                onChange={() => useMedia.getState().setBaseMode(option.id)}
+                aria-labelledby={`base-${option.id}-label`}
+                aria-describedby={`base-${option.id}-hint`}
+              />
+              <span className="choice__text">
+                <span className="choice__label" id={`base-${option.id}-label`}>
+                  {option.label}
+                </span>
+                <span className="choice__summary" id={`base-${option.id}-hint`}>
+                  {option.hint}
+                </span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {mode === 'payload-only' && error ? <FieldError id="media-base-error">{error}</FieldError> : null}
+      {mode === 'winpe-folder' ? (
+        <PathField
+          id="media-base-path"
+          label="Folder on this computer"
+          hint={
+            <>
+              A folder in the Windows ADK &quot;Media&quot; layout (<span className="mono">EFI\Boot</span>, <span className="mono">Boot</span>,{' '}
+              <span className="mono">sources\boot.wim</span>). Bootmend works on a copy; your folder is not changed.
+            </>
+          }
+          placeholder="C:\WinPE_amd64\media"
+          value={path}
+          error={error}
+          inputRef={pathRef}
+          onChange={(value) => useMedia.getState().setBasePath(value)}
+          onEnter={runCheck}
+          action={
+            <Button icon={<SearchIcon />} busy={checking} onClick={runCheck}>
+              {checking ? 'Checking…' : 'Check'}
+            </Button>
+          }
+        >
+          {check.status === 'failed' && check.error && !stale ? <FieldError id="media-base-check-error">{check.error}</FieldError> : null}
+          {check.status === 'done' && check.info ? <BaseReport info={check.info} stale={stale} /> : null}
+        </PathField>
+      ) : null}
+    </Card>
+  );
+}
+
+function BaseReport({ info, stale }: { info: MediaBaseInfo; stale: boolean }): ReactElement {
+  const items: { label: string; path: string | null; absent: string }[] = [
+    { label: 'UEFI loader', path: info.efiLoader, absent: 'UEFI PCs cannot start it' },
+    { label: 'BIOS loader', path: info.biosLoader, absent: 'BIOS-only PCs cannot start the ISO' },
+    { label: 'WinPE image (boot.wim)', path: info.bootWim, absent: 'nothing runs fix.cmd by itself' },
+  ];
+  return (
+    <div className="base-report" role="status" aria-label="What the base folder holds">
+      {stale ? <p className="muted">This is what the last check found in {info.root}. You have changed the path since: press Check again.</p> : null}
+      <ul className="base-report__list">
+        {items.map((item) => (
+          <li key={item.label} className={`base-report__item base-report__item--${item.path ? 'ok' : 'missing'}`}>
+            {item.path ? <CheckCircleIcon size={22} /> : <CrossCircleIcon size={22} />}
+            <span>
+              <strong>{item.label}</strong>{' '}
+              {item.path ? <span className="mono base-report__path">{item.path}</span> : <span className="base-report__absent">Not found: {item.absent}</span>}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {info.missing.length > 0 ? (
+        <div className="base-report__missing">
+          <p className="field__label">What this base lacks</p>
+          <ul className="ticks">
+            {info.missing.map((sentence) => (
+              <li key={sentence}>{sentence}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {info.bootWim && !info.canInject ? (
+        <Notice tone="warning" icon={<AlertIcon size={22} />}>
+          <p className="banner__title">WinPE will not start fix.cmd by itself from this computer</p>
+          <p>
+            Making WinPE run fix.cmd on its own needs <span className="mono">wimlib-imagex</span>, which is not installed here (Linux: the &quot;wimtools&quot; package;
+            macOS: <span className="mono">brew install wimlib</span>). Install it and press Check again, or build a payload-only medium.
+          </p>
+        </Notice>
+      ) : null}
+    </div>
+  );
+}

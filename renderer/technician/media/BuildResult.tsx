@@ -1,0 +1,145 @@
+import { useEffect, useRef, useState, type ReactElement } from 'react';
+import type { BuiltMedium } from '../../../core/media.js';
+import { formatBytes } from '../../../core/progress.js';
+import { useMedia } from '../../state/media.js';
+import { Badge } from '../../ui/Badge.js';
+import { Button } from '../../ui/Button.js';
+import { Notice } from '../../ui/ErrorBanner.js';
+import { CheckCircleIcon, CheckIcon, CopyIcon, CrossCircleIcon, InfoIcon, MediaIcon } from '../../ui/icons.js';
+import { KeyValueList } from '../../ui/KeyValue.js';
+import { formatLabel } from './OutputStep.js';
+
+let lastFocusRequest = 0;
+
+/** What was built, with the SHA-256 to read aloud, and the way back to the form. */
+export function BuildResult({ result }: { result: BuiltMedium }): ReactElement {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const focusRequest = useMedia((s) => s.resultFocus);
+  useEffect(() => {
+    // Only for a fresh result: coming back to the screen later leaves focus where navigation put it.
+    if (focusRequest === lastFocusRequest) return;
+    lastFocusRequest = focusRequest;
+    heading.current?.focus();
+  }, [focusRequest]);
+
+  return (
+    <section className="card result-card" aria-labelledby="media-result-title" data-testid="build-result">
+      <header className="card__header">
+        <span className="card__icon result-card__icon">
+          <CheckCircleIcon size={26} />
+        </span>
+        <div className="card__heading">
+          <h2 className="card__title" id="media-result-title" ref={heading} tabIndex={-1}>
+            {formatLabel(result.format)} built
+          </h2>
+          <p className="card__description">
+            Playbook <span className="mono">{result.playbook.id}</span> version {result.playbook.version}. Keep the SHA-256 with the medium: it shows the copy is intact.
+          </p>
+        </div>
+        <div className="card__actions">
+          <Button variant="primary" icon={<MediaIcon />} onClick={() => useMedia.getState().buildAnother()}>
+            Build another
+          </Button>
+        </div>
+      </header>
+      <div className="card__body">
+        <KeyValueList
+          columns={1}
+          items={[{ label: result.format === 'folder' ? 'Output folder' : 'Output file', value: result.out, mono: true, testId: 'result-out' }]}
+        />
+        <KeyValueList
+          columns={3}
+          items={[
+            { label: 'Format', value: formatLabel(result.format), testId: 'result-format' },
+            { label: 'Size', value: <span title={`${result.bytes.toLocaleString()} bytes`}>{formatBytes(result.bytes)}</span>, testId: 'result-size' },
+            { label: 'Medium id', value: result.mediumId, mono: true, testId: 'result-medium-id' },
+          ]}
+        />
+        {result.sha256 ? <Sha256 hash={result.sha256} /> : <p className="muted">A folder has no single SHA-256; each file is copied as it is.</p>}
+        <BaseSummary base={result.base} />
+        <Notice icon={<InfoIcon size={22} />}>
+          <p>
+            <strong>Writing to USB sticks arrives in the next version of Bootmend.</strong>{' '}
+            {result.format === 'folder'
+              ? 'Until then, copy everything in the output folder onto a FAT32 stick.'
+              : 'Until then, write the image with the imaging tool you already use, and compare its SHA-256 with the one above.'}
+          </p>
+        </Notice>
+      </div>
+    </section>
+  );
+}
+
+/** The hash in groups of four for reading aloud; copying it (or selecting it) gives the 64 digits without spaces. */
+function Sha256({ hash }: { hash: string }): ReactElement {
+  const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
+  const groups = hash.match(/.{1,4}/g) ?? [hash];
+  const copy = (): void => {
+    navigator.clipboard.writeText(hash).then(
+      () => setCopied('done'),
+      () => setCopied('failed'),
+    );
+  };
+  return (
+    <div className="sha">
+      <div className="sha__top">
+        <p className="kv__label" id="media-sha-label">
+          SHA-256
+        </p>
+        <Button variant="ghost" icon={copied === 'done' ? <CheckIcon /> : <CopyIcon />} onClick={copy}>
+          {copied === 'done' ? 'Copied' : 'Copy'}
+        </Button>
+      </div>
+      <p className="sha__value mono" data-testid="result-sha256">
+        {groups.map((group, index) => (
+          <span key={index} className="sha__group">
+            {group}
+          </span>
+        ))}
+      </p>
+      {copied === 'failed' ? <p className="muted">This window may not use the clipboard: select the digits and copy them instead.</p> : null}
+    </div>
+  );
+}
+
+function BaseSummary({ base }: { base: BuiltMedium['base'] }): ReactElement {
+  if (!base) {
+    return (
+      <div className="kv__row result-base" data-testid="result-base">
+        <p className="kv__label">Base</p>
+        <p className="result-base__root">None — payload only</p>
+        <p className="muted">Start the crashed PC into Windows Recovery, open Command Prompt and run fix.cmd from the medium.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="kv__row result-base" data-testid="result-base">
+      <p className="kv__label">Base</p>
+      <p className="mono result-base__root">{base.root}</p>
+      <div className="result-base__badges">
+        <Flag ok={base.bootable.uefi} yes="Starts on UEFI PCs" no="Does not start on UEFI PCs" />
+        <Flag ok={base.bootable.bios} yes="Starts on BIOS PCs" no="Does not start on BIOS-only PCs" />
+        <Flag ok={base.injected} yes="Runs fix.cmd by itself" no="fix.cmd must be started by hand" />
+      </div>
+      {base.missing.length > 0 ? (
+        <ul className="ticks">
+          {base.missing.map((sentence) => (
+            <li key={sentence}>{sentence}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function Flag({ ok, yes, no }: { ok: boolean; yes: string; no: string }): ReactElement {
+  return ok ? (
+    <Badge tone="success" icon={<CheckCircleIcon size={16} />}>
+      {yes}
+    </Badge>
+  ) : (
+    <Badge tone="warning" icon={<CrossCircleIcon size={16} />}>
+      {no}
+    </Badge>
+  );
+}

@@ -1,0 +1,125 @@
+import { useState, type ReactElement, type Ref } from 'react';
+import type { MediumFormat } from '../../../core/media.js';
+import { useMedia } from '../../state/media.js';
+import { Button } from '../../ui/Button.js';
+import { Card } from '../../ui/Card.js';
+import { FieldError, PathField } from './fields.js';
+
+export const FORMATS: { id: MediumFormat; label: string; hint: string }[] = [
+  { id: 'iso', label: 'ISO image', hint: 'For virtual machines, remote consoles, or writing to a stick later.' },
+  { id: 'usb-image', label: 'USB image', hint: 'Raw image, UEFI bootable. BIOS-only PCs need the ISO.' },
+  { id: 'folder', label: 'Folder', hint: 'Copy onto any FAT32 stick by hand.' },
+];
+
+export function formatLabel(format: MediumFormat): string {
+  return FORMATS.find((f) => f.id === format)?.label ?? format;
+}
+
+export interface OutputStepProps {
+  /** The path the build will use: what was typed, else the suggestion. */
+  out: string;
+  suggestion: string;
+  outError: string | null;
+  timestampError: string | null;
+  outRef: Ref<HTMLInputElement>;
+  timestampRef: Ref<HTMLInputElement>;
+}
+
+/** Step 3: format, where to write it, and the reproducible-build timestamp. */
+export function OutputStep({ out, suggestion, outError, timestampError, outRef, timestampRef }: OutputStepProps): ReactElement {
+  const format = useMedia((s) => s.format);
+  const typed = useMedia((s) => s.outTyped);
+  const overwrite = useMedia((s) => s.overwrite);
+  const timestamp = useMedia((s) => s.timestamp);
+  const [advancedOpen, setAdvancedOpen] = useState(timestamp !== '' || timestampError !== null);
+
+  return (
+    <Card title="3. Output" id="media-output" description="What to make, and where on this computer to put it.">
+      <fieldset className="choice-group">
+        <legend className="field__label">Format</legend>
+        <div className="choice-group__options">
+          {FORMATS.map((option) => (
+            <label key={option.id} className="choice choice--card">
+              <input
+                type="radio"
+                name="format"
+                value={option.id}
+                checked={format === option.id}
+                onChange={() => useMedia.getState().setFormat(option.id)}
+                aria-labelledby={`format-${option.id}-label`}
+                aria-describedby={`format-${option.id}-hint`}
+              />
+              <span className="choice__text">
+                <span className="choice__label" id={`format-${option.id}-label`}>
+                  {option.label}
+                </span>
+                <span className="choice__summary" id={`format-${option.id}-hint`}>
+                  {option.hint}
+                </span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <PathField
+        id="media-out"
+        label={format === 'folder' ? 'Output folder' : 'Output file'}
+        hint={
+          format === 'folder'
+            ? 'Folder on this computer: a full path. It must not exist yet, or be empty.'
+            : 'Folder on this computer and file name: a full path. An existing file is kept unless you tick “Replace if it exists”.'
+        }
+        value={out}
+        error={outError ? forTheScreen(outError) : null}
+        inputRef={outRef}
+        onChange={(value) => useMedia.getState().setOut(value)}
+        action={
+          typed !== null && suggestion && typed !== suggestion ? (
+            <Button variant="ghost" onClick={() => useMedia.getState().setOut(suggestion)}>
+              Use suggested
+            </Button>
+          ) : undefined
+        }
+      >
+        <label className="check">
+          <input type="checkbox" checked={overwrite} onChange={(event) => useMedia.getState().setOverwrite(event.target.checked)} />
+          <span>Replace if it exists</span>
+        </label>
+      </PathField>
+
+      <details className="disclosure" open={advancedOpen || timestampError !== null} onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}>
+        <summary className="disclosure__summary">Advanced</summary>
+        <div className="disclosure__body">
+          <div className={`field${timestampError ? ' field--invalid' : ''}`}>
+            <label className="field__label" htmlFor="media-timestamp">
+              Fixed timestamp (optional)
+            </label>
+            <p className="field__hint" id="media-timestamp-hint">
+              Gives every file and the volume this time, so the same playbook and base always give the same bytes (and the same SHA-256). Empty: the time of the build.
+            </p>
+            <input
+              ref={timestampRef}
+              id="media-timestamp"
+              className="input mono"
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="2024-07-19T06:00:00Z"
+              value={timestamp}
+              aria-invalid={timestampError ? true : undefined}
+              aria-describedby={timestampError ? 'media-timestamp-error media-timestamp-hint' : 'media-timestamp-hint'}
+              onChange={(event) => useMedia.getState().setTimestamp(event.target.value)}
+            />
+            {timestampError ? <FieldError id="media-timestamp-error">{timestampError}</FieldError> : null}
+          </div>
+        </div>
+      </details>
+    </Card>
+  );
+}
+
+/** The service's sentences are shared with the command line; say the screen's way to replace a file. */
+function forTheScreen(message: string): string {
+  return message.replace(/\s*or pass --overwrite to replace it\.?$/, ' or tick “Replace if it exists”.');
+}

@@ -1,0 +1,71 @@
+import type { ReactElement, ReactNode, Ref } from 'react';
+import { ErrorIcon } from '../../ui/icons.js';
+
+/** A failure shown under the field it is about; role="alert" so it is heard when it appears. */
+export function FieldError({ id, children }: { id: string; children: ReactNode }): ReactElement {
+  return (
+    <p className="field__error" id={id} role="alert">
+      <ErrorIcon size={18} />
+      <span>{children}</span>
+    </p>
+  );
+}
+
+export interface PathFieldProps {
+  id: string;
+  label: string;
+  hint: ReactNode;
+  value: string;
+  error: string | null;
+  placeholder?: string;
+  inputRef?: Ref<HTMLInputElement>;
+  onChange(value: string): void;
+  /** A button at the right of the input (e.g. "Check"). */
+  action?: ReactNode;
+  /** Enter in the field runs this instead of submitting the form. */
+  onEnter?: () => void;
+  children?: ReactNode;
+}
+
+/** A text field for a path on this computer (the web host has no native folder picker). */
+export function PathField({ id, label, hint, value, error, placeholder, inputRef, onChange, action, onEnter, children }: PathFieldProps): ReactElement {
+  return (
+    <div className={`field field--wide${error ? ' field--invalid' : ''}`}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      <p className="field__hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      <div className="field__row">
+        <input
+          ref={inputRef}
+          id={id}
+          className="input mono"
+          type="text"
+          spellCheck={false}
+          autoCapitalize="off"
+          autoComplete="off"
+          placeholder={placeholder}
+          value={value}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
+          onChange={(event) => onChange(event.target.value)}
+          onKeyDown={
+            onEnter
+              ? (event) => {
+                  if (event.key === 'Enter') {
+                    event.preventDefault();
+                    onEnter();
+                  }
+                }
+              : undefined
+          }
+        />
+        {action}
+      </div>
+      {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : null}
+      {children}
+    </div>
+  );
+}
