@@ -54,3 +54,20 @@ export const MediaBaseSchema = z.object({
   canInject: z.boolean(),
 });
 export type MediaBaseInfo = z.infer<typeof MediaBaseSchema>;
+
+export const BuildPayloadRequestSchema = z
+  .object({
+    playbook: z.string().min(1).max(4096),
+    /** The folder that becomes the medium's root; the payload goes into <out>/bootmend. */
+    out: z.string().min(1).max(4096),
+    overwrite: z.boolean().optional(),
+  })
+  .strict();
+
+export const BuiltPayloadSchema = z.object({
+  payloadDir: z.string(),
+  mediumId: z.string(),
+  playbook: z.object({ id: z.string(), version: z.string() }),
+  /** Paths relative to the output folder. */
+  files: z.array(z.string()),
+});

@@ -11,6 +11,7 @@ import { buildMedium } from './media/build/build-medium.js';
 import { wimlibVersion } from './media/build/inject.js';
 import { throttledProgress } from './media/build/progress.js';
 import { defaultDataDir } from './paths.js';
+import { buildPayload } from './payload/build.js';
 import { listPlaybooks, resolvePlaybook, userPlaybookDir } from './playbooks/loader.js';
 import { SettingsStore } from './settings/store.js';
 import { checkBackend, NO_JOURNAL_YET, type PendingCounter } from './status.js';
@@ -101,6 +102,11 @@ export function createApi(options: ApiOptions): BootmendApi {
         refused: catalog.refused.map((r) => ({ file: r.file, declaredId: r.declaredId, message: r.message })),
         userFolder,
       };
+    },
+    buildPayload: async ({ playbook: idOrFile, out, overwrite }) => {
+      const { playbook } = await resolvePlaybook(idOrFile, { userDir: userPlaybookDir(dataDir) });
+      const built = await buildPayload({ playbook, outDir: out, ...(overwrite ? { overwrite: true } : {}) });
+      return { payloadDir: built.payloadDir, mediumId: built.mediumId, playbook: { id: built.playbookId, version: built.playbookVersion }, files: built.files };
     },
     inspectMediaBase: async ({ base }) => {
       const [info, wimlib] = await Promise.all([inspectBase(base), wimlibVersion()]);

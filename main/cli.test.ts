@@ -151,3 +151,33 @@ describe('bootmend playbooks', () => {
     expect(catalog.refused[0]?.message).toMatch(/broken\.json/);
   });
 });
+
+describe('bootmend payload build and media build', () => {
+  it('writes the payload folder for a playbook id, and refuses a non-empty folder', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bootmend-payload-')), 'stick');
+    const { code, stdout } = await bootmend(['payload', 'build', '--playbook', 'crowdstrike-cf291', '--out', out, '--json']);
+    expect(code).toBe(0);
+    const built = JSON.parse(stdout) as { payloadDir: string; files: string[]; playbook: { id: string } };
+    expect(built.playbook.id).toBe('crowdstrike-cf291');
+    expect(built.files).toEqual(expect.arrayContaining(['bootmend/fix.cmd', 'bootmend/README.txt', 'bootmend/playbook.json']));
+    expect(readFileSync(join(out, 'bootmend', 'fix.cmd'), 'latin1')).toContain('\r\n');
+    const again = await bootmend(['payload', 'build', '--playbook', 'crowdstrike-cf291', '--out', out]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/is not empty/);
+  });
+
+  it('builds a payload-only ISO and prints its SHA-256', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bootmend-media-')), 'fix.iso');
+    const { code, stdout } = await bootmend(['media', 'build', '--playbook', 'crowdstrike-cf291', '--format', 'iso', '--out', out, '--json']);
+    expect(code).toBe(0);
+    const built = JSON.parse(stdout) as { sha256: string; bytes: number };
+    expect(built.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(built.bytes).toBe(readFileSync(out).length);
+  });
+
+  it('names the missing flag', async () => {
+    const { code, stderr } = await bootmend(['media', 'build', '--playbook', 'crowdstrike-cf291', '--out', '/tmp/x.iso']);
+    expect(code).toBe(64);
+    expect(stderr).toContain('--format iso|usb-image|folder');
+  });
+});

@@ -5,7 +5,7 @@ import { UsageError, type Command, type OptionSpec } from './cli/command.js';
 import { drivesList, drivesSnapshot } from './cli/commands/drives.js';
 import { info, machine, serve, settingsGet, settingsSet, tools } from './cli/commands/app.js';
 import { KEYS_COMMANDS } from './cli/commands/keys.js';
-import { mediaBuild } from './cli/commands/media.js';
+import { mediaBuild, payloadBuild } from './cli/commands/media.js';
 import { playbooksList, playbooksShow, playbooksValidate } from './cli/commands/playbooks.js';
 import { EXIT } from './cli/exit-codes.js';
 import { printJson } from './cli/call.js';
@@ -21,6 +21,7 @@ const COMMANDS: Command[] = [
   playbooksList,
   playbooksShow,
   playbooksValidate,
+  payloadBuild,
   mediaBuild,
   ...KEYS_COMMANDS,
   drivesList,

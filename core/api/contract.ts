@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DriveEntrySchema } from '../drives.js';
 import { MachineOverviewSchema } from '../machine.js';
-import { BuildMediumRequestSchema, BuiltMediumSchema, MediaBaseSchema } from '../media.js';
+import { BuildMediumRequestSchema, BuildPayloadRequestSchema, BuiltMediumSchema, BuiltPayloadSchema, MediaBaseSchema } from '../media.js';
 import { PlaybookSchema } from '../playbook.js';
 import { SettingsSchema } from '../settings.js';
 import { defineMethod, type MethodSpec } from './define.js';
@@ -114,6 +114,11 @@ export const contract = {
     summary: "The built-in playbooks and the technician's own (from the data folder), with any refused file and why.",
     input: NoInput,
     output: z.object({ playbooks: z.array(PlaybookEntrySchema), refused: z.array(RefusedPlaybookSchema), userFolder: z.string() }),
+  }),
+  buildPayload: defineMethod({
+    summary: 'Writes the payload folder (fix.cmd, README.txt, playbook.json) for any medium.',
+    input: BuildPayloadRequestSchema,
+    output: BuiltPayloadSchema,
   }),
   inspectMediaBase: defineMethod({
     summary: 'Says what a WinPE base folder holds and lacks (UEFI and BIOS loaders, boot.wim) before a build.',

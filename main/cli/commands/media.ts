@@ -51,3 +51,18 @@ export const mediaBuild: Command = {
     return EXIT.OK;
   },
 };
+
+export const payloadBuild: Command = {
+  name: 'payload build',
+  usage: "--playbook ID|FILE --out DIR [--overwrite]  the fix.cmd folder for any medium (--overwrite replaces its bootmend folder)",
+  options: { playbook: { type: 'string' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
+  async run({ api, io, json, options }) {
+    const { playbook, out } = options;
+    if (typeof playbook !== 'string') throw new UsageError('payload build needs --playbook ID|FILE (see "bootmend playbooks list").');
+    if (typeof out !== 'string') throw new UsageError('payload build needs --out DIR.');
+    const built = await callApi(api, 'buildPayload', { playbook, out, ...(options.overwrite === true ? { overwrite: true } : {}) }, io, json);
+    if (json) printJson(io, built);
+    else io.out(`Wrote ${built.payloadDir} (${built.files.length} files) from ${built.playbook.id} ${built.playbook.version}, medium id ${built.mediumId}.\n`);
+    return EXIT.OK;
+  },
+};
