@@ -4,6 +4,7 @@ import { useClient } from '../../state/client.js';
 import { useMedia, type BaseMode } from '../../state/media.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
+import { ChoiceCards } from '../../ui/ChoiceCards.js';
 import { Notice } from '../../ui/ErrorBanner.js';
 import { AlertIcon, CheckCircleIcon, CrossCircleIcon, SearchIcon } from '../../ui/icons.js';
 import { FieldError, PathField } from './fields.js';
@@ -25,32 +26,7 @@ export function BaseStep({ error, pathRef }: { error: string | null; pathRef: Re
 
   return (
     <Card title="2. Base" id="media-base" description="What starts the crashed PC when it boots from this medium.">
-      <fieldset className="choice-group">
-        <legend className="visually-hidden">Base</legend>
-        <div className="choice-group__options choice-group__options--two">
-          {MODES.map((option) => (
-            <label key={option.id} className="choice choice--card">
-              <input
-                type="radio"
-                name="base-mode"
-                value={option.id}
-                checked={mode === option.id}
-                onChange={() => useMedia.getState().setBaseMode(option.id)}
-                aria-labelledby={`base-${option.id}-label`}
-                aria-describedby={`base-${option.id}-hint`}
-              />
-              <span className="choice__text">
-                <span className="choice__label" id={`base-${option.id}-label`}>
-                  {option.label}
-                </span>
-                <span className="choice__summary" id={`base-${option.id}-hint`}>
-                  {option.hint}
-                </span>
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ChoiceCards name="base-mode" legend="Base" showLegend={false} columns="two" options={MODES} value={mode} onChange={(id) => useMedia.getState().setBaseMode(id)} />
       {mode === 'payload-only' && error ? <FieldError id="media-base-error">{error}</FieldError> : null}
       {mode === 'winpe-folder' ? (
         <PathField

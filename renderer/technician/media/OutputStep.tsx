@@ -3,6 +3,7 @@ import type { MediumFormat } from '../../../core/media.js';
 import { useMedia } from '../../state/media.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
+import { ChoiceCards } from '../../ui/ChoiceCards.js';
 import { FieldError, PathField } from './fields.js';
 
 export const FORMATS: { id: MediumFormat; label: string; hint: string }[] = [
@@ -35,32 +36,7 @@ export function OutputStep({ out, suggestion, outError, timestampError, outRef, 
 
   return (
     <Card title="3. Output" id="media-output" description="What to make, and where on this computer to put it.">
-      <fieldset className="choice-group">
-        <legend className="field__label">Format</legend>
-        <div className="choice-group__options">
-          {FORMATS.map((option) => (
-            <label key={option.id} className="choice choice--card">
-              <input
-                type="radio"
-                name="format"
-                value={option.id}
-                checked={format === option.id}
-                onChange={() => useMedia.getState().setFormat(option.id)}
-                aria-labelledby={`format-${option.id}-label`}
-                aria-describedby={`format-${option.id}-hint`}
-              />
-              <span className="choice__text">
-                <span className="choice__label" id={`format-${option.id}-label`}>
-                  {option.label}
-                </span>
-                <span className="choice__summary" id={`format-${option.id}-hint`}>
-                  {option.hint}
-                </span>
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ChoiceCards name="format" legend="Format" options={FORMATS} value={format} onChange={(id) => useMedia.getState().setFormat(id)} />
 
       <PathField
         id="media-out"
