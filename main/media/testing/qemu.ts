@@ -134,7 +134,8 @@ export function bootInQemu(run: BootRun): Promise<BootResult> {
     const timer = setTimeout(() => finish('timeout'), run.timeoutMs ?? 120_000);
     const watch = (chunk: Buffer): void => {
       transcript += chunk.toString('latin1');
-      if (transcript.includes(run.marker)) return finish('marker');
+      // The console interleaves escape sequences and carriage returns with the text: match on plain text.
+      if (plainTranscript(transcript).includes(run.marker)) return finish('marker');
       for (const [pattern, outcome] of FAILURES) if (pattern.test(transcript)) return finish(outcome);
     };
     child.stdout.on('data', watch);
@@ -145,7 +146,7 @@ export function bootInQemu(run: BootRun): Promise<BootResult> {
       clearTimeout(timer);
       reject(error);
     });
-    child.on('close', () => finish(transcript.includes(run.marker) ? 'marker' : 'exited'));
+    child.on('close', () => finish(plainTranscript(transcript).includes(run.marker) ? 'marker' : 'exited'));
   });
 }
 
