@@ -86,7 +86,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     })();
     json = values.json === true;
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
-    const api = createApi({ host: 'cli', ...(dataDir ? { dataDir } : {}) });
+    const api = createApi({
+      host: 'cli',
+      ...(dataDir ? { dataDir } : {}),
+      // The typed error says "details are in the log": for the CLI that log is stderr.
+      onInternalError: (method, error) => io.err(`bootmend: ${method} failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    });
     if (values.version === true) {
       const envelope = await api.dispatcher.call('getAppInfo', {});
       io.out(`${envelope.ok ? (envelope.value as { version: string }).version : 'unknown'}\n`);

@@ -63,7 +63,8 @@ export async function listDrives(options: ListDrivesOptions = {}): Promise<Drive
   return classifyDrives(await takeDriveSnapshot(), appPath ? { ...classify, appPath } : classify);
 }
 
-function defaultAppPath(): string | undefined {
+/** Where Bootmend itself runs from: its disk is never offered as a target. */
+export function defaultAppPath(): string | undefined {
   return process.versions.electron ? process.execPath : process.argv[1];
 }
 

@@ -1,17 +1,20 @@
 import { hostname } from 'node:os';
 import si from 'systeminformation';
 import { diskFromDriveEntry, MachineOverviewSchema, type MachineOverview } from '../../core/machine.js';
-import { listDrives } from '../drives/list.js';
+import { defaultAppPath, listDrives, takeDriveSnapshot } from '../drives/list.js';
 
 /** Reads this laptop through systeminformation; each probe may fail alone without hiding the others. */
 export async function readMachineOverview(): Promise<MachineOverview> {
-  const [system, os, cpu, mem, drives] = await Promise.all([
+  // The drive snapshot already reads osInfo; reuse it rather than asking the OS twice.
+  const [system, cpu, mem, snapshot] = await Promise.all([
     si.system().catch(() => null),
-    si.osInfo().catch(() => null),
     si.cpu().catch(() => null),
     si.mem().catch(() => null),
-    listDrives(),
+    takeDriveSnapshot(),
   ]);
+  const appPath = defaultAppPath();
+  const drives = await listDrives({ snapshot, ...(appPath ? { appPath } : {}) });
+  const os = snapshot.osInfo as Partial<si.Systeminformation.OsData> | undefined;
   return MachineOverviewSchema.parse({
     hostname: os?.hostname || hostname(),
     manufacturer: clean(system?.manufacturer),

@@ -107,18 +107,20 @@ async function refuseExistingOutput(out: string, overwrite: boolean): Promise<vo
   }
   if (info.isDirectory() && (await readdir(out)).length === 0) return;
   if (!overwrite) {
-    throw new BootmendError('INVALID_INPUT', `${out} already exists; choose another name or pass --overwrite to replace it.`, { field: 'out' });
+    throw new BootmendError('INVALID_INPUT', `${out} already exists; choose another name or allow replacing it ("Replace if it exists" in the app, --overwrite on the command line).`, { field: 'out' });
   }
   await rm(out, { recursive: true, force: true });
 }
 
 /** The payload wins over a base file of the same path (a base that already had a bootmend folder). */
 function mergeTrees(base: SourceTree, payload: SourceTree): SourceTree {
-  const payloadKeys = new Set(payload.entries.map((e) => e.segments.join('/').toLowerCase()));
-  const entries = [...base.entries.filter((e) => e.isDir || !payloadKeys.has(e.segments.join('/').toLowerCase())), ...payload.entries.filter((e) => {
-    if (!e.isDir) return true;
-    return !base.entries.some((b) => b.isDir && b.segments.join('/').toLowerCase() === e.segments.join('/').toLowerCase());
-  })].sort((a, b) => compareSegments(a.segments, b.segments));
+  const key = (e: SourceEntry): string => e.segments.join('/').toLowerCase();
+  const payloadFiles = new Set(payload.entries.filter((e) => !e.isDir).map(key));
+  const baseDirs = new Set(base.entries.filter((e) => e.isDir).map(key));
+  const entries = [
+    ...base.entries.filter((e) => e.isDir || !payloadFiles.has(key(e))),
+    ...payload.entries.filter((e) => !e.isDir || !baseDirs.has(key(e))),
+  ].sort((a, b) => compareSegments(a.segments, b.segments));
   return { entries, fileBytes: entries.reduce((sum, e) => sum + (e.isDir ? 0 : e.size), 0) };
 }
 

@@ -47,7 +47,7 @@ export function OutputStep({ out, suggestion, outError, timestampError, outRef, 
             : 'Folder on this computer and file name: a full path. An existing file is kept unless you tick “Replace if it exists”.'
         }
         value={out}
-        error={outError ? forTheScreen(outError) : null}
+        error={outError ? outError : null}
         inputRef={outRef}
         onChange={(value) => useMedia.getState().setOut(value)}
         action={
@@ -93,9 +93,4 @@ export function OutputStep({ out, suggestion, outError, timestampError, outRef, 
       </details>
     </Card>
   );
-}
-
-/** The service's sentences are shared with the command line; say the screen's way to replace a file. */
-function forTheScreen(message: string): string {
-  return message.replace(/\s*or pass --overwrite to replace it\.?$/, ' or tick “Replace if it exists”.');
 }
