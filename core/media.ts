@@ -11,14 +11,28 @@ export const BuildMediumRequestSchema = z
     format: MediumFormat,
     /** The image file (iso, usb-image) or folder to create. */
     out: z.string().min(1).max(4096),
-    /** A WinPE folder in the Windows ADK "Media" layout; absent = payload only (WinRE command prompt route). */
+    /**
+     * The boot base: a WinPE folder in the ADK "Media" layout, the ADK's WinPE folder itself, a WinPE ISO,
+     * a UDF-only (Windows install) ISO, or a WinRE/WinPE image (Winre.wim); absent = payload only (WinRE command prompt route).
+     */
     base: z.string().min(1).max(4096).optional(),
+    /** A folder of drivers (.inf and their files) added to boot.wim with DISM; Windows only. */
+    drivers: z.string().min(1).max(4096).optional(),
     /** Fixed time for every file and the volume, so the same inputs give the same bytes. */
     timestamp: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2024-07-19T06:00:00Z' }).optional(),
     overwrite: z.boolean().optional(),
   })
   .strict();
 export type BuildMediumRequest = z.infer<typeof BuildMediumRequestSchema>;
+
+/**
+ * adk-media: a folder in the ADK "Media" layout (copype's media folder, an extracted WinPE ISO);
+ * adk-install: the ADK's "Windows Preinstallation Environment\amd64" folder (Media + en-us\winpe.wim);
+ * winpe-iso: an ISO 9660 image read directly; udf-iso: a UDF-only image (Windows install ISO) extracted with 7-Zip;
+ * winre-wim: a WinRE/WinPE image whose own Windows\Boot files make the loaders.
+ */
+export const MediaBaseKind = z.enum(['adk-media', 'adk-install', 'winpe-iso', 'udf-iso', 'winre-wim']);
+export type MediaBaseKind = z.infer<typeof MediaBaseKind>;
 
 export const BuiltMediumSchema = z.object({
   format: MediumFormat,
@@ -35,6 +49,9 @@ export const BuiltMediumSchema = z.object({
       bootable: z.object({ uefi: z.boolean(), bios: z.boolean() }),
       /** boot.wim was given a startnet.cmd that runs fix.cmd by itself. */
       injected: z.boolean(),
+      kind: MediaBaseKind.optional(),
+      /** Drivers were added to boot.wim (DISM). */
+      drivers: z.boolean().optional(),
       missing: z.array(z.string()),
     })
     .nullable(),
@@ -43,14 +60,19 @@ export type BuiltMedium = z.infer<typeof BuiltMediumSchema>;
 
 export const MediaBaseSchema = z.object({
   root: z.string(),
-  /** "/"-separated paths inside the base, null when absent. */
+  kind: MediaBaseKind,
+  /** "/"-separated paths on the medium (where the base's files land), null when absent. */
   efiLoader: z.string().nullable(),
   efiBootImage: z.string().nullable(),
   biosLoader: z.string().nullable(),
   bootWim: z.string().nullable(),
   /** What the base lacks, each in words for the technician. */
   missing: z.array(z.string()),
-  /** wimlib-imagex is there to make WinPE run fix.cmd by itself (DISM support arrives later). */
+  /** What the base brings and where it comes from, each in words (e.g. "UEFI loader from Windows/Boot/EFI/bootmgfw.efi in the WIM"). */
+  capabilities: z.array(z.string()),
+  /** manage-bde and the BitLocker WMI provider inside boot.wim; unknown when wimlib-imagex is absent or the WIM cannot be read. */
+  bitlocker: z.enum(['yes', 'no', 'unknown']),
+  /** wimlib-imagex is there to make WinPE run fix.cmd by itself (or DISM, on Windows). */
   canInject: z.boolean(),
 });
 export type MediaBaseInfo = z.infer<typeof MediaBaseSchema>;

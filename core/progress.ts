@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DriveProgressSchema } from './drive-write.js';
 
 export const ProgressEventSchema = z.object({
   jobId: z.string(),
@@ -14,6 +15,8 @@ export const ProgressEventSchema = z.object({
   etaSeconds: z.number().nonnegative().nullable(),
   /** 0..1, null when indeterminate. */
   fraction: z.number().min(0).max(1).nullable(),
+  /** Per-drive progress while writing to USB drives; the top-level numbers follow the least-advanced drive. */
+  drives: z.array(DriveProgressSchema).optional(),
 });
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 

@@ -14,6 +14,19 @@ export const SettingsSchema = z.object({
     .max(2048)
     .refine((value) => value === '' || /^https?:\/\/[^\s/]+/i.test(value), 'must start with http:// or https://')
     .default(''),
+  /** Microsoft Graph online key lookup: the Entra tenant and the app registration (public client) allowed to read BitLocker keys. */
+  graph: z
+    .object({
+      tenantId: z
+        .string()
+        .trim()
+        .regex(/^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9][a-z0-9.-]{0,252})$/i, 'must be a tenant ID (a GUID) or a domain like contoso.onmicrosoft.com'),
+      clientId: z
+        .string()
+        .trim()
+        .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be the application (client) ID of the app registration, a GUID'),
+    })
+    .optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -76,7 +76,7 @@ test.describe('media screen', () => {
     expect(existsSync(out)).toBe(true);
     expect(createHash('sha256').update(readFileSync(out)).digest('hex')).toBe(sha);
     await expect(app.getByTestId('result-base')).toContainText('payload only');
-    await expect(result).toContainText('Writing to USB sticks arrives in the next version');
+    await expect(result.getByRole('button', { name: 'Write to USB drives…' })).toBeVisible();
     await shot('light-result');
     await app.emulateMedia({ colorScheme: 'dark' });
     await shot('dark-result');

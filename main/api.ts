@@ -17,6 +17,16 @@ import { SettingsStore } from './settings/store.js';
 import { checkBackend, NO_JOURNAL_YET, type PendingCounter } from './status.js';
 import { readMachineOverview } from './system/overview.js';
 import { KNOWN_TOOLS, probeTool, type ToolDefinition } from './system/tools.js';
+import { keyCodes } from './vault/codes.js';
+import { ROTATION_ADVICE } from './vault/reveal.js';
+import { VaultSession } from './vault/session.js';
+import { runElevated, verifyImage, writeImage } from './drives/write/index.js';
+import { toProgressEvent } from '../core/drive-write-rules.js';
+import type { WriteProgress } from '../core/drive-write.js';
+import type { KeySource } from './vault/store.js';
+
+/** Set to 1 to offer loop devices as drives (tests and demos on a machine with no USB stick). */
+export const LIST_LOOP_DEVICES_ENV = 'BOOTMEND_LIST_LOOP_DEVICES';
 
 export interface ApiOptions {
   host: z.infer<typeof HostKind>;
@@ -26,6 +36,8 @@ export interface ApiOptions {
   tools?: ToolDefinition[];
   fetchImpl?: typeof fetch;
   onInternalError?: (method: string, error: unknown) => void;
+  /** The OS keychain as a vault key source (Electron's safeStorage), when the host has one. */
+  keychain?: KeySource | null | (() => KeySource | null);
 }
 
 export interface BootmendApi {
@@ -33,12 +45,17 @@ export interface BootmendApi {
   dispatcher: Dispatcher;
   jobs: JobRegistry;
   dataDir: string;
+  vault: VaultSession;
 }
 
 const packageJson = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {
   productName: string;
   version: string;
 };
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
 
 /** THE local API: the implementation of every method declared in core/api/contract.ts. */
 export function createApi(options: ApiOptions): BootmendApi {
@@ -47,6 +64,7 @@ export function createApi(options: ApiOptions): BootmendApi {
   const jobs = new JobRegistry();
   const journal = options.journal ?? NO_JOURNAL_YET;
   const tools = options.tools ?? KNOWN_TOOLS;
+  const vault = new VaultSession({ dataDir, keychain: options.keychain ?? null });
 
   const handlers: Handlers = {
     getAppInfo: async () => ({
@@ -89,6 +107,8 @@ export function createApi(options: ApiOptions): BootmendApi {
       const imageSize = imagePath ? await stat(imagePath).then((info) => info.size, () => undefined) : undefined;
       const drives = await listDrives({
         ...(includeUsbHdd !== undefined ? { includeUsbHdd } : {}),
+        // Loop devices stand in for USB sticks in the loop-device proofs and demos.
+        ...(process.env[LIST_LOOP_DEVICES_ENV] === '1' ? { includeLoop: true } : {}),
         ...(imagePath ? { imagePath } : {}),
         ...(imageSize !== undefined ? { imageSize } : {}),
       });
@@ -109,8 +129,9 @@ export function createApi(options: ApiOptions): BootmendApi {
       return { payloadDir: built.payloadDir, mediumId: built.mediumId, playbook: { id: built.playbookId, version: built.playbookVersion }, files: built.files };
     },
     inspectMediaBase: async ({ base }) => {
-      const [info, wimlib] = await Promise.all([inspectBase(base), wimlibVersion()]);
-      return { ...info, canInject: wimlib !== null };
+      const wimlib = (await wimlibVersion()) !== null;
+      const { adk: _adk, ...info } = await inspectBase(base, { wimlib });
+      return { ...info, canInject: wimlib || process.platform === 'win32' };
     },
     buildMedium: async (request, ctx) => {
       const { playbook } = await resolvePlaybook(request.playbook, { userDir: userPlaybookDir(dataDir) });
@@ -119,15 +140,51 @@ export function createApi(options: ApiOptions): BootmendApi {
         format: request.format,
         out: request.out,
         ...(request.base ? { base: request.base } : {}),
+        ...(request.drivers ? { drivers: request.drivers } : {}),
         ...(request.timestamp ? { timestamp: new Date(request.timestamp) } : {}),
         ...(request.overwrite ? { overwrite: true } : {}),
         onProgress: throttledProgress(ctx.jobId ?? 'job', ctx.progress),
         signal: ctx.signal,
       });
     },
+    writeDrives: async (request, ctx) => {
+      const verify = request.verify ?? true;
+      const guard = {
+        ...(request.includeUsbHdd !== undefined ? { includeUsbHdd: request.includeUsbHdd } : {}),
+        ...(request.confirm !== undefined ? { confirm: request.confirm } : {}),
+      };
+      const onProgress = (p: WriteProgress): void => ctx.progress({ ...toProgressEvent(p, verify), drives: p.drives });
+      // Root (CI, a technician's root shell) writes in-process; anyone else goes through an elevated child.
+      return isRoot()
+        ? writeImage({ image: request.image, targets: request.drives, verify, guard, signal: ctx.signal, onProgress })
+        : runElevated({ kind: 'write', image: request.image, targets: request.drives, verify, guard }, { signal: ctx.signal, onProgress });
+    },
+    verifyDrive: async ({ image, drive }, ctx) => {
+      const onProgress = (p: WriteProgress): void => ctx.progress({ ...toProgressEvent(p, false), drives: p.drives });
+      return isRoot()
+        ? verifyImage({ image, target: drive, signal: ctx.signal, onProgress })
+        : runElevated({ kind: 'verify', image, target: drive }, { signal: ctx.signal, onProgress });
+    },
+    getVaultStatus: () => vault.status(),
+    unlockVault: (request) => vault.unlock(request),
+    lockVault: () => vault.lock(),
+    importKeys: (request, ctx) =>
+      vault.import(
+        request,
+        (done, total, message) => ctx.progress({ phase: 'importing', message, bytesDone: done, bytesTotal: total, speed: null, etaSeconds: null, fraction: total > 0 ? done / total : null }),
+        ctx.signal,
+      ),
+    lookupKey: async ({ query }) => vault.lookup(query),
+    revealKey: async (request) => {
+      const { technicianName } = await settings.read();
+      const revealed = await vault.reveal({ ...request, technician: technicianName.trim() || 'unnamed technician' });
+      return { ...revealed, ...(await keyCodes(revealed.password)), rotationAdvice: ROTATION_ADVICE.join(' ') };
+    },
+    listRevealedKeys: () => vault.revealedList(),
+    wipeVault: () => vault.wipe(),
     cancelJob: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   };
 
   const dispatcher = createDispatcher({ handlers, jobs, ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}) });
-  return { handlers, dispatcher, jobs, dataDir };
+  return { handlers, dispatcher, jobs, dataDir, vault };
 }

@@ -6,6 +6,7 @@ import { drivesList, drivesSnapshot } from './cli/commands/drives.js';
 import { info, machine, serve, settingsGet, settingsSet, tools } from './cli/commands/app.js';
 import { KEYS_COMMANDS } from './cli/commands/keys.js';
 import { mediaBuild, payloadBuild } from './cli/commands/media.js';
+import { mediaVerify, mediaWrite } from './cli/commands/media-write.js';
 import { playbooksList, playbooksShow, playbooksValidate } from './cli/commands/playbooks.js';
 import { EXIT } from './cli/exit-codes.js';
 import { printJson } from './cli/call.js';
@@ -23,6 +24,8 @@ const COMMANDS: Command[] = [
   playbooksValidate,
   payloadBuild,
   mediaBuild,
+  mediaWrite,
+  mediaVerify,
   ...KEYS_COMMANDS,
   drivesList,
   drivesSnapshot,

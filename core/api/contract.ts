@@ -1,9 +1,22 @@
 import { z } from 'zod';
+import { VerifyDriveRequestSchema, VerifyDriveResultSchema, WriteDrivesRequestSchema, WriteDrivesResultSchema } from '../drive-write.js';
 import { DriveEntrySchema } from '../drives.js';
 import { MachineOverviewSchema } from '../machine.js';
 import { BuildMediumRequestSchema, BuildPayloadRequestSchema, BuiltMediumSchema, BuiltPayloadSchema, MediaBaseSchema } from '../media.js';
 import { PlaybookSchema } from '../playbook.js';
 import { SettingsSchema } from '../settings.js';
+import {
+  ImportKeysRequestSchema,
+  ImportSummarySchema,
+  LookupKeyRequestSchema,
+  LookupKeyResultSchema,
+  RevealedKeySchema,
+  RevealedListSchema,
+  RevealKeyRequestSchema,
+  UnlockVaultRequestSchema,
+  VaultStatusSchema,
+  WipeVaultRequestSchema,
+} from '../vault-api.js';
 import { defineMethod, type MethodSpec } from './define.js';
 
 const NoInput = z.object({}).strict();
@@ -130,6 +143,59 @@ export const contract = {
     input: BuildMediumRequestSchema,
     output: BuiltMediumSchema,
     streams: true,
+  }),
+  writeDrives: defineMethod({
+    summary: 'Writes an image to 1..16 USB drives at once (elevated), then reads every byte back; each drive ends with its own result.',
+    input: WriteDrivesRequestSchema,
+    output: WriteDrivesResultSchema,
+    streams: true,
+  }),
+  verifyDrive: defineMethod({
+    summary: 'Reads a drive back and compares every byte with the image, naming the first difference.',
+    input: VerifyDriveRequestSchema,
+    output: VerifyDriveResultSchema,
+    streams: true,
+  }),
+  getVaultStatus: defineMethod({
+    summary: 'Whether a key vault exists, is unlocked, how many keys it holds and when it expires.',
+    input: NoInput,
+    output: VaultStatusSchema,
+  }),
+  unlockVault: defineMethod({
+    summary: 'Decrypts the key vault into memory with the passphrase (or the OS keychain), or creates an empty one.',
+    input: UnlockVaultRequestSchema,
+    output: VaultStatusSchema,
+  }),
+  lockVault: defineMethod({
+    summary: "Forgets the decrypted keys and the passphrase from the app's memory.",
+    input: NoInput,
+    output: VaultStatusSchema,
+  }),
+  importKeys: defineMethod({
+    summary: 'Imports BitLocker key exports (AD, Graph, Entra/Intune, MBAM, CSV) into the unlocked vault, reporting each rejected row.',
+    input: ImportKeysRequestSchema,
+    output: ImportSummarySchema,
+    streams: true,
+  }),
+  lookupKey: defineMethod({
+    summary: 'Finds a key by key ID (8+ characters) or device name; never returns the password.',
+    input: LookupKeyRequestSchema,
+    output: LookupKeyResultSchema,
+  }),
+  revealKey: defineMethod({
+    summary: 'Records the reveal in the audit journal, then returns the recovery password with its QR code and barcodes.',
+    input: RevealKeyRequestSchema,
+    output: RevealedKeySchema,
+  }),
+  listRevealedKeys: defineMethod({
+    summary: 'Every key revealed on this laptop (no passwords), with CSV for the admin who rotates them.',
+    input: NoInput,
+    output: RevealedListSchema,
+  }),
+  wipeVault: defineMethod({
+    summary: 'Overwrites and deletes the key vault file.',
+    input: WipeVaultRequestSchema,
+    output: VaultStatusSchema,
   }),
   cancelJob: defineMethod({
     summary: 'Cancels a running job (a streaming call) by its id.',

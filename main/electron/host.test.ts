@@ -148,6 +148,27 @@ describe('Electron host, driven through a recording stand-in for the electron mo
         expect(permissionCheckHandler({}, permission, 'bootmend://app', {}), permission).toBe(false);
       }
     });
+
+    it("lets only the app's own pages write to the clipboard (the Keys screen's Copy), and nothing else", async () => {
+      const { standIn } = await startHost();
+      const { permissionRequestHandler, permissionCheckHandler } = standIn.session.defaultSession;
+      if (!permissionRequestHandler || !permissionCheckHandler) throw new Error('permission handlers not set');
+      const request = (permission: string, requestingUrl: string): boolean[] => {
+        const answers: boolean[] = [];
+        permissionRequestHandler({}, permission, (granted) => answers.push(granted), { requestingUrl, isMainFrame: true });
+        return answers;
+      };
+      expect(request('clipboard-sanitized-write', APP_PAGE)).toEqual([true]);
+      expect(permissionCheckHandler({}, 'clipboard-sanitized-write', 'bootmend://app', {})).toBe(true);
+      for (const origin of ['https://example.org', 'http://127.0.0.1:40123', 'file:///tmp/x.html', 'bootmend://other', 'bootmend://user@app']) {
+        expect(request('clipboard-sanitized-write', `${origin}/index.html`), origin).toEqual([false]);
+        expect(permissionCheckHandler({}, 'clipboard-sanitized-write', origin, {}), origin).toBe(false);
+      }
+      for (const permission of ['clipboard-read', 'media', 'notifications', 'openExternal']) {
+        expect(request(permission, APP_PAGE), permission).toEqual([false]);
+        expect(permissionCheckHandler({}, permission, 'bootmend://app', {}), permission).toBe(false);
+      }
+    });
   });
 
   describe('the ipcMain adapter', () => {

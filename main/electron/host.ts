@@ -78,10 +78,18 @@ export function hardenWebContents(contents: WebContents, shell: Pick<Shell, 'ope
   });
 }
 
+/**
+ * Writing to the clipboard, and only from the app's own pages: the Keys screen's Copy button
+ * (navigator.clipboard.writeText) and its timed wipe. Reading the clipboard stays refused.
+ */
+export const ALLOWED_APP_PERMISSION = 'clipboard-sanitized-write';
+
 /** No page gets camera, microphone, notifications, clipboard reads, HID, serial, … */
 export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(permission === ALLOWED_APP_PERMISSION && isAppUrl(details.requestingUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permission === ALLOWED_APP_PERMISSION && isAppUrl(requestingOrigin));
 }
 
 export interface ElectronHost {

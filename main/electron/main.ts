@@ -2,17 +2,37 @@
 import { join } from 'node:path';
 import electron from 'electron';
 import { createApi } from '../api.js';
+import { WORKER_FLAG } from '../drives/write/protocol.js';
+import { workerMain } from '../drives/write/elevated-worker.js';
+import type { KeySource } from '../vault/store.js';
 import { startElectronHost } from './host.js';
+import { createVaultKeySource } from './vault-key-source.js';
 
-const appPath = electron.app.getAppPath();
-const { dispatcher } = createApi({
-  host: 'electron',
-  electronVersion: process.versions.electron,
-  onInternalError: (method, error) => console.error(`[bootmend] ${method} failed unexpectedly`, error),
-});
+if (process.argv.includes(WORKER_FLAG)) {
+  // The packaged app cannot run Node scripts (RunAsNode is fused off), so the elevated
+  // drive writer is this same executable started with WORKER_FLAG: no window, no API.
+  void workerMain(process.argv.slice(1)).then((code) => process.exit(code));
+} else {
+  startApp();
+}
 
-startElectronHost(electron, {
-  dispatcher,
-  rendererDir: join(appPath, 'dist', 'renderer'),
-  preloadPath: join(appPath, 'dist', 'electron', 'preload.cjs'),
-});
+function startApp(): void {
+  const appPath = electron.app.getAppPath();
+  // safeStorage reports "unavailable" until the app is ready (on Linux), so the vault asks late.
+  let keychain: KeySource | null = null;
+  void electron.app.whenReady().then(() => {
+    keychain = createVaultKeySource(electron.safeStorage);
+  });
+  const { dispatcher } = createApi({
+    host: 'electron',
+    electronVersion: process.versions.electron,
+    keychain: () => keychain,
+    onInternalError: (method, error) => console.error(`[bootmend] ${method} failed unexpectedly`, error),
+  });
+
+  startElectronHost(electron, {
+    dispatcher,
+    rendererDir: join(appPath, 'dist', 'renderer'),
+    preloadPath: join(appPath, 'dist', 'electron', 'preload.cjs'),
+  });
+}

@@ -84,7 +84,7 @@ describe.skipIf(skipReason !== null)('boot media boot in QEMU (OVMF and SeaBIOS)
     expectOutcome(result, 'marker', MARKERS.payload);
   }, 300_000);
 
-  it.concurrent('UEFI: the same ISO as a hard disk (hybrid MBR, as written raw to a stick) boots', async () => {
+  it.concurrent('UEFI: the same ISO as a hard disk (hybrid GPT, as written raw to a stick) boots', async () => {
     const result = await boot({ firmware: 'uefi', medium: { kind: 'disk', file: iso }, marker: MARKERS.uefi });
     expectOutcome(result, 'marker', MARKERS.payload);
   }, 300_000);

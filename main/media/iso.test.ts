@@ -10,7 +10,7 @@ import { FolderNamer } from './iso/names.js';
 import { directoryExtent } from './iso/structures.js';
 import { writeIso, writeIsoFile, type IsoOptions } from './iso/write-iso.js';
 import { fileSource, treeFromEntries, treeFromFolder, type SourceTree } from './source-tree.js';
-import { DEEP_PATH, LONG_NAME, listTree, makeFixture, missingTools, run, sha256File, tempDir } from './test-support.js';
+import { DEEP_PATH, LONG_NAME, hasTool, listTree, makeFixture, missingTools, run, sha256File, tempDir } from './test-support.js';
 
 const TIMESTAMP = new Date('2024-07-19T04:09:00Z');
 const skipReason = missingTools('xorriso', 'isoinfo', '7z', 'mcopy');
@@ -40,19 +40,37 @@ describe.skipIf(skipReason !== null)('ISO writer, proven by xorriso, isoinfo, 7z
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it('has the El Torito BIOS and UEFI entries and the hybrid MBR we asked for', () => {
+  it('has the El Torito BIOS and UEFI entries and the hybrid GPT we asked for', () => {
     const report = run('xorriso', ['-indev', iso, '-report_el_torito', 'plain', '-report_system_area', 'plain']);
     expect(report.status).toBe(0);
-    const layout = planIso({ tree, rootTime: TIMESTAMP, bios: { path: 'boot/loader.bin' }, efi: options.efi! });
+    const layout = planIso({ tree, rootTime: TIMESTAMP, bios: { path: 'boot/loader.bin' }, efi: options.efi!, gpt: true });
     expect(report.stdout).toMatch(new RegExp(`El Torito boot img :\\s+1\\s+BIOS\\s+y\\s+none\\s+0x07c0\\s+0x00\\s+8\\s+${layout.bios!.sector}\\b`));
     expect(report.stdout).toMatch(new RegExp(`El Torito boot img :\\s+2\\s+UEFI\\s+y\\s+none\\s+0x0000\\s+0x00\\s+\\d+\\s+${layout.efi!.sector}\\b`));
     expect(report.stdout).toMatch(/El Torito img path :\s+1\s+\/boot\/loader\.bin/);
-    expect(report.stdout).toMatch(new RegExp(`MBR partition\\s+:\\s+1\\s+0x00\\s+0xef\\s+${layout.efi!.sector * 4}\\b`));
+    // Protective MBR + GPT: an EFI System Partition exactly over the El Torito image.
+    expect(report.stdout).toMatch(/System area summary: MBR protective-msdos-label .*GPT/);
+    expect(report.stdout).toMatch(/MBR partition\s+:\s+1\s+0x00\s+0xee\s+1\b/);
+    expect(report.stdout).toMatch(/GPT type GUID\s+:\s+2\s+28732ac11ff8d211ba4b00a0c93ec93b/);
+    expect(report.stdout).toMatch(new RegExp(`GPT start and size :\\s+2\\s+${layout.efi!.sector * 4}\\s+${Math.ceil(layout.efi!.source.size / 512)}\\b`));
   });
 
-  it('the hybrid MBR partition is a FAT volume holding BOOTX64.EFI (what UEFI finds on a raw-written stick)', () => {
-    const mbr = run('xorriso', ['-indev', iso, '-report_system_area', 'plain']).stdout;
-    const start = /MBR partition\s+:\s+1\s+0x00\s+0xef\s+(\d+)/.exec(mbr)?.[1];
+  it.skipIf(!hasTool('sgdisk') && !hasTool('fdisk'))('the GPT is valid for gdisk and fdisk, with a basic-data and an EFI System partition', () => {
+    if (hasTool('sgdisk')) {
+      const verify = run('sgdisk', ['-v', iso]);
+      expect(verify.stdout).toContain('No problems found');
+    }
+    if (hasTool('fdisk')) {
+      const listing = run('fdisk', ['-l', iso]).stdout;
+      expect(listing).toContain('Disklabel type: gpt');
+      expect(listing).toMatch(/Microsoft basic data/);
+      expect(listing).toMatch(/EFI System/);
+    }
+  });
+
+  it('the ESP is a FAT volume holding BOOTX64.EFI (what UEFI finds on a raw-written stick)', () => {
+    const gpt = run('xorriso', ['-indev', iso, '-report_system_area', 'plain']).stdout;
+    const start = /GPT start and size :\s+2\s+(\d+)/.exec(gpt)?.[1];
+    expect(start).toBeDefined();
     const listing = run('mdir', ['-i', `${iso}@@${Number(start) * 512}`, '-/', '::/EFI/BOOT']);
     expect(listing.stdout).toContain('BOOTX64');
   });

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { copyFilesAt, type CopyJob } from './copy-worker.js';
 import type { Writable } from 'node:stream';
 import { BootmendError } from '../../core/errors.js';
 import { diskPathOf, type FileSource } from './source-tree.js';
@@ -63,17 +64,36 @@ export class SequentialSink extends ProgressCounter implements SequentialOutput 
     for (let left = length; left > 0; left -= ZEROS.length) await this.write(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
   }
 
-  /** Copies a file's bytes and fails clearly if the file changed size since the layout was made. */
   async copy(source: FileSource, name: string): Promise<void> {
-    let copied = 0;
-    for await (const chunk of source.open()) {
-      const bytes = chunk as Buffer;
-      if (copied + bytes.length > source.size) break;
-      await this.write(bytes);
-      copied += bytes.length;
-    }
-    if (copied !== source.size) throw changedWhileWriting(name);
+    for await (const chunk of sourceChunks(source, name)) await this.write(chunk);
   }
+
+  async copyFiles(files: readonly PlacedFile[]): Promise<void> {
+    for (const file of files) {
+      if (file.position < this.bytesDone) throw new BootmendError('INTERNAL', `${file.name} was placed before data already written.`);
+      await this.zeros(file.position - this.bytesDone);
+      await this.copy(file.source, file.name);
+    }
+  }
+}
+
+/** A file's bytes and where they go in the output. */
+export interface PlacedFile {
+  position: number;
+  source: FileSource;
+  name: string;
+}
+
+/** A source's chunks, failing clearly if the file changed size since the layout was made. */
+async function* sourceChunks(source: FileSource, name: string): AsyncGenerator<Buffer> {
+  let copied = 0;
+  for await (const chunk of source.open()) {
+    const bytes = chunk as Buffer;
+    if (copied + bytes.length > source.size) break;
+    yield bytes;
+    copied += bytes.length;
+  }
+  if (copied !== source.size) throw changedWhileWriting(name);
 }
 
 /** The three operations the ISO writer needs, whether the output is a stream or a file. */
@@ -82,8 +102,8 @@ export interface SequentialOutput {
   write(chunk: Buffer): Promise<void>;
   zeros(length: number): Promise<void>;
   copy(source: FileSource, name: string): Promise<void>;
-  /** Optional hint: the files copy() will get, in order (file outputs read small ones ahead). */
-  plan?(files: readonly { source: FileSource; name: string }[]): void;
+  /** Every file at its position (increasing, each at or after the current one); what lies between reads as zeros. */
+  copyFiles(files: readonly PlacedFile[]): Promise<void>;
 }
 
 /** 4 MiB staging buffers, two of them: one fills while the other is being written. */
@@ -95,7 +115,8 @@ const MAX_GAP = 256 << 10;
  * Collects writes at increasing file offsets into one staging buffer and hands it to the
  * file in 4 MiB writes, overlapping the next fill with the previous write. Small files and
  * sector padding then cost a memcpy, not a system call; file sources are read straight into
- * the staging buffer, so no per-chunk Buffer is ever allocated.
+ * the staging buffer, so no per-chunk Buffer is ever allocated. The file must already have its
+ * final size: a staging buffer of zeros is not written, leaving a hole that reads as zeros.
  */
 class StagedFileWriter {
   private buffers = [Buffer.allocUnsafe(STAGE_BYTES), Buffer.allocUnsafe(STAGE_BYTES)] as const;
@@ -149,7 +170,7 @@ class StagedFileWriter {
     const buffer = this.buffer;
     const length = this.length;
     const position = this.base;
-    this.pending = writeFully(this.file, buffer, length, position).catch((error: unknown) => {
+    this.pending = (isZero(buffer, length) ? Promise.resolve() : writeFully(this.file, buffer, length, position)).catch((error: unknown) => {
       this.failure = error;
     });
     this.current = 1 - this.current;
@@ -164,6 +185,14 @@ class StagedFileWriter {
   }
 }
 
+function isZero(buffer: Buffer, length: number): boolean {
+  for (let at = 0; at < length; at += ZEROS.length) {
+    const end = Math.min(length, at + ZEROS.length);
+    if (!buffer.subarray(at, end).equals(ZEROS.subarray(0, end - at))) return false;
+  }
+  return true;
+}
+
 async function writeFully(file: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
   for (let offset = 0; offset < length; ) {
     const { bytesWritten } = await file.write(buffer, offset, length - offset, position + offset);
@@ -171,165 +200,29 @@ async function writeFully(file: FileHandle, buffer: Buffer, length: number, posi
   }
 }
 
-/** Reads a file source into the staging buffer at `position`; in-memory sources go through their stream. */
-async function copyInto(writer: StagedFileWriter, position: number, source: FileSource, name: string, onBytes: (bytes: number) => void, readAhead: ReadAhead | null): Promise<void> {
-  const ready = readAhead ? await readAhead.take(source) : null;
-  if (ready) {
-    await writer.put(position, ready);
-    onBytes(ready.length);
-    return;
-  }
-  const filePath = diskPathOf(source);
-  if (filePath === undefined) {
-    let copied = 0;
-    for await (const chunk of source.open()) {
-      const bytes = chunk as Buffer;
-      if (copied + bytes.length > source.size) break;
-      await writer.put(position + copied, bytes);
-      copied += bytes.length;
-      onBytes(bytes.length);
-    }
-    if (copied !== source.size) throw changedWhileWriting(name);
-    return;
-  }
-  const input = await open(filePath, 'r');
-  try {
-    for (let copied = 0; copied < source.size; ) {
-      const room = await writer.reserve(position + copied, source.size - copied);
-      const { bytesRead } = await input.read(room, 0, room.length, copied);
-      if (bytesRead === 0) throw changedWhileWriting(name);
-      writer.commit(bytesRead);
-      copied += bytesRead;
-      onBytes(bytesRead);
-    }
-    if ((await input.stat()).size !== source.size) throw changedWhileWriting(name);
-  } finally {
-    await input.close();
-  }
-}
-
-/** Files up to this size are read ahead, several at a time: one by one, their open/read/close round trips dominate. */
-const READ_AHEAD_FILE = 1 << 20;
-const READ_AHEAD_BYTES = 4 << 20;
-const READ_AHEAD_FILES = 16;
-
-/**
- * Reads the small on-disk files of a write plan ahead of the writer (at most 16 files / 4 MiB
- * held), in the order they will be written; the writer takes each one's bytes when it gets there.
- */
-export class ReadAhead {
-  private readonly queue: { source: FileSource; filePath: string; name: string }[] = [];
-  private next = 0;
-  private heldBytes = 0;
-  private readonly started = new Map<FileSource, Promise<Buffer>>();
-
-  constructor(plan: readonly { source: FileSource; name: string }[]) {
-    for (const { source, name } of plan) {
-      const filePath = diskPathOf(source);
-      if (filePath !== undefined && source.size > 0 && source.size <= READ_AHEAD_FILE) this.queue.push({ source, filePath, name });
-    }
-  }
-
-  private pump(): void {
-    for (let item = this.queue[this.next]; item; item = this.queue[this.next]) {
-      if (this.started.size >= READ_AHEAD_FILES || this.heldBytes + item.source.size > READ_AHEAD_BYTES) return;
-      this.next += 1;
-      const reading = readWhole(item.filePath, item.source.size, item.name);
-      // A failed read is reported by take(), or dropped if the build stops first.
-      reading.catch(() => undefined);
-      this.started.set(item.source, reading);
-      this.heldBytes += item.source.size;
-    }
-  }
-
-  /** The file's bytes if it was read ahead, else null (the caller reads it itself). */
-  async take(source: FileSource): Promise<Buffer | null> {
-    this.pump();
-    const reading = this.started.get(source);
-    if (!reading) return null;
-    this.started.delete(source);
-    try {
-      return await reading;
-    } finally {
-      this.heldBytes -= source.size;
-      this.pump();
-    }
-  }
-}
-
-async function readWhole(filePath: string, size: number, name: string): Promise<Buffer> {
-  const input = await open(filePath, 'r');
-  try {
-    const bytes = Buffer.allocUnsafe(size);
-    for (let done = 0; done < size; ) {
-      const { bytesRead } = await input.read(bytes, done, size - done, done);
-      if (bytesRead === 0) throw changedWhileWriting(name);
-      done += bytesRead;
-    }
-    if ((await input.stat()).size !== size) throw changedWhileWriting(name);
-    return bytes;
-  } finally {
-    await input.close();
-  }
-}
-
-/** The ISO byte stream written to a file through the staging buffers (writeIsoFile). Call close() at the end. */
-export class FileSink extends ProgressCounter implements SequentialOutput {
-  private readonly writer: StagedFileWriter;
-  private readAhead: ReadAhead | null = null;
-  private position = 0;
-
-  constructor(file: FileHandle, total: number, control: StreamControl) {
-    super(total, control);
-    this.writer = new StagedFileWriter(file);
-  }
-
-  async write(chunk: Buffer): Promise<void> {
-    this.checkAbort();
-    await this.writer.put(this.position, chunk);
-    this.position += chunk.length;
-    this.count(chunk.length);
-  }
-
-  async zeros(length: number): Promise<void> {
-    for (let left = length; left > 0; left -= ZEROS.length) await this.write(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
-  }
-
-  async copy(source: FileSource, name: string): Promise<void> {
-    this.checkAbort();
-    await copyInto(
-      this.writer,
-      this.position,
-      source,
-      name,
-      (bytes) => {
-        this.checkAbort();
-        this.count(bytes);
-      },
-      this.readAhead,
-    );
-    this.position += source.size;
-  }
-
-  /** Announces the files copy() will be given, in order, so small ones are read ahead. */
-  plan(files: readonly { source: FileSource; name: string }[]): void {
-    this.readAhead = new ReadAhead(files);
-  }
-
-  close(): Promise<void> {
-    return this.writer.close();
+/** Streams a source that is not a plain file on disk (in memory, a modified copy) into the staging buffer at `position`. */
+async function copyInto(writer: StagedFileWriter, position: number, source: FileSource, name: string, onBytes: (bytes: number) => void): Promise<void> {
+  let copied = 0;
+  for await (const bytes of sourceChunks(source, name)) {
+    await writer.put(position + copied, bytes);
+    copied += bytes.length;
+    onBytes(bytes.length);
   }
 }
 
 /**
  * Writes at chosen offsets of a file that already has its final (sparse) size: untouched ranges
- * cost nothing. Nearby writes at increasing offsets are staged and written together. Call close() at the end.
+ * cost nothing. Nearby writes at increasing offsets are staged and written together; file data
+ * on disk is copied by a worker thread (copy-worker.ts). Call close() at the end.
  */
 export class PositionalSink extends ProgressCounter {
   private readonly writer: StagedFileWriter;
-  private readAhead: ReadAhead | null = null;
 
-  constructor(file: FileHandle, total: number, control: StreamControl) {
+  constructor(
+    private readonly file: FileHandle,
+    total: number,
+    control: StreamControl,
+  ) {
     super(total, control);
     this.writer = new StagedFileWriter(file);
   }
@@ -340,28 +233,70 @@ export class PositionalSink extends ProgressCounter {
     this.count(chunk.length);
   }
 
-  async copyAt(position: number, source: FileSource, name: string): Promise<void> {
+  /**
+   * Copies files to their positions: runs of files on disk go to the copy thread in one batch,
+   * others (in memory, streamed) through the staging buffer. Ranges must not overlap anything
+   * written with writeAt.
+   */
+  async copyFilesAt(files: readonly PlacedFile[]): Promise<void> {
+    const onBytes = (bytes: number): void => {
+      this.checkAbort();
+      this.count(bytes);
+    };
+    for (let index = 0; index < files.length; ) {
+      const batch: CopyJob[] = [];
+      for (let file = files[index]; file && diskPathOf(file.source) !== undefined; file = files[++index]) {
+        if (file.source.size > 0) batch.push({ path: diskPathOf(file.source)!, size: file.source.size, position: file.position, name: file.name });
+      }
+      if (batch.length > 0) {
+        // Staged bytes are written first, and the staging buffer never zero-fills back over the batch's ranges.
+        await this.writer.flush();
+        await copyFilesAt(this.file.fd, batch, { onBytes, ...(this.control.signal ? { signal: this.control.signal } : {}) });
+      }
+      const file = files[index];
+      if (!file) break;
+      this.checkAbort();
+      await copyInto(this.writer, file.position, file.source, file.name, onBytes);
+      index += 1;
+    }
     this.checkAbort();
-    await copyInto(
-      this.writer,
-      position,
-      source,
-      name,
-      (bytes) => {
-        this.checkAbort();
-        this.count(bytes);
-      },
-      this.readAhead,
-    );
-  }
-
-  /** Announces the files copyAt() will be given, in order, so small ones are read ahead. */
-  plan(files: readonly { source: FileSource; name: string }[]): void {
-    this.readAhead = new ReadAhead(files);
   }
 
   close(): Promise<void> {
     return this.writer.close();
+  }
+}
+
+/** The ISO byte stream written into a file of its final size (writeIsoFile): a cursor over PositionalSink. */
+export class FileSink extends PositionalSink implements SequentialOutput {
+  private position = 0;
+
+  async write(chunk: Buffer): Promise<void> {
+    await this.writeAt(this.position, chunk);
+    this.position += chunk.length;
+  }
+
+  /** The file already reads as zeros there: just move on (and count them, so progress reaches the total). */
+  async zeros(length: number): Promise<void> {
+    this.checkAbort();
+    this.position += length;
+    this.count(length);
+  }
+
+  async copy(source: FileSource, name: string): Promise<void> {
+    await this.copyFiles([{ position: this.position, source, name }]);
+  }
+
+  async copyFiles(files: readonly PlacedFile[]): Promise<void> {
+    for (const file of files) {
+      if (file.position < this.position) throw new BootmendError('INTERNAL', `${file.name} was placed before data already written.`);
+    }
+    const last = files.at(-1);
+    const end = last ? last.position + last.source.size : this.position;
+    await this.copyFilesAt(files);
+    // Gaps between the files (sector padding) are zeros already; count them like the written bytes.
+    this.count(end - this.position - files.reduce((sum, file) => sum + file.source.size, 0));
+    this.position = end;
   }
 }
 

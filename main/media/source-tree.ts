@@ -68,26 +68,24 @@ export async function treeFromFolder(root: string, options: TreeOptions = {}): P
     throw new BootmendError('NOT_FOUND', `The source folder ${root} cannot be read; check that it exists and that Bootmend may read it.`, { cause });
   });
   if (!rootStat.isDirectory()) throw new BootmendError('INVALID_INPUT', `${root} is a file, not a folder; choose the folder whose contents go on the medium.`);
-  const entries: SourceEntry[] = [];
-  async function walk(dir: string, segments: readonly string[]): Promise<void> {
+  // Sibling folders are walked at the same time (the thread pool overlaps their readdir/stat
+  // calls); each folder's entries are joined in sorted order, so the result stays deterministic.
+  async function walk(dir: string, segments: readonly string[]): Promise<SourceEntry[]> {
     const names = (await readdir(dir)).sort(compareNames);
-    // Stat a folder's entries together (the order of the result stays the sorted one).
     const infos = await Promise.all(names.map((name) => stat(path.join(dir, name))));
-    for (const [index, name] of names.entries()) {
-      const full = path.join(dir, name);
-      const info = infos[index]!;
-      const here = [...segments, name];
-      if (info.isDirectory()) {
-        entries.push(folderEntry(here, options.timestamp ?? info.mtime));
-        await walk(full, here);
-      } else if (info.isFile()) {
-        entries.push({ segments: here, isDir: false, size: info.size, mtime: options.timestamp ?? info.mtime, open: diskOpener(full) });
-      }
-      // Sockets, devices and FIFOs have no place on a boot medium: skipped.
-    }
+    const parts = await Promise.all(
+      names.map(async (name, index): Promise<SourceEntry[]> => {
+        const full = path.join(dir, name);
+        const info = infos[index]!;
+        const here = [...segments, name];
+        if (info.isDirectory()) return [folderEntry(here, options.timestamp ?? info.mtime), ...(await walk(full, here))];
+        if (info.isFile()) return [{ segments: here, isDir: false, size: info.size, mtime: options.timestamp ?? info.mtime, open: diskOpener(full) }];
+        return []; // Sockets, devices and FIFOs have no place on a boot medium: skipped.
+      }),
+    );
+    return parts.flat();
   }
-  await walk(root, []);
-  return finish(entries);
+  return finish(await walk(root, []));
 }
 
 /** Builds a tree from a list (payload files made in memory, tests); missing parent folders are added. */
@@ -166,4 +164,15 @@ function fileEntry(segments: readonly string[], mtime: Date, item: InMemoryEntry
 
 function finish(entries: SourceEntry[]): SourceTree {
   return { entries, fileBytes: entries.reduce((sum, entry) => sum + entry.size, 0) };
+}
+
+/** `base` with `top` laid over it: a file of `top` replaces a base file of the same path (compared case-insensitively, as Windows and FAT do). */
+export function overlayTree(base: SourceTree, top: SourceTree): SourceTree {
+  const key = (e: SourceEntry): string => e.segments.join('/').toLowerCase();
+  const topFiles = new Set(top.entries.filter((e) => !e.isDir).map(key));
+  const baseDirs = new Set(base.entries.filter((e) => e.isDir).map(key));
+  const entries = [...base.entries.filter((e) => e.isDir || !topFiles.has(key(e))), ...top.entries.filter((e) => !e.isDir || !baseDirs.has(key(e)))].sort((a, b) =>
+    compareSegments(a.segments, b.segments),
+  );
+  return finish(entries);
 }

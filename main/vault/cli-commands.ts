@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { BootmendError, isBootmendError } from '../../core/errors.js';
 import { FileJournal, type EventJournal } from '../journal/journal.js';
 import { defaultDataDir } from '../paths.js';
-import { FORMAT_OPTIONS, mergeRecords, readExport, type Conflict, type FileImport, type FormatOption, type KeyRecord, type Rejection } from './importers/index.js';
+import { GraphKeyClient, type DeviceCodePrompt } from './graph-online/index.js';
+import { checkImportOptions, importText, mergeImports, readImportSources } from './import-keys.js';
 import { KeyIndex, type KeySummary } from './lookup.js';
 import { isKeyRevealedEvent, revealedKeysCsv, revealKey, ROTATION_ADVICE } from './reveal.js';
-import { assertNotExpired, emptyVault, isExpired, openVault, passphraseKeySource, saveVault, vaultExists, wipeVault, type KeySource, type VaultData } from './store.js';
+import { assertNotExpired, emptyVault, forgetKeyring, isExpired, newKeyring, openVault, openVaultKeyed, passphraseKeySource, saveVault, vaultExists, wipeVault, type KeySource } from './store.js';
 
 /**
  * The `bootmend keys ...` commands as pure functions: they take plain arguments and an
@@ -61,10 +62,6 @@ function failure(error: unknown): CliResult {
   return { exitCode: e.code === 'INVALID_INPUT' ? KEYS_EXIT.USAGE : KEYS_EXIT.FAILED, json: { error: e.toJSON() }, text: `${e.message}\n` };
 }
 
-async function loadOrCreate(env: VaultEnv, source: KeySource): Promise<VaultData> {
-  return (await vaultExists(env.vaultPath)) ? openVault(env.vaultPath, source) : emptyVault(env.now);
-}
-
 // ---------------------------------------------------------------------------------------
 
 export interface ImportArgs {
@@ -75,63 +72,23 @@ export interface ImportArgs {
   expires?: string | null;
 }
 
-export interface ImportJson {
-  imported: number;
-  duplicates: number;
-  conflicts: Conflict[];
-  rejected: Rejection[];
-  outOfScope: number;
-  files: { file: string; layout: string; rows: number; keys: number }[];
-  total: number;
-  vault: string;
-  expiresAt: string | null;
-}
+export type { ImportJson } from './import-keys.js';
 
 export async function keysImport(args: ImportArgs, env: VaultEnv): Promise<CliResult> {
   try {
-    const format = (args.format ?? 'auto') as FormatOption;
-    if (!FORMAT_OPTIONS.includes(format)) throw new BootmendError('INVALID_INPUT', `--format must be one of ${FORMAT_OPTIONS.join(', ')}.`, { field: 'format' });
-    if (args.files.length === 0) throw new BootmendError('INVALID_INPUT', 'Name at least one export file to import.');
-    let expiresAt: string | null | undefined = args.expires;
-    if (typeof expiresAt === 'string') {
-      const ms = Date.parse(expiresAt);
-      if (Number.isNaN(ms)) throw new BootmendError('INVALID_INPUT', '--expires must be a date like 2024-08-31 or 2024-08-31T18:00:00Z.', { field: 'expires' });
-      expiresAt = new Date(ms).toISOString();
-    }
+    const options = checkImportOptions(args, args.files.length);
     const source = keySourceOf(env);
-
-    const parsed = await Promise.all(args.files.map((file) => readExport(file, { format, scope: args.scope ?? [] })));
-    const failed = parsed.flatMap((p) => (p.ok ? [] : [{ file: p.file, reason: p.reason }]));
-    if (failed.length > 0) {
-      const message = `Nothing was imported: ${failed.map((f) => f.reason).join(' ')}`;
-      return { exitCode: KEYS_EXIT.FAILED, json: { error: { code: 'INVALID_INPUT', message }, failed }, text: `${message}\n` };
+    const read = await readImportSources(args.files.map((path) => ({ path })), options);
+    if (!read.ok) return { exitCode: KEYS_EXIT.FAILED, json: { error: { code: 'INVALID_INPUT', message: read.message }, failed: read.failed }, text: `${read.message}\n` };
+    // The existing data key and all its wrapped copies are kept (a safeStorage copy the CLI cannot make survives).
+    const opened = (await vaultExists(env.vaultPath)) ? await openVaultKeyed(env.vaultPath, source) : { data: emptyVault(env.now), keyring: await newKeyring([source]) };
+    try {
+      const { next, json } = mergeImports(opened.data, read.results, options.expiresAt, env.vaultPath);
+      await saveVault(env.vaultPath, opened.keyring, next, env.now);
+      return { exitCode: KEYS_EXIT.OK, json, text: importText(json) };
+    } finally {
+      forgetKeyring(opened.keyring);
     }
-    const results = parsed.map((p) => (p as { ok: true; result: FileImport }).result);
-
-    const vault = await loadOrCreate(env, source);
-    const byId = new Map<string, KeyRecord>(vault.records.map((r) => [r.id, r]));
-    const merged = mergeRecords(byId, results.flatMap((r) => r.records));
-    const next: VaultData = { ...vault, records: [...byId.values()], expiresAt: expiresAt === undefined ? vault.expiresAt : expiresAt };
-    await saveVault(env.vaultPath, source, next, env.now);
-
-    const json: ImportJson = {
-      imported: merged.imported,
-      duplicates: merged.duplicates,
-      conflicts: merged.conflicts,
-      rejected: results.flatMap((r) => r.rejected),
-      outOfScope: results.reduce((sum, r) => sum + r.outOfScope, 0),
-      files: results.map((r) => ({ file: r.file, layout: r.layout, rows: r.rows, keys: r.records.length })),
-      total: next.records.length,
-      vault: env.vaultPath,
-      expiresAt: next.expiresAt,
-    };
-    const lines = [
-      ...json.files.map((f) => `${f.file}: ${f.layout} layout, ${f.rows} rows, ${f.keys} keys read`),
-      `Imported ${json.imported} new keys (${json.duplicates} duplicates collapsed, ${json.conflicts.length} conflicts, ${json.rejected.length} rows rejected${json.outOfScope ? `, ${json.outOfScope} out of scope` : ''}). The vault now holds ${json.total} keys.`,
-      ...json.conflicts.map((c) => `conflict ${c.id}: kept ${c.kept.source} (${c.kept.created ?? 'no date'}), dropped ${c.dropped.source} (${c.dropped.created ?? 'no date'})`),
-      ...json.rejected.map((r) => `rejected ${r.file}:${r.line}: ${r.reason}`),
-    ];
-    return { exitCode: KEYS_EXIT.OK, json, text: `${lines.join('\n')}\n` };
   } catch (error) {
     return failure(error);
   }
@@ -178,6 +135,67 @@ export async function keysLookup(args: LookupArgs, env: VaultEnv): Promise<CliRe
     return {
       exitCode: KEYS_EXIT.OK,
       json: { id: revealed.id, device: revealed.device, created: revealed.created, password: revealed.password },
+      text: `${candidateLine(key)}\n\n  ${groups(revealed.password)}\n\nThis reveal was recorded (event ${revealed.eventId}). Rotate this key once the PC is back: bootmend keys revealed --format csv.\n`,
+    };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+export const GRAPH_TENANT_ENV = 'BOOTMEND_GRAPH_TENANT';
+export const GRAPH_CLIENT_ID_ENV = 'BOOTMEND_GRAPH_CLIENT_ID';
+
+export interface OnlineLookupArgs extends LookupArgs {
+  tenantId?: string | undefined;
+  clientId?: string | undefined;
+  version: string;
+  /** Base URLs (tests against a stand-in). */
+  loginBaseUrl?: string;
+  graphBaseUrl?: string;
+  fetchImpl?: typeof fetch;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Where the device-code sentence goes while waiting (stderr for the CLI). */
+  onPrompt: (prompt: DeviceCodePrompt) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * `bootmend keys lookup --online`: the same lookup and audited reveal against Microsoft
+ * Graph, after a device-code sign-in (the token is kept in memory for this one command).
+ */
+export async function keysLookupOnline(args: OnlineLookupArgs, env: VaultEnv): Promise<CliResult> {
+  try {
+    if (args.reveal && (args.reason ?? '').trim() === '') throw new BootmendError('INVALID_INPUT', '--reveal needs --reason TEXT (and --machine NAME): it goes into the audit record.', { field: 'reason' });
+    if (!args.tenantId || !args.clientId) throw new BootmendError('INVALID_INPUT', `--online needs --tenant and --client-id (or ${GRAPH_TENANT_ENV} and ${GRAPH_CLIENT_ID_ENV}, or graph settings): the Entra tenant and the app registration allowed to read BitLocker keys.`);
+    const client = new GraphKeyClient({
+      tenantId: args.tenantId,
+      clientId: args.clientId,
+      version: args.version,
+      ...(args.loginBaseUrl ? { loginBaseUrl: args.loginBaseUrl } : {}),
+      ...(args.graphBaseUrl ? { graphBaseUrl: args.graphBaseUrl } : {}),
+      ...(args.fetchImpl ? { fetchImpl: args.fetchImpl } : {}),
+      ...(args.sleep ? { sleep: args.sleep } : {}),
+    });
+    args.onPrompt(await client.startSignIn());
+    await client.waitForToken(args.signal);
+    const result = await client.lookup(args.query, args.signal);
+    if (result.kind === 'not-found') return { exitCode: KEYS_EXIT.NOT_FOUND, json: { error: { code: 'NOT_FOUND', message: result.message } }, text: `${result.message}\n` };
+    if (result.kind === 'ambiguous') {
+      const text = `${result.message}\n${result.candidates.map(candidateLine).join('\n')}${result.total > result.candidates.length ? `\n… and ${result.total - result.candidates.length} more` : ''}\n`;
+      return { exitCode: KEYS_EXIT.AMBIGUOUS, json: { candidates: result.candidates, total: result.total, message: result.message }, text };
+    }
+    const key = result.key;
+    if (!args.reveal) return { exitCode: KEYS_EXIT.OK, json: { id: key.id, device: key.device, created: key.created, source: 'graph' }, text: `${candidateLine(key)}\nAdd --reveal --reason TEXT --machine NAME to show the recovery password (the reveal is recorded).\n` };
+    const revealed = await client.reveal(
+      { id: key.id, machine: args.machine ?? '', reason: args.reason ?? '', technician: args.technician ?? '', ...(env.now ? { now: env.now } : {}) },
+      env.journal ?? new FileJournal(env.journalPath),
+      args.signal,
+    );
+    return {
+      exitCode: KEYS_EXIT.OK,
+      json: { id: revealed.id, device: revealed.device, created: revealed.created, password: revealed.password, source: 'graph' },
       text: `${candidateLine(key)}\n\n  ${groups(revealed.password)}\n\nThis reveal was recorded (event ${revealed.eventId}). Rotate this key once the PC is back: bootmend keys revealed --format csv.\n`,
     };
   } catch (error) {

@@ -23,6 +23,9 @@ export interface RevealRequest {
   eventId?: string;
 }
 
+/** Where a revealed password came from: the local vault, or Microsoft Graph (online lookup). */
+export type RevealSource = 'vault' | 'graph';
+
 export interface KeyRevealedEvent extends JournalEvent {
   type: typeof KEY_REVEALED;
   keyId: string;
@@ -30,6 +33,8 @@ export interface KeyRevealedEvent extends JournalEvent {
   machine: string;
   technician: string;
   reason: string;
+  /** Absent in events written before online lookup existed: those are 'vault'. */
+  source?: RevealSource;
 }
 
 export interface Revealed {
@@ -48,22 +53,39 @@ function required(value: string, label: string, field: string): string {
 }
 
 export async function revealKey(index: KeyIndex, vault: Pick<VaultData, 'expiresAt'>, journal: EventJournal, request: RevealRequest): Promise<Revealed> {
-  const now = request.now ?? new Date();
-  assertNotExpired(vault, now);
+  assertNotExpired(vault, request.now ?? new Date());
   const record = index.get(request.id);
   if (!record) throw new BootmendError('NOT_FOUND', 'No key in this vault has that key ID.');
+  return revealAudited(journal, record, request, 'vault', async () => record.password);
+}
+
+/**
+ * The one audit path for every reveal, local or online: checks the request, gets the
+ * password, fsyncs the `key.revealed` event, and only then returns the password. If the
+ * event cannot be written the password is dropped and the error is thrown instead.
+ */
+export async function revealAudited(
+  journal: EventJournal,
+  key: { id: string; device: string | null; created: string | null },
+  request: RevealRequest,
+  source: RevealSource,
+  password: () => Promise<string>,
+): Promise<Revealed> {
+  const now = request.now ?? new Date();
   const event: KeyRevealedEvent = {
     id: request.eventId ?? randomUUID(),
     type: KEY_REVEALED,
     at: now.toISOString(),
-    keyId: record.id,
-    device: record.device,
+    keyId: key.id,
+    device: key.device,
     machine: required(request.machine, 'The machine name', 'machine'),
     technician: required(request.technician, "The technician's name", 'technician'),
     reason: required(request.reason, 'A reason', 'reason'),
+    source,
   };
+  const secret = await password();
   await journal.append(event);
-  return { id: record.id, device: record.device, created: record.created, password: record.password, eventId: event.id };
+  return { id: key.id, device: key.device, created: key.created, password: secret, eventId: event.id };
 }
 
 export const ROTATION_ADVICE = [

@@ -45,8 +45,9 @@ describe('vault store', () => {
     }
     expect((await openVault(file, source)).records).toEqual(data.records);
     expect(await readdir(dir)).toEqual(['vault.bmv']);
-    const header = JSON.parse(bytes.subarray(12, 12 + bytes.readUInt32BE(8)).toString()) as { key: { N: number; r: number; p: number } };
-    expect(header.key).toMatchObject({ N: 2 ** 15, r: 8, p: 1 });
+    const header = JSON.parse(bytes.subarray(12, 12 + bytes.readUInt32BE(8)).toString()) as { version: number; keys: { N: number; r: number; p: number }[] };
+    expect(header.version).toBe(2);
+    expect(header.keys[0]).toMatchObject({ N: 2 ** 15, r: 8, p: 1 });
   });
 
   it('a wrong passphrase is a clear UNAUTHORIZED error', async () => {
@@ -118,5 +119,55 @@ describe('vault store', () => {
     expect((await failure(openVault(file, source))).code).toBe('INVALID_INPUT');
     expect(() => passphraseKeySource('x', { N: 2 ** 10 })).toThrow(BootmendError);
     expect(() => passphraseKeySource('')).toThrow(BootmendError);
+  });
+});
+
+describe('vault file versions', () => {
+  const source = passphraseKeySource('correct horse battery staple');
+  /** What Bootmend wrote before format 2: one `key`, a JSON body. Kept here so old vaults are proven to open. */
+  async function writeVersion1(file: string, passphrase: string, data: ReturnType<typeof emptyVault>): Promise<void> {
+    const { createCipheriv, randomBytes } = await import('node:crypto');
+    const dataKey = randomBytes(32);
+    const iv = randomBytes(12);
+    const header = { format: 'bootmend-vault', version: 1, cipher: 'aes-256-gcm', iv: iv.toString('base64'), key: await passphraseKeySource(passphrase).wrap(dataKey), createdAt: data.createdAt, updatedAt: data.updatedAt, expiresAt: data.expiresAt };
+    const headerBytes = Buffer.from(JSON.stringify(header));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(headerBytes.length);
+    const aad = Buffer.concat([Buffer.from('BMVAULT1'), length, headerBytes]);
+    const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
+    cipher.setAAD(aad);
+    await writeFile(file, Buffer.concat([aad, cipher.update(JSON.stringify({ records: data.records })), cipher.final(), cipher.getAuthTag()]));
+  }
+
+  it('a version 1 vault still opens, and is written back as version 2 with the same records', async () => {
+    const file = join(dir, 'old.bmv');
+    const data = { ...emptyVault(), records: records(20), expiresAt: '2099-01-01T00:00:00.000Z' };
+    await writeVersion1(file, 'old pass', data);
+    const opened = await openVault(file, passphraseKeySource('old pass'));
+    expect(opened).toEqual(data);
+    await expect(openVault(file, passphraseKeySource('nope'))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await saveVault(file, passphraseKeySource('old pass'), opened);
+    const bytes = await readFile(file);
+    expect(JSON.parse(bytes.subarray(12, 12 + bytes.readUInt32BE(8)).toString())).toMatchObject({ version: 2, body: 'tsv', records: 20 });
+    expect((await openVault(file, passphraseKeySource('old pass'))).records).toEqual(data.records);
+  });
+
+  it('version 2 keeps tabs, newlines, backslashes, "\\N", empty strings and nulls in values exactly', async () => {
+    const file = join(dir, 'odd.bmv');
+    const odd = records(3);
+    odd[0] = { ...odd[0]!, device: 'tab\there\nnew\\line\r', dn: '\\N', source: '' };
+    odd[1] = { ...odd[1]!, device: 'PC-ÄÖÜ-😀', deviceId: null, created: null, volumeType: 'something else' };
+    await saveVault(file, source, { ...emptyVault(), records: odd });
+    expect((await openVault(file, source)).records).toEqual(odd);
+  });
+
+  it('a truncated or extended version 2 file is refused as damaged', async () => {
+    const file = join(dir, 'v.bmv');
+    await saveVault(file, source, { ...emptyVault(), records: records(50) });
+    const bytes = await readFile(file);
+    await writeFile(file, bytes.subarray(0, bytes.length - 40));
+    await expect(openVault(file, source)).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await writeFile(file, Buffer.concat([bytes, Buffer.from('x')]));
+    await expect(openVault(file, source)).rejects.toMatchObject({ code: 'IO_ERROR' });
   });
 });

@@ -126,6 +126,10 @@ describe('web host: the token and the origin guard', () => {
     expect((await api('getAppInfo', { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await api('getAppInfo', {}, '{not json')).status).toBe(400);
     expect((await api('getAppInfo', {}, JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }))).status).toBe(413);
+    // A dropped key export may be tens of MB: importKeys alone takes bodies up to 64 MiB.
+    const bigImport = await api('importKeys', {}, JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(bigImport.status).not.toBe(413);
+    expect((await api('importKeys', {}, JSON.stringify({ pad: 'x'.repeat(65 * 1024 * 1024) }))).status).toBe(413);
     const get = await send(host.port, { path: '/api/getAppInfo', headers: { 'x-bootmend-token': host.token } });
     expect(get.status).toBe(405);
   });

@@ -29,6 +29,8 @@ export interface WebHost {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Key exports dropped on the Keys screen travel as text in the request (a large site's AD export is tens of MB). */
+const LARGE_BODY_BYTES: Partial<Record<string, number>> = { importKeys: 64 * 1024 * 1024 };
 const LOOPBACK = '127.0.0.1';
 
 const STATUS_FOR: Record<ErrorCode, number> = {
@@ -90,9 +92,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendJson(res, 415, failure('INVALID_INPUT', 'API calls send JSON (content-type: application/json).'));
       return;
     }
-    const body = await readBody(req);
+    const limit = LARGE_BODY_BYTES[name] ?? MAX_BODY_BYTES;
+    const body = await readBody(req, limit);
     if (body === 'too-large') {
-      sendJson(res, 413, failure('INVALID_INPUT', `The request is larger than ${MAX_BODY_BYTES / 1024} KiB.`));
+      sendJson(res, 413, failure('INVALID_INPUT', `The request is larger than ${formatLimit(limit)}.`));
       return;
     }
     let input: unknown;
@@ -206,14 +209,18 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string | 'too-large'> {
+function formatLimit(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | 'too-large'> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
+      if (size > limit) tooLarge = true;
       else chunks.push(chunk);
     });
     req.on('end', () => resolveBody(tooLarge ? 'too-large' : Buffer.concat(chunks).toString('utf8')));

@@ -1,24 +1,88 @@
-import type { ReactElement } from 'react';
-import { KeyIcon, SearchIcon } from '../ui/icons.js';
+import { useEffect, type ReactElement } from 'react';
+import { useClient } from '../state/client.js';
+import { useKeys, vaultPhase } from '../state/keys.js';
+import { Button } from '../ui/Button.js';
+import { ErrorBanner } from '../ui/ErrorBanner.js';
+import { RefreshIcon } from '../ui/icons.js';
 import { ScreenHeader } from '../ui/ScreenHeader.js';
-import { ComingSoon } from './ComingSoon.js';
+import { Loading } from '../ui/Spinner.js';
+import { ImportCard } from './keys/ImportCard.js';
+import { LookupCard } from './keys/LookupCard.js';
+import { RevealedListCard } from './keys/RevealedListCard.js';
+import { RevealView, windowClipboard } from './keys/RevealView.js';
+import { CreateVaultCard, UnlockCard } from './keys/VaultGate.js';
+import { VaultBar } from './keys/VaultBar.js';
+import { WipeCard } from './keys/WipeCard.js';
+import './keys/keys.css';
 
+/** The vault locks itself after idle time on the privileged side; look often enough to follow it. */
+const STATUS_POLL_MS = 15_000;
+
+let pendingHide: ReturnType<typeof setTimeout> | null = null;
+
+/** The Keys screen: vault (create / unlock / status) → lookup → audited reveal; import, revealed list, wipe. */
 export function KeysScreen(): ReactElement {
+  const client = useClient();
+  const status = useKeys((s) => s.status);
+  const statusError = useKeys((s) => s.statusError);
+  const revealed = useKeys((s) => s.revealed);
+  const phase = vaultPhase(status, statusError);
+
+  useEffect(() => {
+    const refresh = (): void => void useKeys.getState().refresh(client);
+    refresh();
+    const timer = window.setInterval(refresh, STATUS_POLL_MS);
+    window.addEventListener('focus', refresh);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener('focus', refresh);
+    };
+  }, [client]);
+
+  useEffect(() => {
+    // Leaving the screen hides the password and wipes a copied one from the clipboard. Deferred
+    // one tick so React's development double-mount (StrictMode) does not hide it at once.
+    if (pendingHide) clearTimeout(pendingHide);
+    pendingHide = null;
+    return () => {
+      pendingHide = setTimeout(() => useKeys.getState().hide(windowClipboard()), 0);
+    };
+  }, []);
+
   return (
     <>
       <ScreenHeader title="Keys" lead="Find the BitLocker recovery password for the PC that is asking for one." />
-      <ComingSoon
-        icon={<KeyIcon size={40} />}
-        title="BitLocker recovery password look-up"
-        intro="When a PC stops at the blue BitLocker recovery screen, it shows a Key ID. Type it here and Bootmend shows the 48-digit recovery password to enter."
-        abilities={[
-          'Look up a recovery password by the Key ID on screen — the first 8 characters are enough.',
-          "Import your organisation's key export into an encrypted vault on this laptop, so look-ups work with no network.",
-          'Every reveal is recorded in an audit log: who looked, which Key ID, for which machine, and when.',
-        ]}
-        actionLabel="Look up a recovery password"
-        actionIcon={<SearchIcon />}
-      />
+      <div className="stack keys">
+        {phase === 'loading' ? (
+          <div className="card">
+            <div className="card__body">
+              <Loading>Opening the key vault…</Loading>
+            </div>
+          </div>
+        ) : null}
+        {phase === 'unavailable' ? (
+          <ErrorBanner
+            title="Could not reach the key vault"
+            message={statusError ?? ''}
+            action={
+              <Button icon={<RefreshIcon />} onClick={() => void useKeys.getState().refresh(client)}>
+                Retry
+              </Button>
+            }
+          />
+        ) : null}
+        {phase === 'absent' ? <CreateVaultCard /> : null}
+        {phase === 'locked' ? <UnlockCard /> : null}
+        {phase === 'unlocked' && status ? (
+          <>
+            <VaultBar status={status} />
+            {revealed ? <RevealView revealed={revealed} /> : <LookupCard disabled={status.expired} />}
+            <ImportCard />
+          </>
+        ) : null}
+        {phase !== 'loading' && phase !== 'unavailable' ? <RevealedListCard /> : null}
+        {status?.exists ? <WipeCard /> : null}
+      </div>
     </>
   );
 }

@@ -1,19 +1,21 @@
 import { useEffect, useRef, type FormEvent, type ReactElement } from 'react';
 import { useClient } from '../state/client.js';
+import { useDrives } from '../state/drives.js';
 import { suggestOutput, useMedia, usePlaybooks, type MediaField } from '../state/media.js';
 import { useAppInfo } from '../state/resources.js';
 import { Button } from '../ui/Button.js';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner.js';
-import { InfoIcon, MediaIcon } from '../ui/icons.js';
+import { InfoIcon, MediaIcon, UsbStickIcon } from '../ui/icons.js';
 import { ScreenHeader } from '../ui/ScreenHeader.js';
 import { BaseStep } from './media/BaseStep.js';
 import { BuildProgress } from './media/BuildProgress.js';
 import { BuildResult } from './media/BuildResult.js';
+import { DriveStep } from './media/drives/DriveStep.js';
 import { formatLabel, OutputStep } from './media/OutputStep.js';
 import { PlaybookStep } from './media/PlaybookStep.js';
 import './media/media.css';
 
-/** The Media screen: playbook → base → output → build with live progress → result. */
+/** The Media screen: playbook → base → output → build with live progress → result → write to drives. */
 export function MediaScreen(): ReactElement {
   const client = useClient();
   const catalog = usePlaybooks((s) => s.data);
@@ -24,6 +26,7 @@ export function MediaScreen(): ReactElement {
   const format = useMedia((s) => s.format);
   const outTyped = useMedia((s) => s.outTyped);
   const builtPaths = useMedia((s) => s.builtPaths);
+  const writingDrives = useDrives((s) => s.open);
 
   useEffect(() => {
     const playbooks = usePlaybooks.getState();
@@ -45,8 +48,20 @@ export function MediaScreen(): ReactElement {
 
   return (
     <>
-      <ScreenHeader title="Media" lead="Make the boot medium you carry from one crashed PC to the next." />
-      {phase === 'done' && result ? (
+      <ScreenHeader
+        title="Media"
+        lead="Make the boot medium you carry from one crashed PC to the next."
+        actions={
+          writingDrives || building ? null : (
+            <Button icon={<UsbStickIcon />} onClick={() => useDrives.getState().openDirect()}>
+              Write an image to USB drives…
+            </Button>
+          )
+        }
+      />
+      {writingDrives ? (
+        <DriveStep />
+      ) : phase === 'done' && result ? (
         <BuildResult result={result} />
       ) : (
         <>

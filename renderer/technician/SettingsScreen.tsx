@@ -9,6 +9,7 @@ import { Badge } from '../ui/Badge.js';
 import { Button } from '../ui/Button.js';
 import { Card } from '../ui/Card.js';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner.js';
+import { ChoiceCards, type Choice } from '../ui/ChoiceCards.js';
 import { CheckCircleIcon, CheckIcon, ErrorIcon, InfoIcon, MinusCircleIcon, RefreshIcon } from '../ui/icons.js';
 import { KeyValueList } from '../ui/KeyValue.js';
 import { ProgressBar } from '../ui/ProgressBar.js';
@@ -61,7 +62,7 @@ export function SettingsScreen(): ReactElement {
   );
 }
 
-const THEMES: { id: ThemePreference; label: string; hint: string }[] = [
+const THEMES: readonly Choice<ThemePreference>[] = [
   { id: 'system', label: 'System', hint: "Follows this laptop's own setting" },
   { id: 'light', label: 'Light', hint: 'Best in bright rooms and daylight' },
   { id: 'dark', label: 'Dark', hint: 'Easier on the eyes in dim server rooms' },
@@ -70,36 +71,17 @@ const THEMES: { id: ThemePreference; label: string; hint: string }[] = [
 function AppearanceCard({ theme }: { theme: ThemePreference }): ReactElement {
   const client = useClient();
   const saveError = useSettings((s) => s.themeSaveError);
-  const baseId = useId();
   return (
     <Card title="Appearance" id="settings-appearance" description="Applies at once and is remembered on this laptop.">
-      <fieldset className="choice-group">
-        <legend className="field__label">Theme</legend>
-        <div className="choice-group__options">
-          {THEMES.map((option) => (
-            <label key={option.id} className="choice">
-              <input
-                type="radio"
-                name="theme"
-                value={option.id}
-                checked={theme === option.id}
-                onChange={() => void useSettings.getState().setTheme(client, option.id)}
-                aria-labelledby={`${baseId}-${option.id}-label`}
-                aria-describedby={`${baseId}-${option.id}-hint`}
-              />
-              <span className={`choice__swatch choice__swatch--${option.id}`} aria-hidden="true" />
-              <span className="choice__text">
-                <span className="choice__label" id={`${baseId}-${option.id}-label`}>
-                  {option.label}
-                </span>
-                <span className="choice__hint" id={`${baseId}-${option.id}-hint`}>
-                  {option.hint}
-                </span>
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ChoiceCards
+        name="theme"
+        legend="Theme"
+        options={THEMES}
+        value={theme}
+        onChange={(id) => void useSettings.getState().setTheme(client, id)}
+        variant="compact"
+        adornment={(id) => <span className={`choice__swatch choice__swatch--${id}`} aria-hidden="true" />}
+      />
       {saveError ? (
         <p className="field__error" role="alert">
           <ErrorIcon size={18} /> The theme is applied, but it could not be saved: {saveError}

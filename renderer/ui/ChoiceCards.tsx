@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 
 export interface Choice<T extends string> {
   id: T;
@@ -6,7 +6,11 @@ export interface Choice<T extends string> {
   hint: string;
 }
 
-/** A radio group drawn as cards (label + one-line hint), arrow-key navigable like any radio group. */
+/**
+ * A radio group drawn as cards (label + one-line hint), arrow-key navigable like any radio group.
+ * `compact` cards are one line high, for short settings like the theme; `adornment` draws
+ * something before the text (e.g. a theme swatch).
+ */
 export function ChoiceCards<T extends string>({
   name,
   legend,
@@ -15,6 +19,8 @@ export function ChoiceCards<T extends string>({
   value,
   onChange,
   columns,
+  variant = 'card',
+  adornment,
 }: {
   name: string;
   legend: string;
@@ -24,13 +30,15 @@ export function ChoiceCards<T extends string>({
   value: T;
   onChange: (id: T) => void;
   columns?: 'two';
+  variant?: 'card' | 'compact';
+  adornment?: (id: T) => ReactNode;
 }): ReactElement {
   return (
     <fieldset className="choice-group">
       <legend className={showLegend ? 'field__label' : 'visually-hidden'}>{legend}</legend>
       <div className={columns === 'two' ? 'choice-group__options choice-group__options--two' : 'choice-group__options'}>
         {options.map((option) => (
-          <label key={option.id} className="choice choice--card">
+          <label key={option.id} className={variant === 'card' ? 'choice choice--card' : 'choice'}>
             <input
               type="radio"
               name={name}
@@ -40,11 +48,12 @@ export function ChoiceCards<T extends string>({
               aria-labelledby={`${name}-${option.id}-label`}
               aria-describedby={`${name}-${option.id}-hint`}
             />
+            {adornment?.(option.id)}
             <span className="choice__text">
               <span className="choice__label" id={`${name}-${option.id}-label`}>
                 {option.label}
               </span>
-              <span className="choice__summary" id={`${name}-${option.id}-hint`}>
+              <span className={variant === 'card' ? 'choice__summary' : 'choice__hint'} id={`${name}-${option.id}-hint`}>
                 {option.hint}
               </span>
             </span>

@@ -198,3 +198,61 @@ export const StopIcon = (p: IconProps): ReactElement => (
     <rect x="6.5" y="6.5" width="11" height="11" rx="1.5" />
   </Icon>
 );
+
+/** A USB stick, plug up: the drive kind a technician writes to. */
+export const UsbStickIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <path d="M8 9.5h8v10a2 2 0 0 1-2 2h-4a2 2 0 0 1-2-2z" />
+    <path d="M9.5 9.5v-7h5v7" />
+    <path d="M11 5h.01" />
+    <path d="M13 5h.01" />
+  </Icon>
+);
+
+/** An SD card with its cut corner and contacts. */
+export const SdCardIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <path d="M9 2.5h8a2 2 0 0 1 2 2v15a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V6.5z" />
+    <path d="M10 6v2.5" />
+    <path d="M13 6v2.5" />
+    <path d="M16 6v2.5" />
+  </Icon>
+);
+
+/** A disk box with an activity light: a USB hard disk. */
+export const HardDiskIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <rect x="3" y="6" width="18" height="12" rx="2.5" />
+    <path d="M3.5 13.5h17" />
+    <path d="M17 16h.01" />
+    <path d="M14 16h.01" />
+  </Icon>
+);
+
+/** A disk drive inside a computer (a bay with screws). */
+export const InternalDiskIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <rect x="4" y="3" width="16" height="18" rx="2" />
+    <circle cx="12" cy="11" r="4" />
+    <path d="M12 11h.01" />
+    <path d="M7 18h.01" />
+    <path d="M17 18h.01" />
+  </Icon>
+);
+
+/** A disk with a shield: holds the running system, never offered. */
+export const SystemDiskIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <rect x="3" y="6" width="12" height="12" rx="2" />
+    <path d="M6 14.5h6" />
+    <path d="M18.5 9.5 21.5 11v3c0 2-1.3 3.6-3 4.5-1.7-.9-3-2.5-3-4.5v-3z" />
+  </Icon>
+);
+
+/** A disc: a virtual disk, a loop device or a mounted image. */
+export const DiscIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="9" />
+    <circle cx="12" cy="12" r="2.5" />
+  </Icon>
+);

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { SettingsStore } from '../../settings/store.js';
-import { keysImport as runImport, keysLookup as runLookup, keysRevealed as runRevealed, keysStats as runStats, keysWipe as runWipe, vaultEnvFrom, type CliResult, type VaultEnv } from '../../vault/cli-commands.js';
+import { GRAPH_CLIENT_ID_ENV, GRAPH_TENANT_ENV, keysImport as runImport, keysLookup as runLookup, keysLookupOnline as runLookupOnline, keysRevealed as runRevealed, keysStats as runStats, keysWipe as runWipe, vaultEnvFrom, type CliResult, type VaultEnv } from '../../vault/cli-commands.js';
 import { printJson } from '../call.js';
 import { UsageError, type Command, type CommandContext } from '../command.js';
 
@@ -64,21 +65,42 @@ export const keysImport: Command = {
 
 export const keysLookup: Command = {
   name: 'keys lookup',
-  usage: '<id-prefix|device> [--reveal --reason TEXT [--machine NAME] [--technician NAME]]  find a key (exit 2 not found, 3 ambiguous)',
-  options: { ...vaultOption, reveal: { type: 'boolean' }, machine: { type: 'string' }, reason: { type: 'string' }, technician: { type: 'string' } },
+  usage:
+    '<id-prefix|device> [--reveal --reason TEXT [--machine NAME] [--technician NAME]] [--online [--tenant ID --client-id ID]]  find a key (exit 2 not found, 3 ambiguous); --online asks Microsoft Graph after a device-code sign-in (tenant and client ID also from BOOTMEND_GRAPH_TENANT / BOOTMEND_GRAPH_CLIENT_ID or settings)',
+  options: { ...vaultOption, reveal: { type: 'boolean' }, machine: { type: 'string' }, reason: { type: 'string' }, technician: { type: 'string' }, online: { type: 'boolean' }, tenant: { type: 'string' }, 'client-id': { type: 'string' } },
   async run(ctx) {
     const query = ctx.args.join(' ').trim();
     if (query === '') throw new UsageError('keys lookup needs a key ID (8 or more characters) or a device name.');
     const reveal = ctx.options.reveal === true;
     const machine = str(ctx, 'machine');
     const reason = str(ctx, 'reason');
-    const result = await runLookup(
-      { query, reveal, ...(machine ? { machine } : {}), ...(reason ? { reason } : {}), ...(reveal ? { technician: await technicianName(ctx) } : {}) },
-      env(ctx),
-    );
-    return emit(ctx, result);
+    const base = { query, reveal, ...(machine ? { machine } : {}), ...(reason ? { reason } : {}), ...(reveal ? { technician: await technicianName(ctx) } : {}) };
+    if (ctx.options.online === true) {
+      const graph = (await new SettingsStore(ctx.dataDir ?? ctx.api.dataDir).read().catch(() => null))?.graph;
+      const result = await runLookupOnline(
+        {
+          ...base,
+          tenantId: str(ctx, 'tenant') ?? process.env[GRAPH_TENANT_ENV] ?? graph?.tenantId,
+          clientId: str(ctx, 'client-id') ?? process.env[GRAPH_CLIENT_ID_ENV] ?? graph?.clientId,
+          version: bootmendVersion(),
+          // The sign-in sentence goes to stderr, so stdout stays one JSON document with --json.
+          onPrompt: (prompt) => ctx.io.err(`${prompt.message}\nWaiting for the sign-in (the code expires in ${Math.round(prompt.expiresIn / 60)} minutes)…\n`),
+        },
+        env(ctx),
+      );
+      return emit(ctx, result);
+    }
+    return emit(ctx, await runLookup(base, env(ctx)));
   },
 };
+
+function bootmendVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
 
 export const keysStats: Command = {
   name: 'keys stats',

@@ -6,17 +6,18 @@ import { EXIT } from '../exit-codes.js';
 
 export const mediaBuild: Command = {
   name: 'media build',
-  usage: '--playbook ID|FILE --format iso|usb-image|folder --out PATH [--base DIR] [--timestamp ISO8601] [--overwrite]',
+  usage: '--playbook ID|FILE --format iso|usb-image|folder --out PATH [--base DIR|ISO|WIM] [--drivers DIR] [--timestamp ISO8601] [--overwrite]  (--drivers: add the .inf drivers in DIR to WinPE with DISM, Windows only)',
   options: {
     playbook: { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
     base: { type: 'string' },
+    drivers: { type: 'string' },
     timestamp: { type: 'string' },
     overwrite: { type: 'boolean' },
   },
   async run({ api, io, json, options }) {
-    const { playbook, format, out, base, timestamp } = options;
+    const { playbook, format, out, base, drivers, timestamp } = options;
     if (typeof playbook !== 'string') throw new UsageError('media build needs --playbook ID|FILE (see "bootmend playbooks list").');
     if (typeof out !== 'string') throw new UsageError('media build needs --out PATH.');
     const parsedFormat = MediumFormat.safeParse(format);
@@ -29,6 +30,7 @@ export const mediaBuild: Command = {
         format: parsedFormat.data,
         out,
         ...(typeof base === 'string' ? { base } : {}),
+        ...(typeof drivers === 'string' ? { drivers } : {}),
         ...(typeof timestamp === 'string' ? { timestamp } : {}),
         ...(options.overwrite === true ? { overwrite: true } : {}),
       },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BootmendError } from '../../../core/errors.js';
@@ -9,17 +9,23 @@ import type { Playbook } from '../../../core/playbook.js';
 import { buildPayload } from '../../payload/build.js';
 import { writeBareFatImage, writeUsbImage } from '../fat/write-fat.js';
 import { writeIsoFile } from '../iso/write-iso.js';
-import { compareSegments, fileSource, treeFromEntries, treeFromFolder, type SourceEntry, type SourceTree } from '../source-tree.js';
-import { inspectBase, type MediaBase } from './base.js';
-import { injectLauncher } from './inject.js';
+import { pipeline } from 'node:stream/promises';
+import type { BootImageRef } from '../iso/layout.js';
+import { fileSource, overlayTree, treeFromEntries, treeFromFolder, type FileSource, type SourceEntry, type SourceTree } from '../source-tree.js';
+import { loadBaseContent, type BaseContent } from './base-content.js';
+import { inspectBase } from './base.js';
+import { DRIVERS_NEED_WINDOWS } from './dism.js';
+import { injectLauncher, wimlibVersion } from './inject.js';
 
 
 export interface BuildMediumOptions {
   playbook: Playbook;
   format: MediumFormat;
   out: string;
-  /** A WinPE folder in the ADK Media layout; none = payload-only medium (WinRE command prompt route). */
+  /** A boot base (ADK Media folder, ADK WinPE folder, WinPE ISO, UDF ISO, Winre.wim; see base.ts); none = payload-only medium (WinRE command prompt route). */
   base?: string;
+  /** A driver folder added to boot.wim with DISM (Windows only). */
+  drivers?: string;
   /** Fixed time for every entry and the volume: the same inputs give the same bytes. */
   timestamp?: Date;
   mediumId?: string;
@@ -34,8 +40,13 @@ const MIB = 1 << 20;
 
 export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMedium> {
   const { signal } = options;
+  if (options.drivers !== undefined) {
+    if (process.platform !== 'win32') throw new BootmendError('INVALID_INPUT', DRIVERS_NEED_WINDOWS, { field: 'drivers' });
+    if (!options.base) throw new BootmendError('INVALID_INPUT', 'Drivers go into WinPE (boot.wim): choose a base as well.', { field: 'drivers' });
+  }
   await refuseExistingOutput(options.out, options.overwrite === true);
-  const base = options.base ? await inspectBase(options.base) : null;
+  const wimlib = (await wimlibVersion()) !== null;
+  const inspected = options.base ? await inspectBase(options.base, { wimlib, ...(signal ? { signal } : {}) }) : null;
   const work = await mkdtemp(join(tmpdir(), 'bootmend-medium-'));
   const cleanups: (() => Promise<void>)[] = [() => rm(work, { recursive: true, force: true })];
   try {
@@ -43,42 +54,52 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
     const payload = await buildPayload({ playbook: options.playbook, outDir: join(work, 'payload'), ...(options.mediumId ? { mediumId: options.mediumId } : {}) });
     signal?.throwIfAborted();
 
-    let injected = false;
-    const replacements = new Map<string, string>();
-    if (base?.bootWim) {
-      report(options, 'preparing', 'Making WinPE start Bootmend by itself (boot.wim)', 0, 1);
-      const wim = await injectLauncher(join(base.root, base.bootWim), signal);
-      cleanups.push(wim.cleanup);
-      replacements.set(base.bootWim.toLowerCase(), wim.path);
-      injected = true;
+    const timestamp = options.timestamp ? { timestamp: options.timestamp } : {};
+    let content: BaseContent | null = null;
+    if (inspected) {
+      report(options, 'preparing', inspected.kind === 'udf-iso' ? 'Extracting the ISO with 7-Zip' : 'Reading the base', 0, 1);
+      content = await loadBaseContent(inspected, join(work, 'base'), { ...timestamp, wimlib, ...(signal ? { signal } : {}) });
+      cleanups.push(content.close);
     }
 
-    const timestamp = options.timestamp ? { timestamp: options.timestamp } : {};
+    let injected = false;
+    let drivers = false;
+    const replacements = new Map<string, FileSource>();
+    if (content?.bootWim) {
+      report(options, 'preparing', options.drivers ? 'Making WinPE start Bootmend by itself and adding drivers (DISM)' : 'Making WinPE start Bootmend by itself (boot.wim)', 0, 1);
+      const wim = await injectLauncher(content.bootWim.file, { ...(options.drivers ? { drivers: options.drivers } : {}), ...(signal ? { signal } : {}) });
+      cleanups.push(wim.cleanup);
+      replacements.set(content.bootWim.path.toLowerCase(), await fileSource(wim.path));
+      injected = true;
+      drivers = wim.drivers;
+    }
+
     const payloadTree = await treeFromFolder(join(work, 'payload'), timestamp);
-    const tree = base ? mergeTrees(await withReplacements(await treeFromFolder(base.root, timestamp), replacements), payloadTree) : payloadTree;
+    const tree = content ? overlayTree(withReplacements(content.tree, replacements), payloadTree) : payloadTree;
     const onProgress = (done: number, total: number): void => report(options, 'writing', `Writing ${options.format === 'iso' ? 'the ISO image' : options.format === 'usb-image' ? 'the USB image' : 'the folder'}`, done, total);
     const control = { onProgress, ...(signal ? { signal } : {}) };
 
     let bytes: number;
     if (options.format === 'folder') {
-      bytes = await copyTree(tree, base, join(work, 'payload'), options.out, replacements, control);
+      bytes = await writeTreeToFolder(tree, options.out, control);
     } else if (options.format === 'usb-image') {
       const sizeBytes = Math.max(MIN_USB_IMAGE, Math.ceil((tree.fileBytes * 1.25 + 64 * MIB) / MIB) * MIB);
       bytes = (await writeUsbImage(tree, options.out, { sizeBytes, label: 'BOOTMEND', ...timestamp, ...control })).bytes;
     } else {
-      const efi = base ? await efiBootImage(base, work, timestamp) : null;
+      const efi = content ? await efiBootImage(content, work, timestamp) : null;
       bytes = (
         await writeIsoFile(tree, options.out, {
           volumeId: 'BOOTMEND',
           ...timestamp,
           ...(efi ? { efi } : {}),
-          ...(base?.biosLoader ? { bios: { path: base.biosLoader, sectorCount: 8 } } : {}),
+          ...(content?.biosLoader ? { bios: content.biosLoader } : {}),
           ...control,
         })
       ).bytes;
     }
 
     const sha256 = options.format === 'folder' ? null : await hashFile(options.out, bytes, options);
+    const base = content?.base ?? null;
     return {
       format: options.format,
       out: options.out,
@@ -86,9 +107,17 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
       sha256,
       mediumId: payload.mediumId,
       playbook: { id: payload.playbookId, version: payload.playbookVersion },
-      base: base
-        ? { root: base.root, bootable: { uefi: base.efiLoader !== null, bios: base.biosLoader !== null && options.format === 'iso' }, injected, missing: base.missing }
-        : null,
+      base:
+        base && content
+          ? {
+              root: base.root,
+              kind: base.kind,
+              bootable: { uefi: content.efiLoader !== null || (options.format === 'iso' && content.efiBootImage !== null), bios: content.biosLoader !== null && options.format === 'iso' },
+              injected,
+              drivers,
+              missing: base.missing,
+            }
+          : null,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -112,59 +141,39 @@ async function refuseExistingOutput(out: string, overwrite: boolean): Promise<vo
   await rm(out, { recursive: true, force: true });
 }
 
-/** The payload wins over a base file of the same path (a base that already had a bootmend folder). */
-function mergeTrees(base: SourceTree, payload: SourceTree): SourceTree {
-  const key = (e: SourceEntry): string => e.segments.join('/').toLowerCase();
-  const payloadFiles = new Set(payload.entries.filter((e) => !e.isDir).map(key));
-  const baseDirs = new Set(base.entries.filter((e) => e.isDir).map(key));
-  const entries = [
-    ...base.entries.filter((e) => e.isDir || !payloadFiles.has(key(e))),
-    ...payload.entries.filter((e) => !e.isDir || !baseDirs.has(key(e))),
-  ].sort((a, b) => compareSegments(a.segments, b.segments));
-  return { entries, fileBytes: entries.reduce((sum, e) => sum + (e.isDir ? 0 : e.size), 0) };
-}
-
-async function withReplacements(tree: SourceTree, replacements: Map<string, string>): Promise<SourceTree> {
+function withReplacements(tree: SourceTree, replacements: Map<string, FileSource>): SourceTree {
   if (replacements.size === 0) return tree;
-  const entries: SourceEntry[] = [];
-  for (const entry of tree.entries) {
+  const entries: SourceEntry[] = tree.entries.map((entry) => {
     const replacement = replacements.get(entry.segments.join('/').toLowerCase());
-    if (!replacement) {
-      entries.push(entry);
-      continue;
-    }
-    const source = await fileSource(replacement);
-    entries.push({ ...entry, size: source.size, open: source.open });
-  }
+    return replacement ? { ...entry, size: replacement.size, open: replacement.open } : entry;
+  });
   return { entries, fileBytes: entries.reduce((sum, e) => sum + (e.isDir ? 0 : e.size), 0) };
 }
 
-/** The El Torito UEFI image: the base's efisys.bin, or one made from its EFI/Boot files. */
-async function efiBootImage(base: MediaBase, work: string, timestamp: { timestamp?: Date }): Promise<{ path: string } | { hidden: Awaited<ReturnType<typeof fileSource>> } | null> {
-  if (base.efiBootImage) return { path: base.efiBootImage };
-  if (!base.efiLoader) return null;
-  const loader = await fileSource(join(base.root, base.efiLoader));
+/** The El Torito UEFI image: the base's (efisys.bin, or the ISO's own image), or one made from its UEFI loader. */
+async function efiBootImage(content: BaseContent, work: string, timestamp: { timestamp?: Date }): Promise<BootImageRef | null> {
+  if (content.efiBootImage) return content.efiBootImage;
+  if (!content.efiLoader) return null;
   const image = join(work, 'efiboot.img');
-  await writeBareFatImage(treeFromEntries([{ path: 'EFI/BOOT/BOOTX64.EFI', source: loader }], timestamp), image, { label: 'EFIBOOT', ...timestamp });
+  await writeBareFatImage(treeFromEntries([{ path: 'EFI/BOOT/BOOTX64.EFI', source: content.efiLoader }], timestamp), image, { label: 'EFIBOOT', ...timestamp });
   return { hidden: await fileSource(image) };
 }
 
-async function copyTree(
-  tree: SourceTree,
-  base: MediaBase | null,
-  payloadDir: string,
-  out: string,
-  replacements: Map<string, string>,
-  control: { onProgress: (done: number, total: number) => void; signal?: AbortSignal },
-): Promise<number> {
+/** The merged tree written out as plain files, for sticks made by hand (any base kind). */
+async function writeTreeToFolder(tree: SourceTree, out: string, control: { onProgress: (done: number, total: number) => void; signal?: AbortSignal }): Promise<number> {
   await mkdir(out, { recursive: true });
-  if (base) await cp(base.root, out, { recursive: true });
-  for (const [relative, replacement] of replacements) {
-    const target = base ? tree.entries.find((e) => e.segments.join('/').toLowerCase() === relative) : undefined;
-    if (target) await cp(replacement, join(out, ...target.segments));
+  let done = 0;
+  for (const entry of tree.entries) {
+    control.signal?.throwIfAborted();
+    const target = join(out, ...entry.segments);
+    if (entry.isDir) {
+      await mkdir(target, { recursive: true });
+      continue;
+    }
+    await pipeline(entry.open(), createWriteStream(target), ...(control.signal ? [{ signal: control.signal }] : []));
+    done += entry.size;
+    control.onProgress(done, tree.fileBytes);
   }
-  control.signal?.throwIfAborted();
-  await cp(payloadDir, out, { recursive: true });
   control.onProgress(tree.fileBytes, tree.fileBytes);
   return tree.fileBytes;
 }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BootmendError } from '../../../core/errors.js';
+import { DRIVERS_NEED_WINDOWS, injectWithDism } from './dism.js';
+import { firstLine, wimBootIndex } from './wim.js';
 
 const run = promisify(execFile);
 
@@ -28,6 +30,8 @@ export interface InjectedWim {
   path: string;
   bootIndex: number;
   cleanup: () => Promise<void>;
+  /** Drivers were added (DISM). */
+  drivers: boolean;
 }
 
 /** Finds wimlib-imagex, or says what to install. */
@@ -40,8 +44,23 @@ export async function wimlibVersion(): Promise<string | null> {
   }
 }
 
-export async function injectLauncher(bootWim: string, signal?: AbortSignal): Promise<InjectedWim> {
-  if ((await wimlibVersion()) === null) {
+export interface InjectOptions {
+  /** A driver folder for DISM /Add-Driver /Recurse (Windows only). */
+  drivers?: string;
+  signal?: AbortSignal;
+  onStep?: (what: string) => void;
+}
+
+/**
+ * Gives a work copy of boot.wim our startnet.cmd (and drivers): wimlib-imagex where it is
+ * installed, DISM on Windows when it is not or when drivers are asked for (only DISM adds drivers).
+ */
+export async function injectLauncher(bootWim: string, options: InjectOptions = {}): Promise<InjectedWim> {
+  const { signal } = options;
+  const wimlib = (await wimlibVersion()) !== null;
+  const dism = process.platform === 'win32' && (options.drivers !== undefined || !wimlib);
+  if (options.drivers !== undefined && process.platform !== 'win32') throw new BootmendError('INVALID_INPUT', DRIVERS_NEED_WINDOWS, { field: 'drivers' });
+  if (!wimlib && !dism) {
     throw new BootmendError(
       'UNAVAILABLE',
       'Making WinPE start Bootmend by itself needs wimlib-imagex (Linux: install the "wimtools" package; macOS: brew install wimlib) or DISM on Windows. Without it, build a payload-only medium.',
@@ -52,26 +71,19 @@ export async function injectLauncher(bootWim: string, signal?: AbortSignal): Pro
   try {
     const copy = join(work, 'boot.wim');
     await copyFile(bootWim, copy);
-    const bootIndex = await readBootIndex(copy, signal);
+    // Without wimlib the index cannot be read: WinPE's boot.wim has one image.
+    const bootIndex = wimlib ? await wimBootIndex(copy, signal) : 1;
     const startnet = join(work, 'startnet.cmd');
     await writeFile(startnet, STARTNET_CMD, 'latin1');
-    await run('wimlib-imagex', ['update', copy, String(bootIndex), `--command=add ${startnet} /Windows/System32/startnet.cmd`], { signal });
-    return { path: copy, bootIndex, cleanup };
+    if (dism) {
+      await injectWithDism({ wim: copy, index: bootIndex, startnet, ...(options.drivers ? { drivers: options.drivers } : {}) }, options.onStep ?? (() => undefined), signal);
+    } else {
+      await run('wimlib-imagex', ['update', copy, String(bootIndex), `--command=add ${startnet} /Windows/System32/startnet.cmd`], { signal });
+    }
+    return { path: copy, bootIndex, cleanup, drivers: dism && options.drivers !== undefined };
   } catch (error) {
     await cleanup();
     if (error instanceof BootmendError) throw error;
     throw new BootmendError('IO_ERROR', `wimlib-imagex could not update ${bootWim}: ${firstLine(error)}`, { cause: error });
   }
-}
-
-/** WinPE's boot.wim has one image; a Windows setup boot.wim marks image 2 bootable. */
-async function readBootIndex(wim: string, signal?: AbortSignal): Promise<number> {
-  const { stdout } = await run('wimlib-imagex', ['info', wim], { signal });
-  const boot = Number(/Boot Index:\s*(\d+)/i.exec(stdout)?.[1] ?? '0');
-  return boot > 0 ? boot : 1;
-}
-
-function firstLine(error: unknown): string {
-  const text = error && typeof error === 'object' && 'stderr' in error ? String((error as { stderr: unknown }).stderr) : String(error);
-  return text.trim().split('\n')[0] ?? 'unknown error';
 }

@@ -71,22 +71,39 @@ export function shortNameChecksum(short: Buffer): number {
 
 /** Long-name entries in on-disk order (highest ordinal first, flagged 0x40). */
 export function longNameEntries(longName: string, short: Buffer): Buffer[] {
-  const units: number[] = [];
-  for (let i = 0; i < longName.length; i += 1) units.push(longName.charCodeAt(i));
-  if (units.length % LFN_CHARS_PER_ENTRY !== 0) units.push(0x0000);
-  while (units.length % LFN_CHARS_PER_ENTRY !== 0) units.push(0xffff);
-  const count = units.length / LFN_CHARS_PER_ENTRY;
-  const checksum = shortNameChecksum(short);
+  const out = Buffer.alloc(longNameEntryCount(longName) * 32);
+  writeLongNameEntries(out, 0, longName, short);
   const entries: Buffer[] = [];
-  for (let ordinal = count; ordinal >= 1; ordinal -= 1) {
-    const entry = Buffer.alloc(32);
-    entry[0] = ordinal | (ordinal === count ? 0x40 : 0);
-    entry[11] = 0x0f;
-    entry[13] = checksum;
-    const part = units.slice((ordinal - 1) * LFN_CHARS_PER_ENTRY, ordinal * LFN_CHARS_PER_ENTRY);
-    const offsets = [1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30];
-    offsets.forEach((offset, index) => entry.writeUInt16LE(part[index]!, offset));
-    entries.push(entry);
-  }
+  for (let at = 0; at < out.length; at += 32) entries.push(out.subarray(at, at + 32));
   return entries;
+}
+
+export function longNameEntryCount(longName: string): number {
+  return Math.ceil(longName.length / LFN_CHARS_PER_ENTRY);
+}
+
+/** UTF-16 offsets of the 13 name characters inside a long-name entry. */
+const LFN_OFFSETS = [1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30] as const;
+
+/**
+ * Writes the long-name entries straight into a zeroed folder buffer at `at`; returns the bytes written.
+ * (Folders are built in one buffer: a Buffer per 32-byte entry made WinPE-sized trees slow.)
+ */
+export function writeLongNameEntries(out: Buffer, at: number, longName: string, short: Buffer): number {
+  const count = longNameEntryCount(longName);
+  const checksum = shortNameChecksum(short);
+  for (let ordinal = count; ordinal >= 1; ordinal -= 1) {
+    const entry = at + (count - ordinal) * 32;
+    out[entry] = ordinal | (ordinal === count ? 0x40 : 0);
+    out[entry + 11] = 0x0f;
+    out[entry + 13] = checksum;
+    const first = (ordinal - 1) * LFN_CHARS_PER_ENTRY;
+    for (let index = 0; index < LFN_CHARS_PER_ENTRY; index += 1) {
+      const position = first + index;
+      // The name, then one NUL terminator when it does not fill the last entry, then 0xFFFF padding.
+      const unit = position < longName.length ? longName.charCodeAt(position) : position === longName.length ? 0x0000 : 0xffff;
+      out.writeUInt16LE(unit, entry + LFN_OFFSETS[index]!);
+    }
+  }
+  return count * 32;
 }

@@ -1,7 +1,7 @@
 import { BootmendError } from '../../../core/errors.js';
 import { SECTOR_BYTES, type FatGeometry } from './geometry.js';
 import { directoryBytes, type FatDirNode, type FatLayout } from './layout.js';
-import { longNameEntries } from './names.js';
+import { writeLongNameEntries } from './names.js';
 
 /**
  * On-disk FAT structures (Microsoft FAT spec 1.03): boot sector with BPB (common part at
@@ -131,40 +131,53 @@ export function dosTime(date: Date): number {
 
 export function shortEntry(name: Buffer, attributes: number, cluster: number, size: number, time: Date): Buffer {
   const out = Buffer.alloc(32);
-  name.copy(out, 0);
-  out[11] = attributes;
-  out.writeUInt16LE(dosTime(time), 14);
-  out.writeUInt16LE(dosDate(time), 16);
-  out.writeUInt16LE(dosDate(time), 18);
-  out.writeUInt16LE((cluster >>> 16) & 0xffff, 20);
-  out.writeUInt16LE(dosTime(time), 22);
-  out.writeUInt16LE(dosDate(time), 24);
-  out.writeUInt16LE(cluster & 0xffff, 26);
-  out.writeUInt32LE(size, 28);
+  writeShortEntry(out, 0, name, attributes, cluster, size, time);
   return out;
 }
 
-/** A folder's entries, zero-padded to its clusters (a zero first byte ends the listing). */
+function writeShortEntry(out: Buffer, at: number, name: Buffer, attributes: number, cluster: number, size: number, time: Date): void {
+  name.copy(out, at);
+  out[at + 11] = attributes;
+  const dosT = dosTime(time);
+  const dosD = dosDate(time);
+  out.writeUInt16LE(dosT, at + 14);
+  out.writeUInt16LE(dosD, at + 16);
+  out.writeUInt16LE(dosD, at + 18);
+  out.writeUInt16LE((cluster >>> 16) & 0xffff, at + 20);
+  out.writeUInt16LE(dosT, at + 22);
+  out.writeUInt16LE(dosD, at + 24);
+  out.writeUInt16LE(cluster & 0xffff, at + 26);
+  out.writeUInt32LE(size, at + 28);
+}
+
+const DOT = Buffer.from('.          ', 'latin1');
+const DOTDOT = Buffer.from('..         ', 'latin1');
+
+/** A folder's entries, zero-padded to its clusters (a zero first byte ends the listing); built in one buffer. */
 export function directoryContent(dir: FatDirNode, identity: VolumeIdentity | null, byteLength: number): Buffer {
-  const entries: Buffer[] = [];
+  const expected = directoryBytes(dir, identity !== null);
+  if (expected > byteLength) throw new BootmendError('INTERNAL', `FAT folder ${dir.path} does not fit its clusters.`);
+  const out = Buffer.alloc(byteLength);
+  let at = 0;
   if (dir.parent === null) {
-    if (identity) entries.push(shortEntry(labelBytes(identity.label), ATTR_VOLUME_ID, 0, 0, dir.mtime));
+    if (identity) {
+      writeShortEntry(out, at, labelBytes(identity.label), ATTR_VOLUME_ID, 0, 0, dir.mtime);
+      at += 32;
+    }
   } else {
-    entries.push(shortEntry(Buffer.from('.          ', 'latin1'), ATTR_DIRECTORY, dir.firstCluster, 0, dir.mtime));
+    writeShortEntry(out, at, DOT, ATTR_DIRECTORY, dir.firstCluster, 0, dir.mtime);
     // ".." of a top-level folder says cluster 0, meaning the root, whatever cluster the FAT32 root has.
     const parentCluster = dir.parent.parent === null ? 0 : dir.parent.firstCluster;
-    entries.push(shortEntry(Buffer.from('..         ', 'latin1'), ATTR_DIRECTORY, parentCluster, 0, dir.parent.mtime));
+    writeShortEntry(out, at + 32, DOTDOT, ATTR_DIRECTORY, parentCluster, 0, dir.parent.mtime);
+    at += 64;
   }
   for (const child of dir.children) {
-    if (child.name.long !== null) entries.push(...longNameEntries(child.name.long, child.name.short));
+    if (child.name.long !== null) at += writeLongNameEntries(out, at, child.name.long, child.name.short);
     const node = child.node;
-    entries.push(
-      node.kind === 'dir'
-        ? shortEntry(child.name.short, ATTR_DIRECTORY, node.firstCluster, 0, node.mtime)
-        : shortEntry(child.name.short, ATTR_ARCHIVE, node.firstCluster, node.source.size, node.mtime),
-    );
+    if (node.kind === 'dir') writeShortEntry(out, at, child.name.short, ATTR_DIRECTORY, node.firstCluster, 0, node.mtime);
+    else writeShortEntry(out, at, child.name.short, ATTR_ARCHIVE, node.firstCluster, node.source.size, node.mtime);
+    at += 32;
   }
-  const content = Buffer.concat(entries);
-  if (content.length !== directoryBytes(dir, identity !== null)) throw new BootmendError('INTERNAL', `FAT folder ${dir.path} came out a different size than planned.`);
-  return Buffer.concat([content, Buffer.alloc(byteLength - content.length)]);
+  if (at !== expected) throw new BootmendError('INTERNAL', `FAT folder ${dir.path} came out a different size than planned.`);
+  return out;
 }

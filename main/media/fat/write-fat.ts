@@ -115,11 +115,10 @@ async function writeImage(tree: SourceTree, filePath: string, geometry: FatGeome
       await sink.writeAt(sectorAt(6), boot);
       await sink.writeAt(sectorAt(7), info);
     }
-    for (let copy = 0; copy < geometry.fatCount; copy += 1) {
-      const fatStart = sectorAt(geometry.reservedSectors + copy * geometry.fatSectors);
-      for (let from = 0; from < fatBytes; from += FAT_WRITE_CHUNK) {
-        await sink.writeAt(fatStart + from, fatChunk(geometry, layout, from, Math.min(FAT_WRITE_CHUNK, fatBytes - from)));
-      }
+    // The used part of the FAT is computed once per 1 MiB piece and written to every copy.
+    for (let from = 0; from < fatBytes; from += FAT_WRITE_CHUNK) {
+      const piece = fatChunk(geometry, layout, from, Math.min(FAT_WRITE_CHUNK, fatBytes - from));
+      for (let copy = 0; copy < geometry.fatCount; copy += 1) await sink.writeAt(sectorAt(geometry.reservedSectors + copy * geometry.fatSectors) + from, piece);
     }
     if (geometry.type !== 32) {
       const rootSector = geometry.reservedSectors + geometry.fatCount * geometry.fatSectors;
@@ -128,10 +127,7 @@ async function writeImage(tree: SourceTree, filePath: string, geometry: FatGeome
     for (const dir of layout.dirs) {
       await sink.writeAt(clusterAt(dir.firstCluster), directoryContent(dir, volume, dirBytes(dir)));
     }
-    sink.plan(layout.files.map((node) => ({ source: node.source, name: node.path })));
-    for (const node of layout.files) {
-      if (node.source.size > 0) await sink.copyAt(clusterAt(node.firstCluster), node.source, node.path);
-    }
+    await sink.copyFilesAt(layout.files.filter((node) => node.source.size > 0).map((node) => ({ position: clusterAt(node.firstCluster), source: node.source, name: node.path })));
     await sink.close();
     await file.close();
     return { bytes: imageBytes, fatType: geometry.type, clusterBytes, partitionOffset: offset, freeBytes: (geometry.clusterCount - layout.usedClusters) * clusterBytes };

@@ -8,7 +8,8 @@ import { FolderNamer, comparePrimary, compareText, type PrimaryName } from './na
  * so the writer can stream sequentially. Sector map (ECMA-119 6.2, El Torito 1.0 2.0):
  *   0-15 system area (zeros, or the hybrid MBR) | 16 primary VD | 17 El Torito boot
  *   record (only when booting) | Joliet supplementary VD | terminator | boot catalog |
- *   path tables L, M (primary), L, M (Joliet) | primary folders | Joliet folders | file data.
+ *   path tables L, M (primary), L, M (Joliet) | primary folders | Joliet folders | file data
+ *   (the EFI image last when there is a GPT) | backup GPT (hybrid ISOs only).
  */
 
 /** Largest extent a level-3 multi-extent file uses: 4 GiB minus one sector, sector aligned. */
@@ -70,6 +71,8 @@ export interface IsoLayout {
   readonly catalogSector: number | null;
   readonly bios: FileNode | null;
   readonly efi: FileNode | null;
+  /** Zero sectors after the data that hold the backup GPT (0 without a GPT). */
+  readonly gptTailSectors: number;
   readonly totalSectors: number;
 }
 
@@ -78,7 +81,12 @@ export interface LayoutInput {
   rootTime: Date;
   bios?: BootImageRef;
   efi?: BootImageRef;
+  /** Hybrid GPT: the EFI image goes last (so the ESP and the basic-data partition do not overlap) and room is left for the backup GPT. */
+  gpt?: boolean;
 }
+
+/** ISO sectors after the data for the backup GPT (33 LBAs of 512 bytes). */
+export const GPT_TAIL_SECTORS = Math.ceil((33 * 512) / SECTOR);
 
 /** Bytes a directory record takes (ECMA-119 9.1): 33 + identifier, padded to even. */
 export function recordLength(identifierBytes: number): number {
@@ -169,8 +177,11 @@ export function planIso(input: LayoutInput): IsoLayout {
       next += dir[kind].size / SECTOR;
     }
   }
+  const gpt = input.gpt === true && efi !== null;
+  if (gpt && efi) files.push(...files.splice(files.indexOf(efi), 1));
   for (const file of files) next = placeFile(file, next);
-  return { root, dirs, pathTables, files, descriptorSectors, catalogSector, bios, efi, totalSectors: next };
+  const gptTailSectors = gpt ? GPT_TAIL_SECTORS : 0;
+  return { root, dirs, pathTables, files, descriptorSectors, catalogSector, bios, efi, gptTailSectors, totalSectors: next + gptTailSectors };
 }
 
 function placeFile(file: FileNode, next: number): number {

@@ -1,11 +1,11 @@
 import { open, rm } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { BootmendError } from '../../../core/errors.js';
 import { FileSink, SequentialSink, type SequentialOutput, type StreamControl } from '../progress-sink.js';
-import type { SourceTree } from '../source-tree.js';
+import type { FileSource, SourceTree } from '../source-tree.js';
 import { SECTOR, sectorsFor } from './encoding.js';
 import { bootCatalog, bootRecordDescriptor, patchBootInfoTable, type BiosBootSettings } from './el-torito.js';
-import { hybridMbr } from './hybrid-mbr.js';
+import { hybridGpt } from './hybrid.js';
 import { planIso, type BootImageRef, type FileNode, type IsoLayout } from './layout.js';
 import { directoryExtent, pathTable, terminatorDescriptor, volumeDescriptor, type VolumeLabels } from './structures.js';
 
@@ -22,7 +22,7 @@ export interface IsoOptions extends StreamControl {
   timestamp?: Date;
   bios?: BiosBootOptions;
   efi?: BootImageRef;
-  /** Put an MBR with an EFI System partition over the El Torito FAT image in sector 0 (default: true when `efi` is set). */
+  /** Add a GPT whose EFI System Partition is the El Torito FAT image, so the ISO written raw to a stick boots under UEFI (default: true when `efi` is set). */
   hybrid?: boolean;
 }
 
@@ -36,7 +36,8 @@ const MAX_BOOT_INFO_IMAGE = 32 << 20;
 
 /** Layout only: the ISO's exact size before writing (for progress totals and free-space checks). */
 export function planIsoImage(tree: SourceTree, options: IsoOptions = {}): IsoLayout {
-  return planIso({ tree, rootTime: options.timestamp ?? new Date(), ...(options.bios ? { bios: options.bios } : {}), ...(options.efi ? { efi: options.efi } : {}) });
+  const gpt = options.hybrid ?? options.efi !== undefined;
+  return planIso({ tree, rootTime: options.timestamp ?? new Date(), gpt, ...(options.bios ? { bios: options.bios } : {}), ...(options.efi ? { efi: options.efi } : {}) });
 }
 
 /** Streams an ISO 9660 level 3 + Joliet + El Torito image to `out`, reading one source file at a time. */
@@ -59,12 +60,11 @@ async function writeIsoTo(layout: IsoLayout, sink: SequentialOutput, options: Is
     sector += sectorsFor(chunk.length);
   };
 
-  const hybrid = options.hybrid ?? layout.efi !== null;
+  if (options.hybrid === true && !layout.efi) throw new BootmendError('INVALID_INPUT', 'A hybrid ISO needs a UEFI boot image; add one or turn hybrid off.');
+  // GUIDs come from the time, label and size: the same inputs give the same bytes.
+  const gpt = layout.gptTailSectors > 0 ? hybridGpt(layout, `${created.toISOString()}/${labels.volumeId}/${layout.totalSectors}`) : null;
   const systemArea = Buffer.alloc(16 * SECTOR);
-  if (hybrid) {
-    if (!layout.efi) throw new BootmendError('INVALID_INPUT', 'A hybrid ISO needs a UEFI boot image; add one or turn hybrid off.');
-    hybridMbr(layout.efi, Math.floor(created.getTime() / 1000)).copy(systemArea, 0);
-  }
+  gpt?.primary.copy(systemArea, 0);
   await put(0, systemArea);
   const vd = layout.descriptorSectors;
   await put(vd.primary, volumeDescriptor(layout, 'primary', labels));
@@ -80,15 +80,22 @@ async function writeIsoTo(layout: IsoLayout, sink: SequentialOutput, options: Is
   for (const kind of ['primary', 'joliet'] as const) {
     for (const dir of layout.dirs[kind]) await put(dir[kind].sector, directoryExtent(dir, kind));
   }
-  sink.plan?.(layout.files.filter((file) => file !== layout.bios || !options.bios?.bootInfoTable).map((file) => ({ source: file.source, name: file.path })));
-  for (const file of layout.files) {
-    if (file.source.size === 0) continue;
-    if (sector !== file.sector) throw new BootmendError('INTERNAL', `ISO writer expected sector ${sector} for ${file.path} but the layout says ${file.sector}.`);
-    if (file === layout.bios && options.bios?.bootInfoTable) await sink.write(patchBootInfoTable(await readSmall(file), file.sector));
-    else await sink.copy(file.source, file.path);
-    const tail = file.source.size % SECTOR;
-    if (tail !== 0) await sink.zeros(SECTOR - tail);
-    sector += sectorsFor(file.source.size);
+  // Files in layout order, each at its sector; the BIOS loader with a boot info table is patched in memory.
+  const placed = layout.files
+    .filter((file) => file.source.size > 0)
+    .map((file) => ({
+      position: file.sector * SECTOR,
+      name: file.path,
+      source: file === layout.bios && options.bios?.bootInfoTable ? patchedSource(file) : file.source,
+    }));
+  await sink.copyFiles(placed);
+  const dataEnd = layout.files.reduce((end, file) => Math.max(end, file.sector + sectorsFor(file.source.size)), sector);
+  await sink.zeros(dataEnd * SECTOR - sink.bytesDone);
+  sector = dataEnd;
+  if (gpt) {
+    const tail = Buffer.alloc(layout.gptTailSectors * SECTOR);
+    gpt.backup.copy(tail, tail.length - gpt.backup.length);
+    await put(layout.totalSectors - layout.gptTailSectors, tail);
   }
   return { bytes, sectors: layout.totalSectors };
 }
@@ -100,6 +107,8 @@ export async function writeIsoFile(tree: SourceTree, filePath: string, options: 
   const layout = planIsoImage(tree, options);
   const file = await open(filePath, 'w');
   try {
+    // Full size first: the sink leaves zero ranges (padding, sparse sources) as holes.
+    await file.truncate(layout.totalSectors * SECTOR);
     const sink = new FileSink(file, layout.totalSectors * SECTOR, options);
     const result = await writeIsoTo(layout, sink, options);
     await sink.close();
@@ -121,6 +130,20 @@ function biosSettings(options: BiosBootOptions | undefined): BiosBootSettings {
     throw new BootmendError('INVALID_INPUT', 'The BIOS sector count must be between 1 and 65535 (etfsboot.com uses 8).', { field: 'sectorCount' });
   }
   return settings;
+}
+
+/** The BIOS loader with the boot info table, read and patched only when the writer gets to it. */
+function patchedSource(file: FileNode): FileSource {
+  let patched: Promise<Buffer> | null = null;
+  return {
+    size: file.source.size,
+    open: () => {
+      patched ??= readSmall(file).then((image) => patchBootInfoTable(image, file.sector));
+      const out = new PassThrough();
+      patched.then((image) => out.end(image), (error: unknown) => out.destroy(error as Error));
+      return out;
+    },
+  };
 }
 
 async function readSmall(file: FileNode): Promise<Buffer> {

@@ -142,3 +142,84 @@ export function decodeText(bytes: Uint8Array): string {
   const text = new TextDecoder('utf-8').decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/**
+ * Longest record (in characters) that may span lines before an open quote counts as never
+ * closed. Streaming needs a bound: without it one stray quote would make the reader hold
+ * the rest of the file. Real exports' multi-line fields (notes) are far shorter.
+ */
+export const MAX_RECORD_CHARS = 64 * 1024;
+
+/**
+ * Groups physical lines (each with its own line end; the last may have none) into records,
+ * with walkRecords' rules: `onRecord` returns false to reject a record that spans several
+ * lines, and the reader then restarts on the line after its first line; an unclosed record
+ * restarts the same way. Lines are pushed one at a time, so a file is read in one pass with
+ * only the current record in memory.
+ */
+export class RecordSplitter {
+  private lines: string[] = [];
+  private chars = 0;
+  private first: number;
+
+  constructor(
+    private readonly delimiter: Delimiter,
+    firstLine: number,
+    private readonly onRecord: (record: CsvRecord) => boolean,
+  ) {
+    this.first = firstLine;
+  }
+
+  push(line: string): void {
+    this.lines.push(line);
+    this.chars += line.length;
+    // An open quoted field can only be closed by a quote: lines without one need no re-parse.
+    if (this.lines.length === 1 || line.includes('"') || this.chars >= MAX_RECORD_CHARS) this.drain(false);
+  }
+
+  end(): void {
+    this.drain(true);
+  }
+
+  private drain(eof: boolean): void {
+    while (this.lines.length > 0) {
+      // The common case, a record on one line, parses that line alone; only a record left
+      // open at its line end joins the following lines.
+      let record = readRecord(this.lines[0]!, 0, this.first, this.delimiter);
+      if (!record.closed && this.lines.length > 1) record = readRecord(this.lines.join(''), 0, this.first, this.delimiter);
+      if (!record.closed && !eof && this.chars < MAX_RECORD_CHARS) return;
+      const accepted = this.onRecord(record);
+      this.shift(!record.closed || (!accepted && record.endLine > record.line) ? 1 : record.endLine - record.line + 1);
+    }
+  }
+
+  private shift(count: number): void {
+    const gone = this.lines.splice(0, count);
+    for (const line of gone) this.chars -= line.length;
+    this.first += gone.length;
+  }
+}
+
+/**
+ * Calls `emit` with each physical line of `text` including its line end (LF, CRLF or a lone
+ * CR, as readRecord counts them); the last line may have none. Empty text emits nothing.
+ */
+export function forEachLine(text: string, emit: (line: string) => void): void {
+  let start = 0;
+  // Next CR at or after `start`, cached: searching afresh for each line of an LF-only text would be quadratic.
+  let cr = text.indexOf('\r');
+  while (start < text.length) {
+    if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
+    const lf = text.indexOf('\n', start);
+    const stop = lf === -1 ? text.length : lf + 1;
+    // A CR before the line's own end (CRLF, or a CR ending the text) is a lone CR: a line end of its own.
+    if (cr !== -1 && cr < (lf === -1 ? stop - 1 : stop - 2)) {
+      const end = text.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
+      emit(text.slice(start, end));
+      start = end;
+      continue;
+    }
+    emit(text.slice(start, stop));
+    start = stop;
+  }
+}

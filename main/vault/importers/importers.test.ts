@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -232,6 +233,31 @@ describe('property: malformed CSV', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('property: streamed file reading equals reading in memory', () => {
+  const piece = fc.constantFrom('"', ',', ';', '\n', '\r\n', '\r', 'x', ' ', 'Ä', '😀', '#', '""', '{', '}');
+  it('for any CSV text and any read size (cutting lines and UTF-8 characters), readExport finds the same records and rejections as parseExport', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bootmend-stream-'));
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.integer(), fc.array(fc.oneof(fc.boolean(), fc.array(piece, { maxLength: 12 }).map((p) => p.join(''))), { minLength: 1, maxLength: 20 }), fc.constantFrom('\n', '\r\n', '\r'), fc.integer({ min: 1, max: 64 }), fc.boolean(), async (seed, plan, eol, chunkBytes, bom) => {
+          const rng = seededRng(seed);
+          const lines = ['DeviceName;RecoveryKeyId;RecoveryKey'];
+          for (const item of plan) lines.push(typeof item === 'string' ? item : `"PC-Ä-${lines.length}";${fakeGuid(rng)};${item ? fakeRecoveryPassword(rng) : fakeRecoveryPassword(rng).replace(/-/g, ' ')}`);
+          const bytes = Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(lines.join(eol))]);
+          const file = join(dir, 'k.csv');
+          writeFileSync(file, bytes);
+          const streamed = await readExport(file, { chunkBytes });
+          const memory = parseExport(bytes, 'k.csv');
+          expect(streamed).toEqual(memory);
+        }),
+        { numRuns: 300 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

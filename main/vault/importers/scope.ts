@@ -39,10 +39,13 @@ export function dnComponents(dn: string): string[] {
 
 export type ScopeMatcher = (target: ScopeTarget) => boolean;
 
+/** The matcher for "no scope"; importers skip calling it per row. */
+export const EVERYTHING: ScopeMatcher = () => true;
+
 /** No patterns: everything is in scope. Several patterns: any may match. */
 export function scopeMatcher(patterns: readonly string[]): ScopeMatcher {
   const clean = patterns.map((p) => p.trim()).filter((p) => p.length > 0);
-  if (clean.length === 0) return () => true;
+  if (clean.length === 0) return EVERYTHING;
   const tests = clean.map((pattern): ScopeMatcher => {
     if (pattern.includes('=')) {
       const wanted = dnComponents(pattern).map((part) => globToRegExp(part.replace(/\s*=\s*/, '=')));

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import type { BuiltMedium } from '../../../core/media.js';
 import { formatBytes } from '../../../core/progress.js';
+import { useDrives } from '../../state/drives.js';
 import { useMedia } from '../../state/media.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Notice } from '../../ui/ErrorBanner.js';
-import { CheckCircleIcon, CheckIcon, CopyIcon, CrossCircleIcon, InfoIcon, MediaIcon } from '../../ui/icons.js';
+import { CheckCircleIcon, CheckIcon, CopyIcon, CrossCircleIcon, InfoIcon, MediaIcon, UsbStickIcon } from '../../ui/icons.js';
 import { KeyValueList } from '../../ui/KeyValue.js';
 import { formatLabel } from './OutputStep.js';
 
@@ -37,7 +38,12 @@ export function BuildResult({ result }: { result: BuiltMedium }): ReactElement {
           </p>
         </div>
         <div className="card__actions">
-          <Button variant="primary" icon={<MediaIcon />} onClick={() => useMedia.getState().buildAnother()}>
+          {result.format === 'folder' ? null : (
+            <Button variant="primary" icon={<UsbStickIcon />} onClick={() => useDrives.getState().openFromBuild(result.out, result.bytes)}>
+              Write to USB drives…
+            </Button>
+          )}
+          <Button variant={result.format === 'folder' ? 'primary' : 'secondary'} icon={<MediaIcon />} onClick={() => useMedia.getState().buildAnother()}>
             Build another
           </Button>
         </div>
@@ -57,21 +63,21 @@ export function BuildResult({ result }: { result: BuiltMedium }): ReactElement {
         />
         {result.sha256 ? <Sha256 hash={result.sha256} /> : <p className="muted">A folder has no single SHA-256; each file is copied as it is.</p>}
         <BaseSummary base={result.base} />
-        <Notice icon={<InfoIcon size={22} />}>
-          <p>
-            <strong>Writing to USB sticks arrives in the next version of Bootmend.</strong>{' '}
-            {result.format === 'folder'
-              ? 'Until then, copy everything in the output folder onto a FAT32 stick.'
-              : 'Until then, write the image with the imaging tool you already use, and compare its SHA-256 with the one above.'}
-          </p>
-        </Notice>
+        {result.format === 'folder' ? (
+          <Notice icon={<InfoIcon size={22} />}>
+            <p>
+              <strong>A folder is copied, not written.</strong> Copy everything in the output folder onto a FAT32 stick, or build a USB image to write
+              it to many sticks at once.
+            </p>
+          </Notice>
+        ) : null}
       </div>
     </section>
   );
 }
 
 /** The hash in groups of four for reading aloud; copying it (or selecting it) gives the 64 digits without spaces. */
-function Sha256({ hash }: { hash: string }): ReactElement {
+export function Sha256({ hash, label = 'SHA-256' }: { hash: string; label?: string }): ReactElement {
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
   const groups = hash.match(/.{1,4}/g) ?? [hash];
   const copy = (): void => {
@@ -84,7 +90,7 @@ function Sha256({ hash }: { hash: string }): ReactElement {
     <div className="sha">
       <div className="sha__top">
         <p className="kv__label" id="media-sha-label">
-          SHA-256
+          {label}
         </p>
         <Button variant="ghost" icon={copied === 'done' ? <CheckIcon /> : <CopyIcon />} onClick={copy}>
           {copied === 'done' ? 'Copied' : 'Copy'}

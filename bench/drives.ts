@@ -1,0 +1,127 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, statfsSync } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/**
+ * Drive writer benchmark (not part of npm test): `npx tsx bench/drives.ts [--runs N] [--dir DIR] [--keep]`.
+ * Needs root and losetup. A 1 GiB random image and a preallocated 1 GiB backing file on disk
+ * (DIR, default /var/tmp — not tmpfs) attached as a loop device; then, alternating, N times:
+ *   write:  Bootmend writeImage (verify off) vs `dd if=img of=/dev/loopN bs=4M oflag=direct conv=fsync`
+ *   verify: Bootmend verifyImage vs `cmp -n 1GiB img /dev/loopN` (the device is larger than the image)
+ * Both sides run as whole processes (ours: an esbuild bundle run by node). Medians, ratios
+ * (Bootmend / reference) and Bootmend's peak RSS are printed. Targets: write <= 1.05, verify <= 1.0.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const runs = Number(option('--runs') ?? 3) || 3;
+const keep = args.includes('--keep');
+const base = option('--dir') ?? '/var/tmp';
+const IMAGE_BYTES = 1 << 30;
+
+function fail(message: string): never {
+  console.error(`bench/drives: ${message}`);
+  process.exit(1);
+}
+
+function timed(command: string, commandArgs: string[]): { ms: number; stdout: string } {
+  const started = performance.now();
+  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return { ms, stdout: result.stdout };
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const settle = (): void => void spawnSync('sync');
+
+async function makeImage(file: string): Promise<void> {
+  const handle = await open(file, 'w');
+  const piece = randomBytes(16 << 20);
+  for (let offset = 0; offset < IMAGE_BYTES; offset += piece.length) {
+    piece.writeUInt32LE(offset >>> 0, 0); // no two chunks alike
+    await handle.write(piece, 0, piece.length, offset);
+  }
+  await handle.close();
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) fail('needs root (losetup, writing a loop device)');
+  for (const command of ['losetup', 'dd', 'cmp', 'fallocate']) if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) fail(`${command} is not installed`);
+  const fs = statfsSync(base);
+  const free = fs.bavail * fs.bsize;
+  if (free < 3 * IMAGE_BYTES) fail(`${base} has ${(free / 2 ** 30).toFixed(1)} GiB free; 3 GiB needed`);
+  const work = await mkdtemp(path.join(base, 'bootmend-bench-drives-'));
+  let device = '';
+  try {
+    const image = path.join(work, 'image.img');
+    const backing = path.join(work, 'stick.img');
+    await makeImage(image);
+    execFileSync('fallocate', ['-l', String(IMAGE_BYTES + (64 << 20)), backing]);
+    device = execFileSync('losetup', ['-f', '--show', backing], { encoding: 'utf8' }).trim();
+    const worker = path.join(work, 'drives-worker.mjs');
+    await build({ entryPoints: [path.join(here, 'drives-worker.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: worker, logLevel: 'error', external: ['electron'],
+      // systeminformation is CommonJS and requires Node built-ins: give the ESM bundle a require.
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
+    console.log(`image: 1 GiB in ${work}; target ${device} (backing file preallocated on disk)`);
+    // Warm-up (untimed): both sides then find the image in the page cache and the backing file's blocks allocated.
+    timed('dd', [`if=${image}`, `of=${device}`, 'bs=4M', 'oflag=direct', 'conv=fsync', 'status=none']);
+
+    const results = { write: { ours: [] as number[], ref: [] as number[] }, verify: { ours: [] as number[], ref: [] as number[] } };
+    let peakRss = 0;
+    const ours = (kind: 'write' | 'verify'): number => {
+      settle();
+      const run = timed(process.execPath, [worker, kind, image, device]);
+      const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { ms: number; ok: boolean; directIo: boolean | null; vmHwmKiB: number | null };
+      if (!report.ok) throw new Error(`Bootmend ${kind} did not succeed`);
+      if (kind === 'write' && report.directIo !== true) throw new Error('Bootmend did not use direct I/O');
+      peakRss = Math.max(peakRss, report.vmHwmKiB ?? 0);
+      return run.ms;
+    };
+    for (let run = 0; run < runs; run += 1) {
+      // Alternate who goes first, so neither always inherits the other's cache state.
+      const order = run % 2 === 0 ? (['ours', 'ref'] as const) : (['ref', 'ours'] as const);
+      for (const side of order) {
+        if (side === 'ours') results.write.ours.push(ours('write'));
+        else {
+          settle();
+          results.write.ref.push(timed('dd', [`if=${image}`, `of=${device}`, 'bs=4M', 'oflag=direct', 'conv=fsync', 'status=none']).ms);
+        }
+      }
+      for (const side of order) {
+        if (side === 'ours') results.verify.ours.push(ours('verify'));
+        else {
+          settle();
+          results.verify.ref.push(timed('cmp', ['-n', String(IMAGE_BYTES), image, device]).ms);
+        }
+      }
+      console.log(
+        `run ${run + 1}/${runs}: write ours ${fmt(results.write.ours.at(-1)!)} dd ${fmt(results.write.ref.at(-1)!)}; verify ours ${fmt(results.verify.ours.at(-1)!)} cmp ${fmt(results.verify.ref.at(-1)!)}`,
+      );
+    }
+    console.log('');
+    console.log(`median of ${runs}        Bootmend   reference   ratio   target`);
+    for (const kind of ['write', 'verify'] as const) {
+      const o = median(results[kind].ours);
+      const r = median(results[kind].ref);
+      const label = kind === 'write' ? 'write vs dd oflag=direct' : 'verify vs cmp           ';
+      console.log(`${label} ${fmt(o).padStart(8)}  ${fmt(r).padStart(9)}   ${(o / r).toFixed(2)}    <= ${kind === 'write' ? '1.05' : '1.00'}`);
+    }
+    console.log(`Bootmend peak RSS: ${(peakRss / 1024).toFixed(0)} MiB`);
+  } finally {
+    if (device) spawnSync('losetup', ['-d', device]);
+    if (keep) console.log(`kept ${work}`);
+    else if (existsSync(work)) await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WriteProgress } from '../../../core/drive-write.js';
+import { runElevated, workerCommand, type ElevatedJob, type Launcher } from './elevate.js';
+import { SECRET_ARG, secretDigest } from './protocol.js';
+import { blankFile, randomFile, removeDir, workDir } from './testing/loop.js';
+
+const MiB = 1 << 20;
+const asRoot = process.getuid?.() === 0;
+
+/** A launcher whose "elevation" ends the way a person dismissing the prompt does. */
+const refusingLauncher = (exitCode: number, stderr = ''): Launcher => ({
+  spawn: () => spawn('sh', ['-c', `printf '%s' "${stderr}" >&2; exit ${exitCode}`], { stdio: ['pipe', 'pipe', 'pipe'] }),
+  promptExec: () => Promise.reject(new Error('User did not grant permission.')),
+});
+
+describe('the elevated writer process', () => {
+  let dir = '';
+  let image = '';
+  let imageSha = '';
+  beforeAll(async () => {
+    dir = await workDir('elevate');
+    image = path.join(dir, 'image.img');
+    imageSha = await randomFile(image, 6 * MiB);
+  });
+  afterAll(() => removeDir(dir));
+
+  it.skipIf(!asRoot)('as root: writes and verifies through the child over its stdio, streaming progress', async () => {
+    const target = path.join(dir, 'stdio-target.img');
+    await blankFile(target, 8 * MiB);
+    const seen: WriteProgress[] = [];
+    const result = await runElevated(
+      { kind: 'write', image, targets: [target], verify: true, guard: false },
+      { elevation: 'none', onProgress: (p) => seen.push(p) },
+    );
+    expect(result.results[0]).toMatchObject({ device: target, outcome: 'verified', sha256: imageSha });
+    expect(seen.at(-1)?.overall.phase).toBe('done');
+  });
+
+  it.skipIf(!asRoot)('as root: a verify job reports the first differing offset', async () => {
+    const target = path.join(dir, 'verify-target.img');
+    const copy = Buffer.from(await readFile(image));
+    copy[5000] = copy[5000]! ^ 1;
+    await blankFile(target, 8 * MiB);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(target, copy);
+    const result = await runElevated({ kind: 'verify', image, target }, { elevation: 'none' });
+    expect(result).toMatchObject({ match: false, firstMismatchOffset: 5000, sha256Image: imageSha });
+  });
+
+  it.skipIf(!asRoot)('through sudo-prompt\'s file channel (0700 folder, removed afterwards)', async () => {
+    const target = path.join(dir, 'files-target.img');
+    await blankFile(target, 8 * MiB);
+    let commandLine = '';
+    let secret = '';
+    const launcher: Launcher = {
+      spawn: () => {
+        throw new Error('stdio must not be used');
+      },
+      // Already root: run the command line the way sudo-prompt would, in a shell.
+      promptExec: (line) =>
+        new Promise((resolve, reject) => {
+          commandLine = line;
+          const jobFile = /'--job-file' '([^']+)'/.exec(line)![1]!;
+          secret = (JSON.parse(readFileSync(jobFile, 'utf8')) as { secret: string }).secret;
+          spawn('sh', ['-c', line], { stdio: 'ignore' }).on('close', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+        }),
+    };
+    const result = await runElevated({ kind: 'write', image, targets: [target], verify: true, guard: false }, { elevation: 'sudo-prompt', launcher });
+    expect(result.results[0]).toMatchObject({ outcome: 'verified', sha256: imageSha });
+    const folder = path.dirname(/'--job-file' '([^']+)'/.exec(commandLine)![1]!);
+    expect(existsSync(folder)).toBe(false);
+    // The command line (visible to every user) carries only the secret's hash; the secret travels in the 0700 folder.
+    expect(commandLine).toContain(`'${SECRET_ARG}' '${secretDigest(secret)}'`);
+    expect(commandLine).not.toContain(secret);
+  });
+
+  it.skipIf(!asRoot)('cancel travels to the child: the drive is reported untouched', async () => {
+    const target = path.join(dir, 'cancel-target.img');
+    await blankFile(target, 8 * MiB, 0x77);
+    const controller = new AbortController();
+    const pending = runElevated({ kind: 'write', image, targets: [target], verify: true, guard: false }, { elevation: 'none', signal: controller.signal });
+    controller.abort();
+    const result = await pending;
+    expect(result.results[0]).toMatchObject({ outcome: 'cancelled', leftAs: 'Untouched: nothing was written to it.' });
+    expect((await readFile(target)).equals(Buffer.alloc(8 * MiB, 0x77))).toBe(true);
+  });
+
+  it.skipIf(!asRoot)('the child refuses a job without the one-time secret its command line names, and touches nothing', async () => {
+    const target = path.join(dir, 'refused-target.img');
+    await blankFile(target, 8 * MiB, 0x66);
+    const { command, args } = workerCommand();
+    const child = spawn(command, [...args, SECRET_ARG, secretDigest('a'.repeat(64))], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdin.end(`${JSON.stringify({ secret: 'b'.repeat(64), job: { kind: 'write', image, targets: [target], verify: false, guard: false } })}\n`);
+    const lines: string[] = [];
+    createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    expect(lines.map((l) => JSON.parse(l) as { type: string }).map((l) => l.type)).toEqual(['hello', 'error']);
+    expect(lines.join('\n')).not.toContain('b'.repeat(64));
+    expect((await readFile(target)).equals(Buffer.alloc(8 * MiB, 0x66))).toBe(true);
+  });
+
+  it('pkexec dismissed (exit 126) or failed (127) reads as elevation refused', async () => {
+    const job: ElevatedJob & { kind: 'write' } = { kind: 'write', image, targets: ['/dev/null'], verify: true, guard: false };
+    await expect(runElevated(job, { elevation: 'pkexec', launcher: refusingLauncher(126) })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      failure: 'ELEVATION_REFUSED',
+      message: 'Writing needs administrator rights and the request was refused (the password prompt was dismissed); start again and allow the prompt.',
+    });
+    await expect(runElevated(job, { elevation: 'pkexec', launcher: refusingLauncher(127) })).rejects.toMatchObject({ failure: 'ELEVATION_REFUSED' });
+    await expect(runElevated(job, { elevation: 'sudo', launcher: refusingLauncher(1, 'sudo: a password is required') })).rejects.toMatchObject({
+      failure: 'ELEVATION_REFUSED',
+    });
+  });
+
+  it('a dismissed system prompt (sudo-prompt) reads as elevation refused and leaves no job files behind', async () => {
+    const before = (await readdir(tmpdir())).filter((n) => n.startsWith('bootmend-writer-')).length;
+    await expect(
+      runElevated({ kind: 'write', image, targets: ['/dev/null'], verify: true, guard: false }, { elevation: 'sudo-prompt', launcher: refusingLauncher(0) }),
+    ).rejects.toMatchObject({ failure: 'ELEVATION_REFUSED', message: expect.stringContaining('User did not grant permission') });
+    expect((await readdir(tmpdir())).filter((n) => n.startsWith('bootmend-writer-')).length).toBe(before);
+  });
+
+  it('a writer that dies without a result is reported, not hung on', async () => {
+    const crashing: Launcher = { ...refusingLauncher(3, 'Segmentation fault'), promptExec: () => Promise.resolve() };
+    await expect(runElevated({ kind: 'verify', image, target: image }, { elevation: 'none', launcher: crashing })).rejects.toMatchObject({
+      failure: 'WRITE_FAILED',
+      message: 'The drive writer stopped before finishing (exit code 3): Segmentation fault.',
+    });
+  });
+});

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  DriveFailureCode,
+  MAX_DRIVES_PER_WRITE,
+  VerifyDriveResultSchema,
+  WriteDrivesResultSchema,
+  WriteProgressSchema,
+} from '../../../core/drive-write.js';
+import { ErrorCode } from '../../../core/errors.js';
+
+/*
+ * What the app and its elevated writer say to each other, one JSON object per line:
+ *   in  (app -> writer): { secret, job }, then optionally { type: "cancel" }
+ *   out (writer -> app): { type: "hello" }, { type: "progress" }..., then { type: "result" } or { type: "error" }
+ * The writer is started with the SHA-256 of a one-time secret on its command line (visible
+ * to anyone) and accepts only a job carrying the secret itself (sent on its private channel).
+ */
+
+const path = z.string().min(1).max(4096);
+
+export const ElevatedJobSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('write'),
+      image: path,
+      targets: z.array(path).min(1).max(MAX_DRIVES_PER_WRITE),
+      verify: z.boolean(),
+      checkCapacity: z.boolean().optional(),
+      firstMiBLast: z.boolean().optional(),
+      /** false: no drive guard (image-file targets, or a caller that already ran it). */
+      guard: z.union([z.literal(false), z.object({ includeUsbHdd: z.boolean().optional(), confirm: z.string().max(200).optional() }).strict()]),
+    })
+    .strict(),
+  z.object({ kind: z.literal('verify'), image: path, target: path }).strict(),
+]);
+export type ElevatedJob = z.infer<typeof ElevatedJobSchema>;
+
+export const JobLineSchema = z.object({ secret: z.string().regex(/^[0-9a-f]{64}$/), job: ElevatedJobSchema }).strict();
+
+export const WorkerErrorSchema = z.object({
+  code: ErrorCode,
+  failure: DriveFailureCode.optional(),
+  message: z.string(),
+  offset: z.number().int().nonnegative().optional(),
+});
+export type WorkerError = z.infer<typeof WorkerErrorSchema>;
+
+export const WorkerLineSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), pid: z.number().int() }),
+  z.object({ type: z.literal('progress'), progress: WriteProgressSchema }),
+  z.object({ type: z.literal('result'), result: z.union([WriteDrivesResultSchema, VerifyDriveResultSchema]) }),
+  z.object({ type: z.literal('error'), error: WorkerErrorSchema }),
+]);
+export type WorkerLine = z.infer<typeof WorkerLineSchema>;
+
+export const SECRET_ARG = '--secret-sha256';
+export const WORKER_FLAG = '--bootmend-drive-writer';
+
+export function secretDigest(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}

@@ -1,0 +1,184 @@
+import { useRef, useState, type DragEvent, type FormEvent, type ReactElement } from 'react';
+import type { KeyFormatOption } from '../../../core/vault-api.js';
+import { formatBytes } from '../../../core/progress.js';
+import { useClient } from '../../state/client.js';
+import { useKeys } from '../../state/keys.js';
+import { Button } from '../../ui/Button.js';
+import { Card } from '../../ui/Card.js';
+import { ErrorBanner } from '../../ui/ErrorBanner.js';
+import { CrossCircleIcon } from '../../ui/icons.js';
+import { ProgressBar } from '../../ui/ProgressBar.js';
+import { ImportSummaryView } from './ImportSummary.js';
+import { FieldError } from './shared.js';
+import { UploadIcon } from './icons.js';
+
+const FORMATS: { id: KeyFormatOption; label: string }[] = [
+  { id: 'auto', label: 'Recognise automatically' },
+  { id: 'ad', label: 'Active Directory (Export-Csv or report)' },
+  { id: 'graph', label: 'Microsoft Graph JSON' },
+  { id: 'entra', label: 'Entra ID / Intune CSV' },
+  { id: 'mbam', label: 'MBAM export' },
+  { id: 'csv', label: 'Plain CSV (Id, Key)' },
+];
+
+/** Key exports from the admin: dropped or chosen, read here, sent as text (works in Electron and the browser alike). */
+export function ImportCard(): ReactElement {
+  const client = useClient();
+  const importing = useKeys((s) => s.importing);
+  const [files, setFiles] = useState<File[]>([]);
+  const [format, setFormat] = useState<KeyFormatOption>('auto');
+  const [scope, setScope] = useState('');
+  const [expires, setExpires] = useState('');
+  const [dragging, setDragging] = useState(false);
+  const [readError, setReadError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const running = importing.phase === 'running';
+  const failure = importing.failure;
+
+  function addFiles(list: FileList | null): void {
+    if (!list || list.length === 0) return;
+    const added = [...list];
+    // The same file chosen twice is imported once.
+    setFiles((current) => [...current.filter((f) => !added.some((a) => a.name === f.name && a.size === f.size)), ...added]);
+    setReadError(null);
+    useKeys.getState().resetImport();
+  }
+
+  function onDrop(event: DragEvent<HTMLDivElement>): void {
+    event.preventDefault();
+    setDragging(false);
+    addFiles(event.dataTransfer.files);
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
+    event.preventDefault();
+    let sources: { name: string; text: string }[];
+    try {
+      sources = await Promise.all(files.map(async (file) => ({ name: file.name, text: await file.text() })));
+    } catch {
+      setReadError('A chosen file could not be read (moved or removed?). Choose it again.');
+      return;
+    }
+    await useKeys.getState().importFiles(client, sources, { format, scope, expires });
+    if (useKeys.getState().importing.phase === 'done') setFiles([]);
+  }
+
+  const sourcesError = readError ?? (failure?.field === 'sources' ? failure.message : null);
+  return (
+    <Card title="Import keys" id="keys-import" description="Add a BitLocker key export from Active Directory, Entra ID / Intune, Microsoft Graph or MBAM. Keys are encrypted into the vault; the file itself is not kept.">
+      <form className="import" noValidate onSubmit={(event) => void submit(event)} aria-label="Import keys" hidden={running}>
+        {failure && failure.field === null ? <ErrorBanner title="Nothing was imported" message={failure.message} /> : null}
+        <div
+          className={`dropzone${dragging ? ' dropzone--over' : ''}${sourcesError ? ' dropzone--invalid' : ''}`}
+          data-testid="dropzone"
+          onDragOver={(event) => {
+            event.preventDefault();
+            event.dataTransfer.dropEffect = 'copy';
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          <UploadIcon size={32} className="dropzone__icon" />
+          <p className="dropzone__text">
+            <strong>Drop export files here</strong> (CSV or JSON, several at once), or
+          </p>
+          <Button icon={<UploadIcon />} onClick={() => inputRef.current?.click()} aria-describedby={sourcesError ? 'keys-import-files-error' : undefined}>
+            Choose files…
+          </Button>
+          <input
+            ref={inputRef}
+            type="file"
+            multiple
+            accept=".csv,.json,.txt,text/csv,application/json,text/plain"
+            className="visually-hidden"
+            tabIndex={-1}
+            aria-label="Key export files"
+            data-testid="import-file-input"
+            onChange={(event) => {
+              addFiles(event.target.files);
+              // Let the same file be chosen again after it was removed from the list.
+              event.target.value = '';
+            }}
+          />
+        </div>
+        {sourcesError ? <FieldError id="keys-import-files-error">{sourcesError}</FieldError> : null}
+        {files.length > 0 ? (
+          <ul className="import__files" aria-label="Files to import">
+            {files.map((file) => (
+              <li key={`${file.name}:${file.size}`} className="import__file">
+                <span className="mono break">{file.name}</span>
+                <span className="muted">{formatBytes(file.size)}</span>
+                <Button variant="ghost" icon={<CrossCircleIcon />} aria-label={`Remove ${file.name}`} onClick={() => setFiles((current) => current.filter((f) => f !== file))}>
+                  Remove
+                </Button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+
+        <div className="import__options">
+          <div className="field">
+            <label className="field__label" htmlFor="keys-import-format">
+              Layout
+            </label>
+            <select id="keys-import-format" className="input select" value={format} onChange={(event) => setFormat(event.target.value as KeyFormatOption)}>
+              {FORMATS.map((option) => (
+                <option key={option.id} value={option.id}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className={`field${failure?.field === 'expires' ? ' field--invalid' : ''}`}>
+            <label className="field__label" htmlFor="keys-import-expires">
+              Lookups stop after (optional)
+            </label>
+            <input
+              id="keys-import-expires"
+              className="input"
+              type="date"
+              value={expires}
+              aria-invalid={failure?.field === 'expires' ? true : undefined}
+              aria-describedby={failure?.field === 'expires' ? 'keys-import-expires-error' : undefined}
+              onChange={(event) => setExpires(event.target.value)}
+            />
+            {failure?.field === 'expires' ? <FieldError id="keys-import-expires-error">{failure.message}</FieldError> : null}
+          </div>
+          <div className={`field import__scope${failure?.field === 'scope' ? ' field--invalid' : ''}`}>
+            <label className="field__label" htmlFor="keys-import-scope">
+              Only these devices, OUs or sites (optional)
+            </label>
+            <p className="field__hint" id="keys-import-scope-hint">
+              Patterns separated by commas, e.g. <span className="mono">PC-BER-*, OU=Berlin</span>. Carry only your site&apos;s keys.
+            </p>
+            <input
+              id="keys-import-scope"
+              className="input mono"
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              value={scope}
+              aria-describedby="keys-import-scope-hint"
+              onChange={(event) => setScope(event.target.value)}
+            />
+            {failure?.field === 'scope' ? <FieldError id="keys-import-scope-error">{failure.message}</FieldError> : null}
+          </div>
+        </div>
+        <div className="form__actions">
+          <Button type="submit" variant="primary" icon={<UploadIcon />}>
+            {files.length > 1 ? `Import ${files.length} files` : 'Import'}
+          </Button>
+        </div>
+      </form>
+      {running ? (
+        <ProgressBar
+          label="Import progress"
+          fraction={importing.progress?.fraction ?? null}
+          message={importing.progress?.message ?? 'Reading the files…'}
+        />
+      ) : null}
+      {importing.phase === 'done' && importing.summary ? <ImportSummaryView summary={importing.summary} /> : null}
+    </Card>
+  );
+}

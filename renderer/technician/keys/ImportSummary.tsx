@@ -1,0 +1,136 @@
+import { useRef, type ReactElement } from 'react';
+import type { ImportSummary } from '../../../core/vault-api.js';
+import { Badge } from '../../ui/Badge.js';
+import { AlertIcon, CheckCircleIcon } from '../../ui/icons.js';
+import { KeyValueList } from '../../ui/KeyValue.js';
+import { formatWhen, KeyIdText, useFocusRequest } from './shared.js';
+
+const LAYOUTS: Record<string, string> = {
+  ad: 'Active Directory',
+  graph: 'Microsoft Graph',
+  entra: 'Entra ID / Intune',
+  mbam: 'MBAM',
+  csv: 'CSV (Id, Key)',
+};
+
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** What an import read, kept and refused: every rejected row by file and line, never its digits. */
+export function ImportSummaryView({ summary }: { summary: ImportSummary }): ReactElement {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusRequest('import-summary', heading);
+  const problems = summary.rejected.length + summary.conflicts.length;
+  return (
+    <section className="import-summary" aria-labelledby="keys-import-summary-title" data-testid="import-summary">
+      <h3 className="import-summary__title" id="keys-import-summary-title" ref={heading} tabIndex={-1}>
+        {problems === 0 ? <CheckCircleIcon size={22} className="import-summary__ok" /> : <AlertIcon size={22} className="import-summary__warn" />}
+        Imported {summary.imported.toLocaleString()} {summary.imported === 1 ? 'key' : 'keys'}
+        {summary.rejected.length > 0 ? `, ${summary.rejected.length} ${summary.rejected.length === 1 ? 'row' : 'rows'} rejected` : ''}
+      </h3>
+      <KeyValueList
+        columns={4}
+        items={[
+          { label: 'Imported', value: summary.imported.toLocaleString(), testId: 'summary-imported' },
+          { label: 'Duplicates', value: summary.duplicates.toLocaleString(), testId: 'summary-duplicates' },
+          { label: 'Conflicts', value: summary.conflicts.length.toLocaleString(), testId: 'summary-conflicts' },
+          { label: 'Out of scope', value: summary.outOfScope.toLocaleString(), testId: 'summary-out-of-scope' },
+        ]}
+      />
+      <p className="muted">
+        The vault now holds {summary.total.toLocaleString()} {summary.total === 1 ? 'key' : 'keys'}
+        {summary.expiresAt ? `; lookups stop after ${formatWhen(summary.expiresAt, false)}` : ''}.
+      </p>
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">Files read</caption>
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Layout</th>
+              <th scope="col" className="num">
+                Rows
+              </th>
+              <th scope="col" className="num">
+                Keys
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {summary.files.map((file) => (
+              <tr key={file.file} data-testid="summary-file">
+                <td className="mono break">{fileName(file.file)}</td>
+                <td>{LAYOUTS[file.layout] ?? file.layout}</td>
+                <td className="num">{file.rows.toLocaleString()}</td>
+                <td className="num">{file.keys.toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {summary.rejected.length > 0 ? (
+        <div className="stack-sm">
+          <h4 className="import-summary__subtitle">
+            <Badge tone="warning">{summary.rejected.length}</Badge> Rejected rows: fix them in the export and import it again
+          </h4>
+          <div className="table-wrap">
+            <table className="table" data-testid="rejected-rows">
+              <caption className="visually-hidden">Rejected rows</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Where</th>
+                  <th scope="col">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {summary.rejected.map((row) => (
+                  <tr key={`${row.file}:${row.line}:${row.reason}`}>
+                    <td className="mono nowrap">
+                      {fileName(row.file)}:{row.line}
+                    </td>
+                    <td>{row.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ) : null}
+      {summary.conflicts.length > 0 ? (
+        <div className="stack-sm">
+          <h4 className="import-summary__subtitle">
+            <Badge tone="info">{summary.conflicts.length}</Badge> Conflicts: one key ID with two passwords; the newer one was kept
+          </h4>
+          <div className="table-wrap">
+            <table className="table" data-testid="conflicts">
+              <caption className="visually-hidden">Conflicts</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Key ID</th>
+                  <th scope="col">Kept</th>
+                  <th scope="col">Dropped</th>
+                </tr>
+              </thead>
+              <tbody>
+                {summary.conflicts.map((conflict) => (
+                  <tr key={conflict.id}>
+                    <td>
+                      <KeyIdText id={conflict.id} />
+                    </td>
+                    <td>
+                      {fileName(conflict.kept.source)} · {formatWhen(conflict.kept.created)}
+                    </td>
+                    <td>
+                      {fileName(conflict.dropped.source)} · {formatWhen(conflict.dropped.created)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,132 @@
+import { useId, useRef, useState, type FormEvent, type ReactElement } from 'react';
+import type { KeySummaryInfo } from '../../../core/vault-api.js';
+import { useClient } from '../../state/client.js';
+import { useKeys } from '../../state/keys.js';
+import { useSettings } from '../../state/settings.js';
+import { Button } from '../../ui/Button.js';
+import { ErrorBanner } from '../../ui/ErrorBanner.js';
+import { KeyIcon } from '../../ui/icons.js';
+import { FieldError, useFocusRequest } from './shared.js';
+
+/** The usual reasons, one keystroke away; "Other" takes the technician's own words. */
+export const QUICK_REASONS = [
+  'Recovery screen after the faulty update',
+  'Unlocking the drive to remove the faulty files',
+  'Recovery screen after a BIOS or hardware change',
+] as const;
+const OTHER = 'other';
+
+/**
+ * The explicit second step before any password is shown: for which PC, and why. Both go
+ * into the audit record with the technician's name from Settings.
+ */
+export function RevealForm({ keyInfo }: { keyInfo: KeySummaryInfo }): ReactElement {
+  const client = useClient();
+  const busy = useKeys((s) => s.revealBusy);
+  const failure = useKeys((s) => s.revealFailure);
+  const technician = useSettings((s) => s.settings?.technicianName.trim() ?? '');
+  const [machine, setMachine] = useState(keyInfo.device ?? '');
+  const [choice, setChoice] = useState<string>(QUICK_REASONS[0]);
+  const [details, setDetails] = useState('');
+  const machineRef = useRef<HTMLInputElement>(null);
+  const detailsRef = useRef<HTMLInputElement>(null);
+  const baseId = useId();
+  useFocusRequest('reveal-form', machineRef, { select: true });
+
+  const reason = choice === OTHER ? details.trim() : details.trim() ? `${choice}: ${details.trim()}` : choice;
+  const machineError = failure?.field === 'machine' ? failure.message : null;
+  const reasonError = failure?.field === 'reason' ? failure.message : null;
+
+  function submit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    if (choice === OTHER && details.trim() === '') {
+      detailsRef.current?.focus();
+    } else if (machine.trim() === '') {
+      machineRef.current?.focus();
+    }
+    void useKeys.getState().reveal(client, machine, reason);
+  }
+
+  return (
+    <form className="reveal-form" noValidate onSubmit={submit} aria-label="Reveal the recovery password">
+      {failure && failure.field === null ? <ErrorBanner title="The password was not revealed" message={failure.message} /> : null}
+      <div className={`field${machineError ? ' field--invalid' : ''}`}>
+        <label className="field__label" htmlFor="keys-machine">
+          For which PC?
+        </label>
+        <p className="field__hint" id="keys-machine-hint">
+          The name of the PC in front of you. Filled in from the key; change it if the PC was renamed.
+        </p>
+        <input
+          ref={machineRef}
+          id="keys-machine"
+          className="input mono"
+          type="text"
+          spellCheck={false}
+          autoComplete="off"
+          maxLength={200}
+          value={machine}
+          aria-invalid={machineError ? true : undefined}
+          aria-describedby={machineError ? 'keys-machine-error keys-machine-hint' : 'keys-machine-hint'}
+          onChange={(event) => {
+            setMachine(event.target.value);
+            useKeys.getState().clearRevealFailure('machine');
+          }}
+        />
+        {machineError ? <FieldError id="keys-machine-error">{machineError}</FieldError> : null}
+      </div>
+
+      <fieldset className="choice-group reason" aria-describedby={reasonError ? 'keys-reason-error' : undefined}>
+        <legend className="field__label">Why?</legend>
+        <div className="reason__options">
+          {[...QUICK_REASONS, OTHER].map((option) => (
+            <label key={option} className="choice reason__choice">
+              <input
+                type="radio"
+                name={`${baseId}-reason`}
+                value={option}
+                checked={choice === option}
+                onChange={() => {
+                  setChoice(option);
+                  useKeys.getState().clearRevealFailure('reason');
+                }}
+              />
+              <span className="choice__label">{option === OTHER ? 'Other (say why below)' : option}</span>
+            </label>
+          ))}
+        </div>
+        <div className="field field--wide reason__details">
+          <label className="field__label" htmlFor="keys-reason-details">
+            {choice === OTHER ? 'Reason' : 'Details (optional)'}
+          </label>
+          <input
+            ref={detailsRef}
+            id="keys-reason-details"
+            className="input"
+            type="text"
+            autoComplete="off"
+            maxLength={150}
+            placeholder={choice === OTHER ? 'Why you need this password' : 'e.g. ticket number'}
+            value={details}
+            aria-invalid={reasonError ? true : undefined}
+            onChange={(event) => {
+              setDetails(event.target.value);
+              useKeys.getState().clearRevealFailure('reason');
+            }}
+          />
+        </div>
+        {reasonError ? <FieldError id="keys-reason-error">{reasonError}</FieldError> : null}
+      </fieldset>
+
+      <div className="reveal-form__actions">
+        <Button type="submit" variant="primary" icon={<KeyIcon />} busy={busy} className="reveal-form__button">
+          {busy ? 'Revealing…' : 'Reveal recovery password'}
+        </Button>
+        <p className="reveal-form__audit">
+          Recorded in the audit log: <strong>{technician || 'unnamed technician'}</strong>, this key ID, the PC and the reason, with the time.
+          {technician ? '' : ' Set your name in Settings first.'}
+        </p>
+      </div>
+    </form>
+  );
+}

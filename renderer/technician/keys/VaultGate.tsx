@@ -1,0 +1,165 @@
+import { useRef, useState, type FormEvent, type ReactElement, type RefObject } from 'react';
+import { useClient } from '../../state/client.js';
+import { MIN_PASSPHRASE, useKeys } from '../../state/keys.js';
+import { Button } from '../../ui/Button.js';
+import { Card } from '../../ui/Card.js';
+import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
+import { CheckCircleIcon, KeyIcon, LockIcon } from '../../ui/icons.js';
+import { FieldError, useFocusRequest } from './shared.js';
+
+/** No vault on this laptop yet: make one, protected by a passphrase. */
+export function CreateVaultCard(): ReactElement {
+  const client = useClient();
+  const busy = useKeys((s) => s.unlockBusy);
+  const failure = useKeys((s) => s.unlockFailure);
+  const wiped = useKeys((s) => s.wiped);
+  const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const passphraseRef = useRef<HTMLInputElement>(null);
+  const repeatRef = useRef<HTMLInputElement>(null);
+  useFocusRequest('passphrase', failure?.field === 'repeat' ? repeatRef : passphraseRef);
+
+  function submit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    void useKeys.getState().create(client, passphrase, repeat);
+  }
+
+  return (
+    <Card
+      title="Create a key vault"
+      id="keys-create"
+      icon={<KeyIcon size={24} />}
+      description="The vault holds your organisation's BitLocker recovery passwords on this laptop, encrypted with a passphrase you choose, so you can look them up with no network."
+    >
+      {wiped ? (
+        <Notice tone="success" icon={<CheckCircleIcon size={22} />}>
+          <p role="status">
+            <strong>The key vault was wiped.</strong> No recovery password is left on this laptop.
+          </p>
+        </Notice>
+      ) : null}
+      <form className="form" noValidate onSubmit={submit} aria-label="Create a key vault">
+        {failure && failure.field === null ? <ErrorBanner title="The vault was not created" message={failure.message} /> : null}
+        <PassphraseField
+          id="keys-new-passphrase"
+          label="Passphrase"
+          hint={`At least ${MIN_PASSPHRASE} characters. Anyone with this laptop and the passphrase can read every key, so do not write it on the laptop. There is no way to recover a forgotten passphrase: you would wipe the vault and import the export again.`}
+          autoComplete="new-password"
+          value={passphrase}
+          inputRef={passphraseRef}
+          error={failure?.field === 'passphrase' ? failure.message : null}
+          onChange={(value) => {
+            setPassphrase(value);
+            if (failure?.field === 'passphrase') useKeys.getState().clearUnlockFailure();
+          }}
+        />
+        <PassphraseField
+          id="keys-repeat-passphrase"
+          label="Repeat the passphrase"
+          autoComplete="new-password"
+          value={repeat}
+          inputRef={repeatRef}
+          error={failure?.field === 'repeat' ? failure.message : null}
+          onChange={(value) => {
+            setRepeat(value);
+            if (failure?.field === 'repeat') useKeys.getState().clearUnlockFailure();
+          }}
+        />
+        <div className="form__actions">
+          <Button type="submit" variant="primary" icon={<KeyIcon />} busy={busy}>
+            {busy ? 'Creating…' : 'Create the vault'}
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+/** A vault exists but is locked (at start, after Lock, or after the idle time). */
+export function UnlockCard(): ReactElement {
+  const client = useClient();
+  const busy = useKeys((s) => s.unlockBusy);
+  const failure = useKeys((s) => s.unlockFailure);
+  const [passphrase, setPassphrase] = useState('');
+  const inputRef = useRef<HTMLInputElement>(null);
+  useFocusRequest('passphrase', inputRef, { select: true });
+
+  function submit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    void useKeys.getState().unlock(client, passphrase);
+  }
+
+  return (
+    <Card title="Unlock the key vault" id="keys-unlock" icon={<LockIcon size={24} />} description="The recovery passwords on this laptop are encrypted. Type the vault passphrase to look them up.">
+      <form className="form" noValidate onSubmit={submit} aria-label="Unlock the key vault">
+        {failure && failure.field === null ? <ErrorBanner title="The vault was not unlocked" message={failure.message} /> : null}
+        <PassphraseField
+          id="keys-passphrase"
+          label="Vault passphrase"
+          autoComplete="current-password"
+          value={passphrase}
+          inputRef={inputRef}
+          autoFocus
+          error={failure?.field === 'passphrase' ? failure.message : null}
+          onChange={(value) => {
+            setPassphrase(value);
+            useKeys.getState().clearUnlockFailure();
+          }}
+          action={
+            <Button type="submit" variant="primary" icon={<LockIcon />} busy={busy}>
+              {busy ? 'Unlocking…' : 'Unlock'}
+            </Button>
+          }
+        />
+      </form>
+    </Card>
+  );
+}
+
+interface PassphraseFieldProps {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  error: string | null;
+  autoComplete: 'new-password' | 'current-password';
+  inputRef: RefObject<HTMLInputElement | null>;
+  autoFocus?: boolean;
+  action?: ReactElement;
+  onChange(value: string): void;
+}
+
+function PassphraseField({ id, label, hint, value, error, autoComplete, inputRef, autoFocus, action, onChange }: PassphraseFieldProps): ReactElement {
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}`}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      {hint ? (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <div className="keys-row">
+        <input
+          ref={inputRef}
+          id={id}
+          className="input"
+          type="password"
+          autoComplete={autoComplete}
+          spellCheck={false}
+          // The vault's first screen has one thing to do; the keyboard starts there.
+          autoFocus={autoFocus}
+          value={value}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value)}
+        />
+        {action}
+      </div>
+      {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : null}
+    </div>
+  );
+}
+
