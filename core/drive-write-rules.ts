@@ -120,7 +120,8 @@ export function overallProgress(drives: DriveProgress[], verify: boolean): Write
   return { phase: slowest.phase, device: slowest.device, fraction: driveFraction(slowest, verify), speed: slowest.speed, etaSeconds: eta };
 }
 
-const PHASE_WORD: Record<DrivePhase, string> = {
+/** How each drive phase reads in progress lines and on the drive rows. */
+export const PHASE_WORD: Record<DrivePhase, string> = {
   preparing: 'Preparing',
   writing: 'Writing',
   verifying: 'Verifying',

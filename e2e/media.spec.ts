@@ -114,13 +114,15 @@ test.describe('media screen', () => {
 
     await app.emulateMedia({ colorScheme: 'dark' });
     await openMedia(app);
-    await app.getByRole('radio', { name: 'WinPE base folder' }).check();
-    await app.getByRole('textbox', { name: 'Folder on this computer' }).fill(base);
+    await app.getByRole('radio', { name: 'WinPE or WinRE base' }).check();
+    await app.getByRole('textbox', { name: 'Base on this computer' }).fill(base);
     await app.getByRole('button', { name: 'Check' }).click();
-    const report = app.getByRole('status', { name: 'What the base folder holds' });
+    const report = app.getByRole('status', { name: 'What the base holds' });
     await expect(report).toContainText('UEFI loader');
     await expect(report).toContainText('EFI/Boot/bootx64.efi');
     await expect(report).toContainText('sources/boot.wim');
+    await expect(report).toContainText('WinPE media folder');
+    await expect(report).toContainText('BitLocker:');
     await app.getByRole('radio', { name: 'ISO image' }).check();
     await outputField(app).fill(out);
     await shot('dark-base-checked');

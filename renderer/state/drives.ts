@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { DriveProgress, DriveWriteResult, VerifyDriveResult, WriteDrivesResult } from '../../core/drive-write.js';
 import { MAX_DRIVES_PER_WRITE } from '../../core/drive-write.js';
-import { leftAs } from '../../core/drive-write-rules.js';
+import { leftAs, PHASE_WORD } from '../../core/drive-write-rules.js';
 import { confirmationMatches, type DriveEntry, type DriveKind } from '../../core/drives.js';
 import { formatBytes, formatDuration, type ProgressEvent } from '../../core/progress.js';
 import type { Tone } from '../ui/Badge.js';
@@ -160,17 +160,9 @@ export function eraseButtonLabel(count: number): string {
 
 const DRIVE_PHASES: readonly DriveProgress['phase'][] = ['preparing', 'writing', 'verifying', 'done', 'failed', 'cancelled'];
 
-const PHASE_LABELS: Record<DriveProgress['phase'], string> = {
-  preparing: 'Preparing',
-  writing: 'Writing',
-  verifying: 'Verifying',
-  done: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
 
 export function drivePhaseLabel(phase: DriveProgress['phase'] | undefined): string {
-  return phase === undefined ? 'Waiting' : PHASE_LABELS[phase];
+  return phase === undefined ? 'Waiting' : PHASE_WORD[phase];
 }
 
 export interface DriveProgressRow {

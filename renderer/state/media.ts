@@ -121,7 +121,7 @@ export const useMedia = create<MediaState>()((set, get) => ({
   async checkBase(client) {
     const path = get().basePath.trim();
     if (!path) {
-      set({ baseCheck: { status: 'failed', path, info: null, error: 'Type the path of the WinPE base folder first.' } });
+      set({ baseCheck: { status: 'failed', path, info: null, error: 'Type the path of the WinPE or WinRE base first.' } });
       return;
     }
     set((s) => ({ baseCheck: { status: 'checking', path, info: null, error: null }, ...clearedFor('base', s.failure) }));
@@ -183,7 +183,7 @@ export const useMedia = create<MediaState>()((set, get) => ({
 function checkDraft(state: MediaRequestDraft, out: string): MediaFailure | null {
   if (!state.playbookId) return { field: 'playbook', message: 'Choose the playbook this medium should apply.' };
   if (state.baseMode === 'winpe-folder' && !state.basePath.trim()) {
-    return { field: 'base', message: 'Type the path of the WinPE base folder, or choose "Payload only".' };
+    return { field: 'base', message: 'Type the path of the WinPE or WinRE base, or choose "Payload only".' };
   }
   if (!out.trim()) return { field: 'out', message: 'Type where the medium should be written: a full path on this computer.' };
   return null;

@@ -11,7 +11,7 @@ import { FieldError, PathField } from './fields.js';
 
 const MODES: { id: BaseMode; label: string; hint: string }[] = [
   { id: 'payload-only', label: 'Payload only', hint: 'Run fix.cmd from the WinRE command prompt (Troubleshoot → Command Prompt).' },
-  { id: 'winpe-folder', label: 'WinPE base folder', hint: 'A WinPE "media" folder made by copype: the medium starts the PC by itself.' },
+  { id: 'winpe-folder', label: 'WinPE or WinRE base', hint: 'A copype media folder, the ADK, a WinPE ISO or a Winre.wim: the medium starts the PC by itself.' },
 ];
 
 /** Step 2: payload only, or on a WinPE base folder (checked with inspectMediaBase). */
@@ -31,11 +31,12 @@ export function BaseStep({ error, pathRef }: { error: string | null; pathRef: Re
       {mode === 'winpe-folder' ? (
         <PathField
           id="media-base-path"
-          label="Folder on this computer"
+          label="Base on this computer"
           hint={
             <>
               A folder in the Windows ADK &quot;Media&quot; layout (<span className="mono">EFI\Boot</span>, <span className="mono">Boot</span>,{' '}
-              <span className="mono">sources\boot.wim</span>). Bootmend works on a copy; your folder is not changed.
+              <span className="mono">sources\boot.wim</span>), the ADK&apos;s WinPE folder, a WinPE <span className="mono">.iso</span>, or a{' '}
+              <span className="mono">Winre.wim</span> copied from any Windows 10/11 PC (it can unlock BitLocker). Bootmend works on a copy; your base is not changed.
             </>
           }
           placeholder="C:\WinPE_amd64\media"
@@ -58,6 +59,20 @@ export function BaseStep({ error, pathRef }: { error: string | null; pathRef: Re
   );
 }
 
+const BASE_KINDS: Record<MediaBaseInfo['kind'], string> = {
+  'adk-media': 'WinPE media folder',
+  'adk-install': 'Windows ADK WinPE folder',
+  'winpe-iso': 'WinPE ISO',
+  'udf-iso': 'UDF ISO (extracted with 7-Zip)',
+  'winre-wim': 'WinRE image (Winre.wim)',
+};
+
+const BITLOCKER: Record<MediaBaseInfo['bitlocker'], string> = {
+  yes: 'can unlock drives (manage-bde is inside)',
+  no: 'cannot unlock drives',
+  unknown: 'not checked yet',
+};
+
 function BaseReport({ info, stale }: { info: MediaBaseInfo; stale: boolean }): ReactElement {
   const items: { label: string; path: string | null; absent: string }[] = [
     { label: 'UEFI loader', path: info.efiLoader, absent: 'UEFI PCs cannot start it' },
@@ -65,8 +80,11 @@ function BaseReport({ info, stale }: { info: MediaBaseInfo; stale: boolean }): R
     { label: 'WinPE image (boot.wim)', path: info.bootWim, absent: 'nothing runs fix.cmd by itself' },
   ];
   return (
-    <div className="base-report" role="status" aria-label="What the base folder holds">
+    <div className="base-report" role="status" aria-label="What the base holds">
       {stale ? <p className="muted">This is what the last check found in {info.root}. You have changed the path since: press Check again.</p> : null}
+      <p>
+        <strong>{BASE_KINDS[info.kind]}</strong> · BitLocker: {BITLOCKER[info.bitlocker]}
+      </p>
       <ul className="base-report__list">
         {items.map((item) => (
           <li key={item.label} className={`base-report__item base-report__item--${item.path ? 'ok' : 'missing'}`}>
@@ -78,6 +96,13 @@ function BaseReport({ info, stale }: { info: MediaBaseInfo; stale: boolean }): R
           </li>
         ))}
       </ul>
+      {info.capabilities.length > 0 ? (
+        <ul className="ticks">
+          {info.capabilities.map((sentence) => (
+            <li key={sentence}>{sentence}</li>
+          ))}
+        </ul>
+      ) : null}
       {info.missing.length > 0 ? (
         <div className="base-report__missing">
           <p className="field__label">What this base lacks</p>

@@ -1,9 +1,9 @@
 import type { ReactElement } from 'react';
 import { formatBytes, formatDuration, type ProgressEvent } from '../../../core/progress.js';
 import { useMedia } from '../../state/media.js';
-import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
-import { MediaIcon, StopIcon } from '../../ui/icons.js';
+import { CancelButton } from '../../ui/CancelButton.js';
+import { MediaIcon } from '../../ui/icons.js';
 import { KeyValueList } from '../../ui/KeyValue.js';
 import { ProgressBar } from '../../ui/ProgressBar.js';
 import { formatLabel } from './OutputStep.js';
@@ -36,18 +36,7 @@ export function BuildProgress({ out }: { out: string }): ReactElement {
           Playbook <span className="mono">{playbookId}</span> → <span className="mono break">{out}</span>
         </>
       }
-      actions={
-        <Button
-          // The Build button is hidden now: keep the keyboard on the one thing that can be done.
-          autoFocus
-          icon={<StopIcon />}
-          busy={cancelling}
-          aria-disabled={cancelling || undefined}
-          onClick={() => useMedia.getState().cancel()}
-        >
-          {cancelling ? 'Cancelling…' : 'Cancel'}
-        </Button>
-      }
+      actions={<CancelButton cancelling={cancelling} onCancel={() => useMedia.getState().cancel()} />}
     >
       <div data-testid="build-progress" className="stack">
         <ProgressBar

@@ -1,10 +1,10 @@
 import type { ReactElement } from 'react';
 import { fileName, overallProgress, phaseAnnouncement, progressRows, useDrives, type DriveProgressRow } from '../../../state/drives.js';
 import { Badge, type Tone } from '../../../ui/Badge.js';
-import { Button } from '../../../ui/Button.js';
+import { CancelButton } from '../../../ui/CancelButton.js';
 import { Card } from '../../../ui/Card.js';
 import { Notice } from '../../../ui/ErrorBanner.js';
-import { InfoIcon, MediaIcon, StopIcon } from '../../../ui/icons.js';
+import { InfoIcon, MediaIcon } from '../../../ui/icons.js';
 import { KeyValueList } from '../../../ui/KeyValue.js';
 import { ProgressBar } from '../../../ui/ProgressBar.js';
 
@@ -32,18 +32,7 @@ export function WriteProgress(): ReactElement {
       id="drive-write-progress"
       icon={<MediaIcon size={24} />}
       description={<span className="mono break">{job?.image}</span>}
-      actions={
-        <Button
-          // The list and its buttons are gone: keep the keyboard on the one thing that can be done.
-          autoFocus
-          icon={<StopIcon />}
-          busy={cancelling}
-          aria-disabled={cancelling || undefined}
-          onClick={() => useDrives.getState().cancelWrite()}
-        >
-          {cancelling ? 'Cancelling…' : 'Cancel'}
-        </Button>
-      }
+      actions={<CancelButton cancelling={cancelling} onCancel={() => useDrives.getState().cancelWrite()} />}
     >
       <div className="stack" data-testid="write-progress">
         <ProgressBar label="Overall progress" fraction={overall.fraction} message={cancelling ? 'Cancelling…' : overall.message || `${overall.phaseLabel}…`} />
