@@ -4,7 +4,7 @@ import { existsSync, statfsSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleWorker, flag, fmt, median, option, settle, timed } from './harness.js';
 
 /**
  * Drive writer benchmark (not part of npm test): `npx tsx bench/drives.ts [--runs N] [--dir DIR] [--keep]`.
@@ -17,13 +17,8 @@ import { build } from 'esbuild';
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
 const runs = Number(option('--runs') ?? 3) || 3;
-const keep = args.includes('--keep');
+const keep = flag('--keep');
 const base = option('--dir') ?? '/var/tmp';
 const IMAGE_BYTES = 1 << 30;
 
@@ -32,17 +27,6 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function timed(command: string, commandArgs: string[]): { ms: number; stdout: string } {
-  const started = performance.now();
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 16 << 20 });
-  const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return { ms, stdout: result.stdout };
-}
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const settle = (): void => void spawnSync('sync');
 
 async function makeImage(file: string): Promise<void> {
   const handle = await open(file, 'w');
@@ -69,9 +53,7 @@ async function main(): Promise<void> {
     execFileSync('fallocate', ['-l', String(IMAGE_BYTES + (64 << 20)), backing]);
     device = execFileSync('losetup', ['-f', '--show', backing], { encoding: 'utf8' }).trim();
     const worker = path.join(work, 'drives-worker.mjs');
-    await build({ entryPoints: [path.join(here, 'drives-worker.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: worker, logLevel: 'error', external: ['electron'],
-      // systeminformation is CommonJS and requires Node built-ins: give the ESM bundle a require.
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
+    await bundleWorker(path.join(here, 'drives-worker.ts'), worker);
     console.log(`image: 1 GiB in ${work}; target ${device} (backing file preallocated on disk)`);
     // Warm-up (untimed): both sides then find the image in the page cache and the backing file's blocks allocated.
     timed('dd', [`if=${image}`, `of=${device}`, 'bs=4M', 'oflag=direct', 'conv=fsync', 'status=none']);

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleWorker, flag, fmt, option, settle, timed } from './harness.js';
 import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/vault/fake-keys.js';
 
 /**
@@ -19,14 +18,9 @@ import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/vault/fake-ke
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
 const ROWS = Number(option('--rows') ?? 1_000_000) || 1_000_000;
 const runs = Number(option('--runs') ?? 2) || 2;
-const keep = args.includes('--keep');
+const keep = flag('--keep');
 const LOOKUPS = 10_000;
 const PASSPHRASE = 'bench passphrase (not a secret)';
 
@@ -59,15 +53,6 @@ async function makeCsv(file: string): Promise<string[]> {
   return queries;
 }
 
-function timed(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; stdout: string } {
-  const started = performance.now();
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', env, maxBuffer: 16 << 20 });
-  const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return { ms, stdout: result.stdout };
-}
-
-const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const mib = (kib: number | null): string => (kib === null ? '?' : `${(kib / 1024).toFixed(0)} MiB`);
 
 async function main(): Promise<void> {
@@ -81,11 +66,11 @@ async function main(): Promise<void> {
     console.log(`generated ${ROWS.toLocaleString('en')} rows, ${((await stat(csv)).size / 1e6).toFixed(0)} MB in ${fmt(performance.now() - started)} (${csv})`);
 
     const worker = path.join(work, 'keys-worker.mjs');
-    await build({ entryPoints: [path.join(here, 'keys-worker.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: worker, logLevel: 'error' });
+    await bundleWorker(path.join(here, 'keys-worker.ts'), worker);
     const env = { ...process.env, BOOTMEND_VAULT_PASSPHRASE: PASSPHRASE };
 
     for (let run = 1; run <= runs; run += 1) {
-      spawnSync('sync');
+      settle();
       const wc = timed('wc', ['-l', csv]);
       const vault = path.join(work, `vault-${run}.bmv`);
       started = performance.now();

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, open, readdir, rm, truncate, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleWorker, flag, fmt, median, option, settle, timed } from './harness.js';
 
 /**
  * Media writer benchmark (not part of npm test): `npx tsx bench/media.ts [--runs N] [--tree DIR] [--keep]`.
@@ -20,13 +20,8 @@ import { build } from 'esbuild';
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
 const runs = Number(option('--runs') ?? 3) || 3;
-const keep = args.includes('--keep');
+const keep = flag('--keep');
 /** --tree DIR: build the tree there once and reuse it on later runs (handy while profiling). */
 const treeOption = option('--tree');
 const IMAGE_BYTES = 1 << 30;
@@ -80,25 +75,6 @@ async function makeTree(root: string): Promise<{ files: number; bytes: number }>
   return { files, bytes };
 }
 
-function timed(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; stdout: string } {
-  const started = performance.now();
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', env, maxBuffer: 16 << 20 });
-  const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return { ms, stdout: result.stdout };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** Both sides start with the previous output flushed, so neither pays for the other's writeback. */
-function settle(): void {
-  spawnSync('sync');
-}
-
-const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
   for (const command of ['xorriso', 'mkfs.fat', 'mcopy']) need(command);
@@ -111,7 +87,7 @@ async function main(): Promise<void> {
       console.log(`tree: ${made.files} files, ${(made.bytes / 1e6).toFixed(0)} MB in ${tree}`);
     }
     const worker = path.join(work, 'media-worker.mjs');
-    await build({ entryPoints: [path.join(here, 'media-worker.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: worker, logLevel: 'error' });
+    await bundleWorker(path.join(here, 'media-worker.ts'), worker);
     const topLevel = (await readdir(tree)).map((name) => path.join(tree, name));
     const mtoolsEnv = { ...process.env, MTOOLS_SKIP_CHECK: '1', MTOOLS_NO_VFAT: '0' };
 

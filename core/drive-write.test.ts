@@ -2,23 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { WriteDrivesRequestSchema, type DriveProgress } from './drive-write.js';
 import { guardVerdict, largeDriveVerdict, overallProgress, say, toProgressEvent } from './drive-write-rules.js';
 import type { DriveEntry } from './drives.js';
+import { usbStickEntry } from './fixtures/usb-stick-entry.js';
 
-const stick = (overrides: Partial<DriveEntry> = {}): DriveEntry => ({
-  device: '/dev/sdc',
-  size: 16e9,
-  vendor: 'SanDisk',
-  model: 'Cruzer Blade',
-  bus: 'usb',
-  removable: true,
-  labels: ['RESCUE'],
-  mounts: [],
-  kind: 'usb-stick',
-  selectable: true,
-  requiresConfirmation: false,
-  confirmWith: [],
-  reasons: [],
-  ...overrides,
-});
+const stick = (overrides: Partial<DriveEntry> = {}): DriveEntry =>
+  usbStickEntry({ device: '/dev/sdc', size: 16e9, model: 'Cruzer Blade', labels: ['RESCUE'], ...overrides });
 
 const drive = (device: string, phase: DriveProgress['phase'], bytesDone: number, speed: number | null = 10): DriveProgress => ({
   device,

@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DriveEntry } from './drives.js';
 import { diskFromDriveEntry } from './machine.js';
+import { usbStickEntry } from './fixtures/usb-stick-entry.js';
 
-const entry = (over: Partial<DriveEntry>): DriveEntry => ({
-  device: '/dev/sda',
-  size: 32_015_679_488,
-  vendor: 'SanDisk',
-  model: 'Ultra',
-  bus: 'usb',
-  removable: true,
-  labels: [],
-  mounts: [],
-  kind: 'usb-stick',
-  selectable: true,
-  requiresConfirmation: false,
-  confirmWith: [],
-  reasons: [],
-  ...over,
-});
+const entry = (over: Partial<DriveEntry>): DriveEntry => usbStickEntry({ device: '/dev/sda', size: 32_015_679_488, ...over });
 
 describe('this machine panel: disks come from the drive guard', () => {
   it('marks the disk the guard calls system', () => {

@@ -7,6 +7,7 @@ import { screenById } from './technician/screens.js';
 import { Sidebar } from './technician/Sidebar.js';
 import { StatusBar } from './technician/StatusBar.js';
 import { ErrorBoundary } from './ui/ErrorBoundary.js';
+import { useRefresh } from './ui/useRefresh.js';
 
 const STATUS_POLL_MS = 10_000;
 
@@ -22,16 +23,7 @@ export function App(): ReactElement {
     void useSettings.getState().load(client);
   }, [client]);
 
-  useEffect(() => {
-    const refresh = (): void => void useStatus.getState().load(client);
-    refresh();
-    const timer = window.setInterval(refresh, STATUS_POLL_MS);
-    window.addEventListener('focus', refresh);
-    return () => {
-      window.clearInterval(timer);
-      window.removeEventListener('focus', refresh);
-    };
-  }, [client]);
+  useRefresh(() => void useStatus.getState().load(client), STATUS_POLL_MS, [client]);
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent): void => {

@@ -7,6 +7,7 @@ import { BootmendError } from '../../core/errors.js';
 import type { ProgressEvent } from '../../core/progress.js';
 import windowsLaptop from '../../core/fixtures/drives/windows-laptop.json';
 import type { ApiClient } from '../api/client.js';
+import { usbStickEntry } from '../../core/fixtures/usb-stick-entry.js';
 import {
   blockedReason,
   cancelledResult,
@@ -41,22 +42,7 @@ const byDevice = (drives: DriveEntry[], device: string): DriveEntry => drives.fi
 
 /** A stick as the guard reports it, with what a test needs changed. */
 function stick(device: string, fields: Partial<DriveEntry> = {}): DriveEntry {
-  return {
-    device,
-    size: 32e9,
-    vendor: 'SanDisk',
-    model: 'Ultra',
-    bus: 'usb',
-    removable: true,
-    labels: [],
-    mounts: [],
-    kind: 'usb-stick',
-    selectable: true,
-    requiresConfirmation: false,
-    confirmWith: [],
-    reasons: [],
-    ...fields,
-  };
+  return usbStickEntry({ device, ...fields });
 }
 
 function large(device: string, size: string, labels: string[]): DriveEntry {

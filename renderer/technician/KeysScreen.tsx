@@ -6,6 +6,7 @@ import { ErrorBanner } from '../ui/ErrorBanner.js';
 import { RefreshIcon } from '../ui/icons.js';
 import { ScreenHeader } from '../ui/ScreenHeader.js';
 import { Loading } from '../ui/Spinner.js';
+import { useRefresh } from '../ui/useRefresh.js';
 import { ImportCard } from './keys/ImportCard.js';
 import { LookupCard } from './keys/LookupCard.js';
 import { RevealedListCard } from './keys/RevealedListCard.js';
@@ -28,16 +29,7 @@ export function KeysScreen(): ReactElement {
   const revealed = useKeys((s) => s.revealed);
   const phase = vaultPhase(status, statusError);
 
-  useEffect(() => {
-    const refresh = (): void => void useKeys.getState().refresh(client);
-    refresh();
-    const timer = window.setInterval(refresh, STATUS_POLL_MS);
-    window.addEventListener('focus', refresh);
-    return () => {
-      window.clearInterval(timer);
-      window.removeEventListener('focus', refresh);
-    };
-  }, [client]);
+  useRefresh(() => void useKeys.getState().refresh(client), STATUS_POLL_MS, [client]);
 
   useEffect(() => {
     // Leaving the screen hides the password and wipes a copied one from the clipboard. Deferred

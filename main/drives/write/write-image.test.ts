@@ -7,6 +7,7 @@ import type { WriteProgress } from '../../../core/drive-write.js';
 import type { DriveEntry } from '../../../core/drives.js';
 import { verifyImage, writeImage } from './index.js';
 import { blankFile, LoopDevices, loopSkipReason, randomFile, removeDir, sha256Of, workDir } from './testing/loop.js';
+import { usbStickEntry } from '../../../core/fixtures/usb-stick-entry.js';
 
 const MiB = 1 << 20;
 const skip = loopSkipReason();
@@ -25,22 +26,7 @@ const allBytes = (data: Buffer, value: number): boolean => data.equals(Buffer.al
 
 /** A drive-list entry for a loop device, as the guard would see a USB stick of `size` bytes. */
 function entryFor(device: string, size: number, overrides: Partial<DriveEntry> = {}): DriveEntry {
-  return {
-    device,
-    size,
-    vendor: '',
-    model: 'Test Stick',
-    bus: 'usb',
-    removable: true,
-    labels: ['RESCUE'],
-    mounts: [],
-    kind: 'usb-stick',
-    selectable: true,
-    requiresConfirmation: false,
-    confirmWith: [],
-    reasons: [],
-    ...overrides,
-  };
+  return usbStickEntry({ device, size, vendor: '', model: 'Test Stick', labels: ['RESCUE'], ...overrides });
 }
 
 describe('writing image files (no root needed)', () => {

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { build } from 'esbuild';
+
+/** What every benchmark here shares: options, whole-process timing, medians, and the worker bundle. */
+
+const args = process.argv.slice(2);
+
+/** `--name VALUE` from the command line. */
+export function option(name: string): string | undefined {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+export function flag(name: string): boolean {
+  return args.includes(name);
+}
+
+/** Runs a command to completion and times it as a whole process (start-up included, as a technician waits for it). */
+export function timed(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; stdout: string } {
+  const started = performance.now();
+  const result = spawnSync(command, commandArgs, { encoding: 'utf8', env, maxBuffer: 16 << 20 });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return { ms, stdout: result.stdout };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Both sides start with the previous output flushed, so neither pays for the other's writeback. */
+export function settle(): void {
+  spawnSync('sync');
+}
+
+export const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** Bundles a bench worker with esbuild, so Bootmend's side runs as plain `node` like the reference tools. */
+export async function bundleWorker(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+    external: ['electron'],
+    // CommonJS dependencies (systeminformation) require Node built-ins: give the ESM bundle a require.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
+}
+
