@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { verifyImage, writeImage } from '../main/drives/write/index.js';
+import { verifyImage } from '../main/drives/write/verify-image.js';
+import { writeImage } from '../main/drives/write/write-image.js';
 
 /**
  * One Bootmend write or verify in its own process, so its time and peak RSS are its own.

@@ -9,7 +9,10 @@ import { bundleWorker, flag, fmt, median, option, settle, timed } from './harnes
 /**
  * Drive writer benchmark (not part of npm test): `npx tsx bench/drives.ts [--runs N] [--dir DIR] [--keep]`.
  * Needs root and losetup. A 1 GiB random image and a preallocated 1 GiB backing file on disk
- * (DIR, default /var/tmp — not tmpfs) attached as a loop device; then, alternating, N times:
+ * (DIR, default /var/tmp — not tmpfs) attached as a loop device with direct I/O to its backing
+ * file, like a stick: a write is on the medium when it returns. (A buffered loop device parks
+ * the bytes in the host's page cache and both tools then mostly time its writeback in the
+ * final fsync; `--buffered-loop` measures that too.) Then, alternating, N times:
  *   write:  Bootmend writeImage (verify off) vs `dd if=img of=/dev/loopN bs=4M oflag=direct conv=fsync`
  *   verify: Bootmend verifyImage vs `cmp -n 1GiB img /dev/loopN` (the device is larger than the image)
  * Both sides run as whole processes (ours: an esbuild bundle run by node). Medians, ratios
@@ -51,10 +54,10 @@ async function main(): Promise<void> {
     const backing = path.join(work, 'stick.img');
     await makeImage(image);
     execFileSync('fallocate', ['-l', String(IMAGE_BYTES + (64 << 20)), backing]);
-    device = execFileSync('losetup', ['-f', '--show', backing], { encoding: 'utf8' }).trim();
+    device = execFileSync('losetup', ['-f', '--show', `--direct-io=${flag('--buffered-loop') ? 'off' : 'on'}`, backing], { encoding: 'utf8' }).trim();
     const worker = path.join(work, 'drives-worker.mjs');
     await bundleWorker(path.join(here, 'drives-worker.ts'), worker);
-    console.log(`image: 1 GiB in ${work}; target ${device} (backing file preallocated on disk)`);
+    console.log(`image: 1 GiB in ${work}; target ${device} (backing file preallocated on disk, ${flag('--buffered-loop') ? 'buffered' : 'direct I/O'} loop device)`);
     // Warm-up (untimed): both sides then find the image in the page cache and the backing file's blocks allocated.
     timed('dd', [`if=${image}`, `of=${device}`, 'bs=4M', 'oflag=direct', 'conv=fsync', 'status=none']);
 

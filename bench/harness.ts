@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { build } from 'esbuild';
 
 /** What every benchmark here shares: options, whole-process timing, medians, and the worker bundle. */
@@ -36,15 +37,21 @@ export function settle(): void {
 
 export const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
-/** Bundles a bench worker with esbuild, so Bootmend's side runs as plain `node` like the reference tools. */
+/**
+ * Bundles a bench worker with esbuild, so Bootmend's side runs as plain `node` like the
+ * reference tools. Split at dynamic imports (as the engines load what only some runs need,
+ * e.g. the drive list), so a process parses only the code it runs.
+ */
 export async function bundleWorker(entry: string, outfile: string): Promise<void> {
   await build({
-    entryPoints: [entry],
+    entryPoints: { [path.basename(outfile, path.extname(outfile))]: entry },
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile,
+    outdir: path.dirname(outfile),
+    outExtension: { '.js': path.extname(outfile) || '.js' },
     logLevel: 'error',
     external: ['electron'],
     // CommonJS dependencies (systeminformation) require Node built-ins: give the ESM bundle a require.

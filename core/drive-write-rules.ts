@@ -1,6 +1,8 @@
-import { confirmationMatches, LARGE_DRIVE_BYTES, type DriveEntry } from './drives.js';
+import { confirmationMatches, LARGE_DRIVE_BYTES } from './drive-confirmation.js';
+import type { DriveEntry } from './drives.js';
 import type { DriveProgress, DrivePhase, DriveWriteErrorInfo, WriteProgress } from './drive-write.js';
-import { formatBytes, type ProgressEvent } from './progress.js';
+import { formatBytes } from './progress-meter.js';
+import type { ProgressEvent } from './progress.js';
 
 /*
  * The pure rules of writing drives: the sentences a technician reads, which drive may be

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { BootmendError, type ErrorCode } from './errors.js';
+import { DRIVE_FAILURE_CODES, type DriveWriteErrorInfo as PlainDriveWriteErrorInfo } from './drive-write-error.js';
 
 /*
  * Writing an image to drives and reading it back: the shapes that cross the API and the
  * elevated writer's pipe. The sentences and pure rules are in drive-write-rules.ts; the
  * engine lives in main/drives/write/.
  *
- * This file imports only zod and errors.ts on purpose: core/progress.ts imports
+ * This file imports only zod and drive-write-error.ts on purpose: core/progress.ts imports
  * DriveProgressSchema from here, so importing progress.ts (or drives.ts, which does) back
  * would make a cycle that breaks whichever module loads first.
  */
@@ -23,22 +23,7 @@ export const DriveOutcome = z.enum(['verified', 'written', 'failed', 'cancelled'
 export type DriveOutcome = z.infer<typeof DriveOutcome>;
 
 /** Why one drive failed; scripts and the UI branch on these, the message is for the person. */
-export const DriveFailureCode = z.enum([
-  'IMAGE_UNREADABLE',
-  'DRIVE_VANISHED',
-  'WRITE_PROTECTED',
-  'TOO_SMALL',
-  'NOT_ALLOWED',
-  'CONFIRMATION_REQUIRED',
-  'DRIVE_BUSY',
-  'DRIVE_REMOVED',
-  'WRITE_FAILED',
-  'READ_FAILED',
-  'FAKE_CAPACITY',
-  'VERIFY_MISMATCH',
-  'ELEVATION_REFUSED',
-  'CANCELLED',
-]);
+export const DriveFailureCode = z.enum(DRIVE_FAILURE_CODES);
 export type DriveFailureCode = z.infer<typeof DriveFailureCode>;
 
 export const DriveWriteErrorSchema = z.object({
@@ -46,7 +31,7 @@ export const DriveWriteErrorSchema = z.object({
   message: z.string(),
   /** Byte offset on the drive where it went wrong (first bad byte, or where the drive stopped answering). */
   offset: z.number().int().nonnegative().optional(),
-});
+}) satisfies z.ZodType<PlainDriveWriteErrorInfo, unknown>;
 export type DriveWriteErrorInfo = z.infer<typeof DriveWriteErrorSchema>;
 
 export const WriteDrivesRequestSchema = z
@@ -88,7 +73,10 @@ export type DriveWriteResult = z.infer<typeof DriveWriteResultSchema>;
 export const WriteDrivesResultSchema = z.object({
   image: z.string(),
   imageBytes: z.number().int().nonnegative(),
-  /** SHA-256 of the image, computed while it was written (null when nothing was read). */
+  /**
+   * SHA-256 of the image: the read-back of a drive whose every chunk matched what was written
+   * (xxHash64 per chunk, computed while writing). Null when no drive was verified.
+   */
   sha256: sha256.nullable(),
   results: z.array(DriveWriteResultSchema),
 });
@@ -131,38 +119,4 @@ export const WriteProgressSchema = z.object({
 });
 export type WriteProgress = z.infer<typeof WriteProgressSchema>;
 
-// ---- errors ----
-
-const API_CODE: Record<DriveFailureCode, ErrorCode> = {
-  IMAGE_UNREADABLE: 'NOT_FOUND',
-  DRIVE_VANISHED: 'NOT_FOUND',
-  WRITE_PROTECTED: 'FORBIDDEN',
-  TOO_SMALL: 'INVALID_INPUT',
-  NOT_ALLOWED: 'FORBIDDEN',
-  CONFIRMATION_REQUIRED: 'INVALID_INPUT',
-  DRIVE_BUSY: 'UNAVAILABLE',
-  DRIVE_REMOVED: 'IO_ERROR',
-  WRITE_FAILED: 'IO_ERROR',
-  READ_FAILED: 'IO_ERROR',
-  FAKE_CAPACITY: 'IO_ERROR',
-  VERIFY_MISMATCH: 'IO_ERROR',
-  ELEVATION_REFUSED: 'UNAUTHORIZED',
-  CANCELLED: 'CANCELLED',
-};
-
-/** A BootmendError that also says which drive failure it is (and where on the drive). */
-export class DriveWriteError extends BootmendError {
-  readonly failure: DriveFailureCode;
-  readonly offset: number | undefined;
-
-  constructor(failure: DriveFailureCode, message: string, options?: { offset?: number; cause?: unknown }) {
-    super(API_CODE[failure], message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'DriveWriteError';
-    this.failure = failure;
-    this.offset = options?.offset;
-  }
-
-  info(): DriveWriteErrorInfo {
-    return this.offset === undefined ? { code: this.failure, message: this.message } : { code: this.failure, message: this.message, offset: this.offset };
-  }
-}
+export { DriveWriteError } from './drive-write-error.js';

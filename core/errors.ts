@@ -1,7 +1,13 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+
+/*
+ * This module has no zod at run time on purpose: the engines that run as their own process
+ * (the drive writer, the media writers) throw BootmendError, and loading zod costs such a
+ * process about 0.1 s at start. The zod schemas for these shapes live in error-schema.ts.
+ */
 
 /** Codes a script or the UI can branch on; the message is for the person. */
-export const ErrorCode = z.enum([
+export const ERROR_CODES = [
   'INVALID_INPUT',
   'NOT_FOUND',
   'UNKNOWN_METHOD',
@@ -11,16 +17,15 @@ export const ErrorCode = z.enum([
   'UNAVAILABLE',
   'IO_ERROR',
   'INTERNAL',
-]);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const ApiErrorSchema = z.object({
-  code: ErrorCode,
-  message: z.string(),
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
   /** Where in the input the problem is, e.g. "backendUrl". */
-  field: z.string().optional(),
-});
-export type ApiError = z.infer<typeof ApiErrorSchema>;
+  field?: string | undefined;
+}
 
 export class BootmendError extends Error {
   readonly code: ErrorCode;

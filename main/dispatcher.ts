@@ -77,7 +77,7 @@ export function createDispatcher({ handlers, jobs, onInternalError }: Dispatcher
       try {
         const handler = handlers[name] as (input: unknown, ctx: CallContext) => Promise<unknown>;
         const value = await handler(parsed.data, { jobId, signal, progress });
-        if (signal.aborted) throw new BootmendError('CANCELLED', 'Cancelled before it finished.');
+        if (signal.aborted && !spec.answersWhenCancelled) throw new BootmendError('CANCELLED', 'Cancelled before it finished.');
         const checked = spec.output.safeParse(value);
         if (!checked.success) {
           onInternalError?.(name, new Error(`output of ${name} does not match the contract: ${checked.error.issues[0]?.path.join('.')}`));

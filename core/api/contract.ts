@@ -149,6 +149,7 @@ export const contract = {
     input: WriteDrivesRequestSchema,
     output: WriteDrivesResultSchema,
     streams: true,
+    answersWhenCancelled: true,
   }),
   verifyDrive: defineMethod({
     summary: 'Reads a drive back and compares every byte with the image, naming the first difference.',

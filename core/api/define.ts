@@ -12,6 +12,11 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   readonly output: O;
   /** True when the method reports progress events while it runs and can be cancelled. */
   readonly streams: S;
+  /**
+   * A cancelled call still answers with the handler's value (e.g. what each drive was left
+   * as) instead of a bare CANCELLED error: for jobs whose partial outcome the person must see.
+   */
+  readonly answersWhenCancelled: boolean;
 }
 
 export function defineMethod<I extends z.ZodType, O extends z.ZodType, const S extends boolean = false>(spec: {
@@ -19,6 +24,7 @@ export function defineMethod<I extends z.ZodType, O extends z.ZodType, const S e
   input: I;
   output: O;
   streams?: S;
+  answersWhenCancelled?: boolean;
 }): MethodSpec<I, O, S> {
-  return { summary: spec.summary, input: spec.input, output: spec.output, streams: (spec.streams ?? false) as S };
+  return { summary: spec.summary, input: spec.input, output: spec.output, streams: (spec.streams ?? false) as S, answersWhenCancelled: spec.answersWhenCancelled ?? false };
 }

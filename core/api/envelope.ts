@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ApiErrorSchema, BootmendError, type ApiError } from '../errors.js';
+import { ApiErrorSchema } from '../error-schema.js';
+import { BootmendError, type ApiError } from '../errors.js';
 import { ProgressEventSchema, type ProgressEvent } from '../progress.js';
 import type { MethodInput, MethodName, MethodOutput, StreamingMethodName } from './contract.js';
 

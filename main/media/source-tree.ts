@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { BootmendError } from '../../core/errors.js';
@@ -68,24 +68,41 @@ export async function treeFromFolder(root: string, options: TreeOptions = {}): P
     throw new BootmendError('NOT_FOUND', `The source folder ${root} cannot be read; check that it exists and that Bootmend may read it.`, { cause });
   });
   if (!rootStat.isDirectory()) throw new BootmendError('INVALID_INPUT', `${root} is a file, not a folder; choose the folder whose contents go on the medium.`);
-  // Sibling folders are walked at the same time (the thread pool overlaps their readdir/stat
-  // calls); each folder's entries are joined in sorted order, so the result stays deterministic.
-  async function walk(dir: string, segments: readonly string[]): Promise<SourceEntry[]> {
-    const names = (await readdir(dir)).sort(compareNames);
-    const infos = await Promise.all(names.map((name) => stat(path.join(dir, name))));
-    const parts = await Promise.all(
-      names.map(async (name, index): Promise<SourceEntry[]> => {
-        const full = path.join(dir, name);
-        const info = infos[index]!;
-        const here = [...segments, name];
-        if (info.isDirectory()) return [folderEntry(here, options.timestamp ?? info.mtime), ...(await walk(full, here))];
-        if (info.isFile()) return [{ segments: here, isDir: false, size: info.size, mtime: options.timestamp ?? info.mtime, open: diskOpener(full) }];
-        return []; // Sockets, devices and FIFOs have no place on a boot medium: skipped.
-      }),
-    );
-    return parts.flat();
-  }
-  return finish(await walk(root, []));
+  return finish(await walkFolder(root, options));
+}
+
+/** How long the folder walk runs before it lets the event loop turn. */
+const SLICE_MS = 10;
+
+/**
+ * Depth-first, each folder before its contents, siblings by name. Plain synchronous
+ * readdir/stat in slices of ~10 ms, between which the event loop runs: for a WinPE tree
+ * (2,000 files) the promise API spent more on thread-pool round trips, promises and their
+ * garbage than on the calls themselves (about 130 ms against 40 ms), and the slices keep
+ * the app's API and progress answering while a much larger tree is walked.
+ */
+async function walkFolder(root: string, options: TreeOptions): Promise<SourceEntry[]> {
+  const entries: SourceEntry[] = [];
+  let sliceStart = performance.now();
+  const walk = async (dir: string, segments: readonly string[]): Promise<void> => {
+    for (const name of readdirSync(dir).sort(compareNames)) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      const full = path.join(dir, name);
+      const info = statSync(full);
+      const here = [...segments, name];
+      if (info.isDirectory()) {
+        entries.push(folderEntry(here, options.timestamp ?? info.mtime));
+        await walk(full, here);
+      } else if (info.isFile()) {
+        entries.push({ segments: here, isDir: false, size: info.size, mtime: options.timestamp ?? info.mtime, open: diskOpener(full) });
+      } // Sockets, devices and FIFOs have no place on a boot medium: skipped.
+    }
+  };
+  await walk(root, []);
+  return entries;
 }
 
 /** Builds a tree from a list (payload files made in memory, tests); missing parent folders are added. */

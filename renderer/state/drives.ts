@@ -309,9 +309,10 @@ export function resultSummary(rows: readonly DriveResultRow[]): ResultSummary {
 }
 
 /**
- * The dispatcher answers a cancelled job with CANCELLED, not with the writer's per-drive results,
- * so say what each drive was left as from the last progress it reported (the same sentences the
- * writer uses).
+ * A cancelled write normally answers with the writer's own per-drive results (writeDrives is
+ * declared `answersWhenCancelled`). When it answers CANCELLED instead — the writer was gone
+ * before it could answer, e.g. the elevated child was killed — say what each drive was left as
+ * from the last progress it reported (the same sentences the writer uses).
  */
 export function cancelledResult(image: string, drives: readonly DriveEntry[], progress: ProgressEvent | null, verify: boolean): WriteDrivesResult {
   return {

@@ -27,6 +27,15 @@ export class AlignedPool {
     for (let i = 0; i < count; i += 1) this.free.push(Buffer.from(memory.buffer, i * chunkSize, chunkSize));
   }
 
+  /**
+   * A free chunk now, or null. Readers use this before `acquire()`: awaiting even a resolved
+   * promise defers the read until the code after the call (hashing the previous chunk) has
+   * run, which serialised reads and hashing and made a read-back twice as slow.
+   */
+  take(): Buffer | null {
+    return this.free.pop() ?? null;
+  }
+
   /** A free chunk, waiting for one to be released when all are in use. */
   acquire(): Promise<Buffer> {
     const buffer = this.free.pop();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { VerifyDriveResult, WriteDrivesResult, WriteProgress } from '../../../core/drive-write.js';
-import { DriveWriteError } from '../../../core/drive-write.js';
+import { DriveWriteError } from '../../../core/drive-write-error.js';
 import { say } from '../../../core/drive-write-rules.js';
 import { BootmendError } from '../../../core/errors.js';
 import { SECRET_ARG, WORKER_FLAG, WorkerLineSchema, secretDigest, type ElevatedJob, type WorkerLine } from './protocol.js';

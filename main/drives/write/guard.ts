@@ -2,7 +2,6 @@ import { realpath } from 'node:fs/promises';
 import type { DriveWriteErrorInfo } from '../../../core/drive-write.js';
 import { guardVerdict } from '../../../core/drive-write-rules.js';
 import type { DriveEntry } from '../../../core/drives.js';
-import { listDrives } from '../list.js';
 import type { TargetInfo } from './target.js';
 
 export interface GuardOptions {
@@ -30,7 +29,8 @@ export async function guardTargets(
   if (blocks.length === 0) return verdicts;
   const drives =
     options.drives ??
-    (await listDrives({
+    // Loaded here, not at start: systeminformation is large, and image-file targets never need it.
+    (await (await import('../list.js')).listDrives({
       imagePath: image.path,
       imageSize: image.bytes,
       includeLoop: true,

@@ -1,6 +1,6 @@
 import type { DrivePhase, DriveProgress, WriteProgress } from '../../../core/drive-write.js';
 import { overallProgress } from '../../../core/drive-write-rules.js';
-import { ProgressMeter } from '../../../core/progress.js';
+import { ProgressMeter } from '../../../core/progress-meter.js';
 
 interface DriveState {
   phase: DrivePhase;

@@ -7,7 +7,7 @@ import {
   WriteDrivesResultSchema,
   WriteProgressSchema,
 } from '../../../core/drive-write.js';
-import { ErrorCode } from '../../../core/errors.js';
+import { ErrorCode } from '../../../core/error-schema.js';
 
 /*
  * What the app and its elevated writer say to each other, one JSON object per line:

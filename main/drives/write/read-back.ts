@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { AlignedPool } from './aligned-pool.js';
 import { readFully, transferError } from './target.js';
+import type { ChunkChecks } from './chunk-checks.js';
 import type { TargetIo } from './target-io.js';
 
 interface Piece {
@@ -10,15 +11,28 @@ interface Piece {
   buffer: Buffer;
 }
 
+/** What a read-back found: the SHA-256 of every byte read, or the first chunk that was not what was written. */
+export type ReadBack = { sha256: string; badChunk: null } | { sha256: null; badChunk: { offset: number; length: number } };
+
 /**
- * SHA-256 of the target's first `total` bytes, read back in chunks (the next read is in
- * flight while this one is hashed). Returns null when cancelled. A target that ends early or
- * fails to read throws the technician's sentence (removed, or read failed at N of M).
+ * Reads the target's first `total` bytes back in the writer's chunks (the next read is in
+ * flight while this one is checked), checks each chunk against the xxHash64 recorded while
+ * writing it, and computes the SHA-256 of all of it. Stops at the first bad chunk. Returns
+ * null when cancelled. A target that ends early or fails to read throws the technician's
+ * sentence (removed, or read failed at N of M).
  */
-export async function hashTarget(io: TargetIo, total: number, pool: AlignedPool, signal: AbortSignal, onDone: (bytes: number) => void): Promise<string | null> {
+export async function readBack(
+  io: TargetIo,
+  total: number,
+  pool: AlignedPool,
+  checks: ChunkChecks,
+  signal: AbortSignal,
+  onDone: (bytes: number) => void,
+): Promise<ReadBack | null> {
+  if (checks.chunkSize !== pool.chunkSize) throw new Error('the read-back must use the chunks the write was checked in');
   const hash = createHash('sha256');
   const readAt = async (offset: number): Promise<Piece> => {
-    const buffer = await pool.acquire();
+    const buffer = pool.take() ?? (await pool.acquire());
     const length = Math.min(pool.chunkSize, total - offset);
     try {
       const got = await io.read(buffer, length, offset);
@@ -30,16 +44,49 @@ export async function hashTarget(io: TargetIo, total: number, pool: AlignedPool,
     }
   };
   let pending: Promise<Piece> | null = total > 0 ? readAt(0) : null;
-  while (pending) {
-    const piece: Piece = await pending;
-    const end = piece.offset + piece.length;
-    pending = end < total && !signal.aborted ? readAt(end) : null;
-    hash.update(piece.buffer.subarray(0, piece.length));
-    pool.release(piece.buffer);
-    onDone(end);
+  try {
+    while (pending) {
+      const piece: Piece = await pending;
+      pending = null;
+      const end = piece.offset + piece.length;
+      const bytes = piece.buffer.subarray(0, piece.length);
+      if (!checks.matches(piece.offset, bytes)) {
+        pool.release(piece.buffer);
+        return { sha256: null, badChunk: { offset: piece.offset, length: piece.length } };
+      }
+      pending = end < total && !signal.aborted ? readAt(end) : null;
+      hash.update(bytes);
+      pool.release(piece.buffer);
+      onDone(end);
+    }
+  } finally {
+    // A read still in flight when we stop early gives its chunk back once it lands.
+    if (pending) void pending.then((piece) => pool.release(piece.buffer), () => undefined);
   }
-  return signal.aborted ? null : hash.digest('hex');
+  return signal.aborted ? null : { sha256: hash.digest('hex'), badChunk: null };
 }
+
+/**
+ * The first offset inside one chunk where the target differs from the image, or null when
+ * the two now read the same (the drive returned different bytes on a second read).
+ */
+export async function firstMismatchIn(image: FileHandle, io: TargetIo, offset: number, length: number): Promise<number | null> {
+  const pool = new AlignedPool(roundUpToPool(length), 2);
+  const [a, b] = [pool.take() ?? (await pool.acquire()), pool.take() ?? (await pool.acquire())];
+  const [fromImage, fromTarget] = await Promise.all([
+    readFully(image, a, length, offset),
+    io.read(b, length, offset).catch((error: unknown) => {
+      throw transferError(io.info, error, 'verifying', offset, offset + length);
+    }),
+  ]);
+  const common = Math.min(fromImage, fromTarget);
+  const x = a.subarray(0, common);
+  const y = b.subarray(0, common);
+  if (!x.equals(y)) return offset + firstDifference(x, y);
+  return common < length ? offset + common : null;
+}
+
+const roundUpToPool = (bytes: number): number => Math.max(1, Math.ceil(bytes / 65536)) * 65536;
 
 export interface Comparison {
   firstMismatchOffset: number | null;
@@ -64,7 +111,7 @@ export async function compareWithImage(
   const size = typeof chunkSize === 'number' ? chunkSize : chunkSize.chunkSize;
   const pool = new AlignedPool(size, 4);
   const readPair = async (offset: number): Promise<[Piece, Piece]> => {
-    const [a, b] = [await pool.acquire(), await pool.acquire()];
+    const [a, b] = [pool.take() ?? (await pool.acquire()), pool.take() ?? (await pool.acquire())];
     const length = Math.min(size, total - offset);
     try {
       const [fromImage, fromTarget] = await Promise.all([

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { DriveWriteError } from '../../../core/drive-write.js';
+import { DriveWriteError } from '../../../core/drive-write-error.js';
 import { say } from '../../../core/drive-write-rules.js';
 
 /** What Bootmend knows about a write target before opening it. */

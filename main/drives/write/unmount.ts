@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DriveWriteError } from '../../../core/drive-write.js';
+import { DriveWriteError } from '../../../core/drive-write-error.js';
 import { say } from '../../../core/drive-write-rules.js';
 import type { TargetInfo } from './target.js';
 

@@ -1,5 +1,6 @@
 import { open, realpath, stat } from 'node:fs/promises';
-import { DriveWriteError, type VerifyDriveResult, type WriteProgress } from '../../../core/drive-write.js';
+import { DriveWriteError } from '../../../core/drive-write-error.js';
+import type { VerifyDriveResult, WriteProgress } from '../../../core/drive-write.js';
 import { say } from '../../../core/drive-write-rules.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { compareWithImage } from './read-back.js';

@@ -8,6 +8,7 @@ import type { DriveEntry } from '../../../core/drives.js';
 import { verifyImage, writeImage } from './index.js';
 import { blankFile, LoopDevices, loopSkipReason, randomFile, removeDir, sha256Of, workDir } from './testing/loop.js';
 import { usbStickEntry } from '../../../core/fixtures/usb-stick-entry.js';
+import { say } from '../../../core/drive-write-rules.js';
 
 const MiB = 1 << 20;
 const skip = loopSkipReason();
@@ -49,6 +50,32 @@ describe('writing image files (no root needed)', () => {
     expect(createHash('sha256').update(written.subarray(0, bytes)).digest('hex')).toBe(sha);
     expect(allBytes(written.subarray(bytes), 0xee)).toBe(true);
     expect(written.length).toBe(8 * MiB);
+  });
+
+  it("names the first bad byte when the write's own read-back finds a chunk that is not what was written", async () => {
+    const image = path.join(dir, 'readback.img');
+    const bytes = 6 * MiB + 512;
+    await randomFile(image, bytes);
+    const target = path.join(dir, 'readback-target.img');
+    await blankFile(target, 8 * MiB, 0);
+    const bad = 4 * MiB + 12345; // inside the fifth 1 MiB chunk; chunks before it check out
+    const phases: string[] = [];
+    const result = await writeImage({
+      image,
+      targets: [target],
+      chunkSize: MiB,
+      onProgress: (p) => {
+        const phase = p.drives[0]!.phase;
+        // The stick "loses" a byte between the write and the read-back.
+        if (phase === 'verifying' && !phases.includes(phase)) corruptByte(target, bad);
+        phases.push(phase);
+      },
+    });
+    expect(phases).toContain('verifying');
+    expect(result.sha256).toBeNull();
+    expect(result.results[0]).toMatchObject({ outcome: 'failed', sha256: null, leftAs: expect.stringContaining('does not read back the same') });
+    expect(result.results[0]!.error).toMatchObject({ code: 'VERIFY_MISMATCH', offset: bad });
+    expect(result.results[0]!.error!.message).toBe(say.mismatch(bad));
   });
 
   it('refuses a target that vanished before writing, in the words of the brief', async () => {
