@@ -12,14 +12,19 @@ import { BootmendError } from '../../core/errors.js';
  * The buffer is small on purpose (as cp's and mcopy's are): it stays in the CPU cache between
  * the read that fills it and the write that empties it; with 4-8 MiB buffers every byte
  * missed the cache twice and the same copy took 3-4x longer here.
- * Files are copied in the order given; nearby positions are joined in the buffer (a gap of
- * up to 64 KiB is zero-filled), and a buffer that is all zeros is not written at all: the
- * image was created at its full size, so an unwritten range is a hole that reads as zeros.
+ * Sources are whole files or byte ranges of one (a file inside an ISO base). Files are copied
+ * in the order given; nearby positions are joined in the buffer (a gap of up to 64 KiB is
+ * zero-filled), and a buffer that is all zeros is not written at all: the image was created at
+ * its full size, so an unwritten range is a hole that reads as zeros.
  */
 
 export interface CopyJob {
   /** The source file on disk. */
   path: string;
+  /** Where the bytes start in it (a file inside an ISO base); 0 for a whole file. */
+  offset: number;
+  /** The bytes are the whole file: then a file that grew meanwhile is noticed too. */
+  whole: boolean;
   size: number;
   /** Byte offset in the image. */
   position: number;
@@ -72,14 +77,14 @@ try {
     try {
       for (let copied = 0; copied < job.size; ) {
         if (fill === BUFFER) flush();
-        const read = fs.readSync(input, buffer, fill, Math.min(BUFFER - fill, job.size - copied), copied);
+        const read = fs.readSync(input, buffer, fill, Math.min(BUFFER - fill, job.size - copied), job.offset + copied);
         if (read === 0) throw Object.assign(new Error('shrank'), { changed: job.name });
         fill += read;
         copied += read;
         report(read);
         if (Atomics.load(abort, 0) !== 0) { parentPort.postMessage({ type: 'aborted' }); return; }
       }
-      if (fs.readSync(input, probe, 0, 1, job.size) !== 0) throw Object.assign(new Error('grew'), { changed: job.name });
+      if (job.whole && fs.readSync(input, probe, 0, 1, job.size) !== 0) throw Object.assign(new Error('grew'), { changed: job.name });
     } finally {
       fs.closeSync(input);
     }

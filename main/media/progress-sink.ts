@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { copyFilesAt, type CopyJob } from './copy-worker.js';
 import type { Writable } from 'node:stream';
 import { BootmendError } from '../../core/errors.js';
-import { diskPathOf, type FileSource } from './source-tree.js';
+import { diskRangeOf, type FileSource } from './source-tree.js';
 
 export type ProgressCallback = (bytesDone: number, bytesTotal: number) => void;
 
@@ -245,8 +245,10 @@ export class PositionalSink extends ProgressCounter {
     };
     for (let index = 0; index < files.length; ) {
       const batch: CopyJob[] = [];
-      for (let file = files[index]; file && diskPathOf(file.source) !== undefined; file = files[++index]) {
-        if (file.source.size > 0) batch.push({ path: diskPathOf(file.source)!, size: file.source.size, position: file.position, name: file.name });
+      for (let file = files[index]; file; file = files[++index]) {
+        const range = diskRangeOf(file.source);
+        if (!range) break;
+        if (file.source.size > 0) batch.push({ path: range.path, offset: range.offset, whole: range.whole, size: file.source.size, position: file.position, name: file.name });
       }
       if (batch.length > 0) {
         // Staged bytes are written first, and the staging buffer never zero-fills back over the batch's ranges.

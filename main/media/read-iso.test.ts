@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, open, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBareFatImage } from './fat/write-fat.js';
+import { PARTITION_START_SECTOR, writeBareFatImage, writeUsbImage } from './fat/write-fat.js';
 import { IsoImage, isoSourceTree, type IsoEntry } from './iso/read-iso.js';
 import { writeIsoFile } from './iso/write-iso.js';
-import { fileSource, treeFromEntries, treeFromFolder, type FileSource } from './source-tree.js';
+import { diskRangeOf, fileSource, treeFromEntries, treeFromFolder, type FileSource } from './source-tree.js';
 import { DEEP_PATH, listTree, makeFixture, missingTools, run, tempDir, type TreeListing } from './test-support.js';
 
 const TIMESTAMP = new Date('2024-07-19T04:09:00Z');
-const skipReason = missingTools('xorriso', 'genisoimage', 'mkfs.fat');
+const skipReason = missingTools('xorriso', 'genisoimage', 'mkfs.fat', 'mcopy');
 
 async function sha256(source: FileSource): Promise<string> {
   const hash = createHash('sha256');
@@ -146,6 +146,24 @@ describe.skipIf(skipReason !== null)('ISO reader, against our writer, xorriso an
     expect(await readerListing(rebuilt)).toEqual(expected);
     const deep = `${DEEP_PATH.join('/')}/deep file.txt`;
     expect(expected.some((item) => item.path === deep)).toBe(true);
+  });
+
+  it('copies an ISO base into a USB image by reading its files as ranges of the ISO (the copy thread), byte for byte', async () => {
+    const iso = path.join(work, 'base-for-usb.iso');
+    await writeIsoFile(await treeFromFolder(source, { timestamp: TIMESTAMP }), iso, { timestamp: TIMESTAMP });
+    const image = await IsoImage.open(iso);
+    const entries = await image.list();
+    const big = entries.find((entry) => !entry.isDir && entry.size > 0)!;
+    // The fast path: the source says where its bytes lie in the ISO, so no stream is needed.
+    expect(diskRangeOf(image.source(big))).toEqual({ path: iso, offset: big.extents[0]!.sector * 2048, whole: false });
+    const usb = path.join(work, 'from-iso.img');
+    await writeUsbImage(isoSourceTree(image, entries, { timestamp: TIMESTAMP }), usb, { sizeBytes: 80 << 20, timestamp: TIMESTAMP });
+    await image.close();
+    const out = path.join(work, 'from-iso-out');
+    await mkdir(out);
+    const copy = run('mcopy', ['-s', '-n', '-i', `${usb}@@${PARTITION_START_SECTOR * 512}`, '::/', out]);
+    expect(copy.status, copy.stderr).toBe(0);
+    expect((await listTree(out)).map((item) => ({ ...item, path: item.path.normalize('NFC') }))).toEqual(expected);
   });
 
   it('says when an image is UDF only (no ISO 9660 descriptor), as Windows install ISOs are', async () => {

@@ -22,21 +22,37 @@ export interface SourceEntry {
 }
 
 /**
- * The file behind an `open` made by this module, so writers can read it straight into their own
- * buffers (no stream, no per-chunk allocation). Keyed by the function itself: an entry copied
- * with another `open` (e.g. a modified boot.wim) has no path and is streamed.
+ * Where on disk the bytes behind an `open` lie, so writers can read them straight into their
+ * own buffers (no stream, no per-chunk allocation): a whole file (made by this module) or a
+ * byte range of one (a file inside an ISO base). Keyed by the function itself: an entry copied
+ * with another `open` (e.g. a modified boot.wim) has no location and is streamed.
  */
-const diskPaths = new WeakMap<() => Readable, string>();
+export interface DiskRange {
+  path: string;
+  /** Where the source's first byte is in the file. */
+  offset: number;
+  /** The source is the whole file: a copy can then also notice the file growing meanwhile. */
+  whole: boolean;
+}
+
+const diskRanges = new WeakMap<() => Readable, DiskRange>();
 
 function diskOpener(filePath: string): () => Readable {
   const open = (): Readable => createReadStream(filePath, { highWaterMark: 1 << 20 });
-  diskPaths.set(open, filePath);
+  diskRanges.set(open, { path: filePath, offset: 0, whole: true });
   return open;
 }
 
-/** The file on disk whose bytes `source.open()` streams, when it is one. */
-export function diskPathOf(source: { readonly open: () => Readable }): string | undefined {
-  return diskPaths.get(source.open);
+/** Records that `open` streams `size` bytes of `filePath` from `offset` on (e.g. a file inside an ISO). */
+export function rangeOpener(filePath: string, offset: number, size: number): () => Readable {
+  const open = (): Readable => createReadStream(filePath, { start: offset, end: offset + size - 1, highWaterMark: 1 << 20 });
+  diskRanges.set(open, { path: filePath, offset, whole: false });
+  return open;
+}
+
+/** Where on disk the bytes `source.open()` streams lie, when they are one range of one file. */
+export function diskRangeOf(source: { readonly open: () => Readable }): DiskRange | undefined {
+  return diskRanges.get(source.open);
 }
 
 /** Entries in depth-first order, each folder before its contents, siblings by name: the same input gives the same image. */

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BootmendError } from '../../../core/errors.js';
-import { treeFromEntries, type FileSource, type SourceTree, type TreeOptions } from '../source-tree.js';
+import { rangeOpener, treeFromEntries, type FileSource, type SourceTree, type TreeOptions } from '../source-tree.js';
 import { SECTOR } from './encoding.js';
 import { PLATFORM_BIOS, PLATFORM_EFI } from './el-torito.js';
 
@@ -148,8 +148,9 @@ export class IsoImage {
   /** The bytes of a file entry (or any extents), streamed from the image one extent after another. */
   source(entry: Pick<IsoEntry, 'size' | 'extents'>): FileSource {
     const extents = entry.extents.filter((extent) => extent.size > 0);
+    // One extent (every file under 4 GiB): a range the writers' copy thread reads directly.
+    if (extents.length === 1) return { size: entry.size, open: rangeOpener(this.path, extents[0]!.sector * SECTOR, extents[0]!.size) };
     const open = (): Readable => {
-      if (extents.length === 1) return rangeStream(this.path, extents[0]!);
       const out = new PassThrough({ highWaterMark: 1 << 20 });
       void (async () => {
         for (const extent of extents) {

@@ -9,8 +9,9 @@ import { ErrorBanner } from '../../ui/ErrorBanner.js';
 import { CrossCircleIcon } from '../../ui/icons.js';
 import { ProgressBar } from '../../ui/ProgressBar.js';
 import { ImportSummaryView } from './ImportSummary.js';
-import { FieldError } from './shared.js';
+
 import { UploadIcon } from './icons.js';
+import { FieldError } from '../../ui/FieldError.js';
 
 const FORMATS: { id: KeyFormatOption; label: string }[] = [
   { id: 'auto', label: 'Recognise automatically' },

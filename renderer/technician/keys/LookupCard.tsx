@@ -8,7 +8,8 @@ import { Card } from '../../ui/Card.js';
 import { Notice } from '../../ui/ErrorBanner.js';
 import { InfoIcon, SearchIcon } from '../../ui/icons.js';
 import { RevealForm } from './RevealForm.js';
-import { FieldError, formatWhen, KeyIdText, useFocusRequest } from './shared.js';
+import { formatWhen, KeyIdText, useFocusRequest } from './shared.js';
+import { FieldError } from '../../ui/FieldError.js';
 
 /** The one big box: a typed or scanned key ID, or a device name; Enter looks it up. */
 export function LookupCard({ disabled }: { disabled: boolean }): ReactElement {

@@ -6,7 +6,8 @@ import { useSettings } from '../../state/settings.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
 import { KeyIcon } from '../../ui/icons.js';
-import { FieldError, useFocusRequest } from './shared.js';
+import { useFocusRequest } from './shared.js';
+import { FieldError } from '../../ui/FieldError.js';
 
 /** The usual reasons, one keystroke away; "Other" takes the technician's own words. */
 export const QUICK_REASONS = [

@@ -5,7 +5,8 @@ import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
 import { CheckCircleIcon, KeyIcon, LockIcon } from '../../ui/icons.js';
-import { FieldError, useFocusRequest } from './shared.js';
+import { useFocusRequest } from './shared.js';
+import { FieldError } from '../../ui/FieldError.js';
 
 /** No vault on this laptop yet: make one, protected by a passphrase. */
 export function CreateVaultCard(): ReactElement {

@@ -5,7 +5,7 @@ import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { AlertIcon } from '../../ui/icons.js';
 import { TrashIcon } from './icons.js';
-import { FieldError } from './shared.js';
+import { FieldError } from '../../ui/FieldError.js';
 
 /** The way out of a lost laptop policy or a forgotten passphrase: destroy the vault file. */
 export function WipeCard(): ReactElement {

@@ -1,16 +1,5 @@
-import { Fragment, useEffect, useState, type ReactElement, type ReactNode, type RefObject } from 'react';
+import { Fragment, useEffect, useState, type ReactElement, type RefObject } from 'react';
 import { splitKeyId, useKeys, type FocusTarget } from '../../state/keys.js';
-import { ErrorIcon } from '../../ui/icons.js';
-
-/** A failure shown under the field it is about; role="alert" so it is heard when it appears. */
-export function FieldError({ id, children }: { id: string; children: ReactNode }): ReactElement {
-  return (
-    <p className="field__error" id={id} role="alert">
-      <ErrorIcon size={18} />
-      <span>{children}</span>
-    </p>
-  );
-}
 
 /**
  * The key ID as the recovery screen shows it: its first 8 characters are all Windows 10/11

@@ -7,7 +7,8 @@ import { Card } from '../../ui/Card.js';
 import { ChoiceCards } from '../../ui/ChoiceCards.js';
 import { Notice } from '../../ui/ErrorBanner.js';
 import { AlertIcon, CheckCircleIcon, CrossCircleIcon, SearchIcon } from '../../ui/icons.js';
-import { FieldError, PathField } from './fields.js';
+import { PathField } from './fields.js';
+import { FieldError } from '../../ui/FieldError.js';
 
 const MODES: { id: BaseMode; label: string; hint: string }[] = [
   { id: 'payload-only', label: 'Payload only', hint: 'Run fix.cmd from the WinRE command prompt (Troubleshoot → Command Prompt).' },

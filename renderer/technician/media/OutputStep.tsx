@@ -4,7 +4,8 @@ import { useMedia } from '../../state/media.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ChoiceCards } from '../../ui/ChoiceCards.js';
-import { FieldError, PathField } from './fields.js';
+import { PathField } from './fields.js';
+import { FieldError } from '../../ui/FieldError.js';
 
 export const FORMATS: { id: MediumFormat; label: string; hint: string }[] = [
   { id: 'iso', label: 'ISO image', hint: 'For virtual machines, remote consoles, or writing to a stick later.' },

@@ -8,7 +8,7 @@ import { Card } from '../../ui/Card.js';
 import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
 import { AlertIcon, RefreshIcon } from '../../ui/icons.js';
 import { Loading } from '../../ui/Spinner.js';
-import { FieldError } from './fields.js';
+import { FieldError } from '../../ui/FieldError.js';
 
 type Catalog = MethodOutput<'listPlaybooks'>;
 type Entry = Catalog['playbooks'][number];

@@ -6,8 +6,9 @@ import { Button } from '../../../ui/Button.js';
 import { Dialog } from '../../../ui/Dialog.js';
 import { Notice } from '../../../ui/ErrorBanner.js';
 import { AlertIcon } from '../../../ui/icons.js';
-import { FieldError } from '../fields.js';
+
 import { DriveKindIcon } from './DriveKindIcon.js';
+import { FieldError } from '../../../ui/FieldError.js';
 
 /**
  * The last stop before erasing: every drive named (model, size, label, device), the image named,

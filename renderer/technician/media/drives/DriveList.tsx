@@ -6,8 +6,9 @@ import { Card } from '../../../ui/Card.js';
 import { ErrorBanner } from '../../../ui/ErrorBanner.js';
 import { CheckIcon, InfoIcon, RefreshIcon, UsbStickIcon } from '../../../ui/icons.js';
 import { Loading } from '../../../ui/Spinner.js';
-import { FieldError } from '../fields.js';
+
 import { DriveCard } from './DriveCard.js';
+import { FieldError } from '../../../ui/FieldError.js';
 
 /** The drives of this computer, choosable ones first; nothing is ticked until the technician ticks it. */
 export function DriveList(): ReactElement {
