@@ -278,6 +278,39 @@ test.describe('keys screen', () => {
     await bothThemes(app, shot, 'expired');
   });
 
+  test("offers the OS keychain when the vault holds a key wrapped with it (keychain answers simulated: safeStorage exists only in Electron)", async ({ app }, info) => {
+    test.skip(info.project.name !== 'web', 'the simulated answers are served over the web transport');
+    let unlocked = false;
+    const unlockInputs: unknown[] = [];
+    const vault = () => ({
+      path: '/data/vault.bmv',
+      exists: true,
+      unlocked,
+      keys: unlocked ? 5 : null,
+      devices: unlocked ? 4 : null,
+      expiresAt: null,
+      expired: false,
+      keySources: ['scrypt-passphrase', 'safe-storage'],
+      safeStorageAvailable: true,
+      autoLockMinutes: 15,
+      updatedAt: null,
+    });
+    await app.route('**/api/getVaultStatus', (route) => route.fulfill({ json: { ok: true, value: vault() } }));
+    await app.route('**/api/unlockVault', async (route) => {
+      unlockInputs.push(route.request().postDataJSON());
+      unlocked = true;
+      await route.fulfill({ json: { ok: true, value: vault() } });
+    });
+    await openKeys(app);
+    const keychain = app.getByRole('button', { name: "Unlock with this computer's keychain" });
+    await expect(keychain).toBeVisible();
+    await screenshot(app, `${SHOTS}/${info.project.name}-keys-light-keychain.png`);
+    await keychain.click();
+    expect(unlockInputs).toEqual([{}]);
+    await expect(app.getByRole('textbox', { name: 'Key ID or device name' })).toBeFocused();
+    await expect(app.getByText('5 keys')).toBeVisible();
+  });
+
   test('from the keyboard alone: create, unlock, look up, reveal, hide', async ({ app }) => {
     await startWithoutVault(app);
     await app.getByLabel('Passphrase', { exact: true }).focus();

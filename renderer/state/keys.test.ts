@@ -7,6 +7,7 @@ import {
   checkNewPassphrase,
   CLIPBOARD_CLEAR_MS,
   expiryFromDate,
+  keychainUnlockable,
   parseScope,
   passwordGroups,
   resetKeysStore,
@@ -131,6 +132,31 @@ describe('keys state: the vault', () => {
     });
     await useKeys.getState().unlock(client, 'nope nope');
     expect(useKeys.getState().unlockFailure).toEqual({ field: 'passphrase', message: expect.stringContaining('passphrase is wrong') });
+    expect(useKeys.getState().focus?.target).toBe('passphrase');
+    expect(useKeys.getState().unlockBusy).toBe(false);
+  });
+
+  it('offers the keychain only when the host has one and the vault holds a key wrapped with it', () => {
+    expect(keychainUnlockable(status({ unlocked: false, safeStorageAvailable: true, keySources: ['scrypt-passphrase', 'safe-storage'] }))).toBe(true);
+    expect(keychainUnlockable(status({ unlocked: false, safeStorageAvailable: false, keySources: ['scrypt-passphrase', 'safe-storage'] }))).toBe(false);
+    expect(keychainUnlockable(status({ unlocked: false, safeStorageAvailable: true, keySources: ['scrypt-passphrase'] }))).toBe(false);
+    expect(keychainUnlockable(null)).toBe(false);
+  });
+
+  it('unlocks from the keychain with no passphrase sent, and falls back to the passphrase when the keychain refuses', async () => {
+    const ok = fakeClient({ unlockVault: () => status() });
+    await useKeys.getState().unlockWithKeychain(ok.client);
+    expect(ok.calls).toEqual([{ name: 'unlockVault', input: {} }]);
+    expect(vaultPhase(useKeys.getState().status, null)).toBe('unlocked');
+    expect(useKeys.getState().focus?.target).toBe('lookup');
+    resetKeysStore();
+    const refused = fakeClient({
+      unlockVault: () => {
+        throw new BootmendError('UNAUTHORIZED', "This computer's keychain could not open the vault.");
+      },
+    });
+    await useKeys.getState().unlockWithKeychain(refused.client);
+    expect(useKeys.getState().unlockFailure).toEqual({ field: null, message: expect.stringContaining('Type the passphrase instead.') });
     expect(useKeys.getState().focus?.target).toBe('passphrase');
     expect(useKeys.getState().unlockBusy).toBe(false);
   });

@@ -106,6 +106,8 @@ interface KeysState {
 
   refresh(client: ApiClient): Promise<void>;
   unlock(client: ApiClient, passphrase: string): Promise<void>;
+  /** Unlocks with the copy of the vault key in the OS keychain (Electron safeStorage): no passphrase typed. */
+  unlockWithKeychain(client: ApiClient): Promise<void>;
   create(client: ApiClient, passphrase: string, repeat: string): Promise<void>;
   lock(client: ApiClient): Promise<void>;
   clearUnlockFailure(): void;
@@ -120,6 +122,11 @@ interface KeysState {
   resetImport(): void;
   loadRevealedList(client: ApiClient): Promise<void>;
   wipe(client: ApiClient, confirm: string): Promise<void>;
+}
+
+/** This laptop can open the vault from the OS keychain: the host has one and the vault holds a key wrapped with it. */
+export function keychainUnlockable(status: VaultStatus | null): boolean {
+  return status !== null && status.safeStorageAvailable && status.keySources.includes('safe-storage');
 }
 
 export function vaultPhase(status: VaultStatus | null, statusError: string | null): VaultPhase {
@@ -253,6 +260,19 @@ export const useKeys = create<KeysState>()((set, get) => {
         // A wrong passphrase (UNAUTHORIZED) names no field, but it is about the passphrase.
         const field = isLockedError(error) ? 'passphrase' : asField(errorField(error), ['passphrase'] as const);
         set({ unlockBusy: false, unlockFailure: { message: describeError(error), field }, ...focus('passphrase') });
+      }
+    },
+
+    async unlockWithKeychain(client) {
+      set({ unlockBusy: true, unlockFailure: null });
+      try {
+        const status = await client.call('unlockVault', {});
+        set({ unlockBusy: false, wiped: false });
+        applyStatus(status);
+        set(focus('lookup'));
+      } catch (error) {
+        // The passphrase still works when the keychain does not (another user, a reset keychain).
+        set({ unlockBusy: false, unlockFailure: { message: `${describeError(error)} Type the passphrase instead.`, field: null }, ...focus('passphrase') });
       }
     },
 

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent, type ReactElement, type RefObject } from 'react';
 import { useClient } from '../../state/client.js';
-import { MIN_PASSPHRASE, useKeys } from '../../state/keys.js';
+import { keychainUnlockable, MIN_PASSPHRASE, useKeys } from '../../state/keys.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
@@ -81,6 +81,7 @@ export function UnlockCard(): ReactElement {
   const client = useClient();
   const busy = useKeys((s) => s.unlockBusy);
   const failure = useKeys((s) => s.unlockFailure);
+  const keychain = useKeys((s) => keychainUnlockable(s.status));
   const [passphrase, setPassphrase] = useState('');
   const inputRef = useRef<HTMLInputElement>(null);
   useFocusRequest('passphrase', inputRef, { select: true });
@@ -112,6 +113,14 @@ export function UnlockCard(): ReactElement {
             </Button>
           }
         />
+        {keychain ? (
+          <div className="form__actions">
+            <Button type="button" icon={<KeyIcon />} disabled={busy} onClick={() => void useKeys.getState().unlockWithKeychain(client)}>
+              Unlock with this computer&apos;s keychain
+            </Button>
+            <p className="field__hint">A copy of the vault key is kept in this user&apos;s keychain on this computer, so no passphrase needs typing here.</p>
+          </div>
+        ) : null}
       </form>
     </Card>
   );
