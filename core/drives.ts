@@ -41,7 +41,6 @@ export { LARGE_DRIVE_BYTES, confirmationMatches, confirmationPrompt } from './dr
  *    selectable drive needs confirmation: typing its size or one of its labels.
  */
 
-
 // ---- raw snapshot: systeminformation's own field names, read leniently ----
 
 /** Text as systeminformation prints it: missing, null and numbers all read as text. */
