@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorker, flag, fmt, median, option, settle, timed } from './harness.js';
 
 /**
- * Drive writer benchmark (not part of npm test): `npx tsx bench/drives.ts [--runs N] [--dir DIR] [--keep]`.
+ * Drive writer benchmark (not part of npm test): `npx tsx bench/drives.ts [--runs N (default 7: the VM disk is noisy)] [--dir DIR] [--buffered-loop] [--keep]`.
  * Needs root and losetup. A 1 GiB random image and a preallocated 1 GiB backing file on disk
  * (DIR, default /var/tmp — not tmpfs) attached as a loop device with direct I/O to its backing
  * file, like a stick: a write is on the medium when it returns. (A buffered loop device parks
@@ -20,7 +20,7 @@ import { bundleWorker, flag, fmt, median, option, settle, timed } from './harnes
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const runs = Number(option('--runs') ?? 3) || 3;
+const runs = Number(option('--runs') ?? 7) || 7;
 const keep = flag('--keep');
 const base = option('--dir') ?? '/var/tmp';
 const IMAGE_BYTES = 1 << 30;

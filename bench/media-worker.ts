@@ -1,6 +1,7 @@
 import { writeUsbImage } from '../main/media/fat/write-fat.js';
 import { writeIsoFile } from '../main/media/iso/write-iso.js';
 import { treeFromFolder } from '../main/media/source-tree.js';
+import { prewarmCopyThread } from '../main/media/copy-worker.js';
 
 /**
  * One Bootmend write in its own process, so its peak RSS is the writer's alone.
@@ -12,6 +13,7 @@ if ((kind !== 'iso' && kind !== 'fat') || !tree || !out) {
   process.exit(2);
 }
 const started = performance.now();
+prewarmCopyThread(); // as buildMedium does, before the tree is walked
 const source = await treeFromFolder(tree, { timestamp: new Date('2024-01-01T00:00:00Z') });
 if (kind === 'iso') await writeIsoFile(source, out, { volumeId: 'BENCH' });
 else await writeUsbImage(source, out, { sizeBytes: Number(size ?? 1 << 30) });

@@ -16,6 +16,7 @@ import { loadBaseContent, type BaseContent } from './base-content.js';
 import { inspectBase } from './base.js';
 import { DRIVERS_NEED_WINDOWS } from './dism.js';
 import { injectLauncher, wimlibVersion } from './inject.js';
+import { prewarmCopyThread } from '../copy-worker.js';
 
 
 export interface BuildMediumOptions {
@@ -45,6 +46,8 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
     if (!options.base) throw new BootmendError('INVALID_INPUT', 'Drivers go into WinPE (boot.wim): choose a base as well.', { field: 'drivers' });
   }
   await refuseExistingOutput(options.out, options.overwrite === true);
+  // The copy thread starts while the base is read and the payload made.
+  if (options.format !== 'folder') prewarmCopyThread();
   const wimlib = (await wimlibVersion()) !== null;
   const inspected = options.base ? await inspectBase(options.base, { wimlib, ...(signal ? { signal } : {}) }) : null;
   const work = await mkdtemp(join(tmpdir(), 'bootmend-medium-'));

@@ -1,5 +1,6 @@
 import { open, rm } from 'node:fs/promises';
 import { BootmendError } from '../../../core/errors.js';
+import { prewarmCopyThread } from '../copy-worker.js';
 import { NO_BOOT_CODE, writePartitionEntry } from '../mbr.js';
 import { PositionalSink, type StreamControl } from '../progress-sink.js';
 import type { SourceTree } from '../source-tree.js';
@@ -89,6 +90,7 @@ function identity(options: FatImageOptions): VolumeIdentity {
 }
 
 async function writeImage(tree: SourceTree, filePath: string, geometry: FatGeometry, offset: number, mbr: Buffer | null, options: FatImageOptions): Promise<FatImageResult> {
+  prewarmCopyThread(); // starts while the layout is planned
   const volume = identity(options);
   if (!/^[A-Z0-9 !#$%&'()\-@^_`{}~]{1,11}$/.test(volume.label)) {
     throw new BootmendError('INVALID_INPUT', 'The volume label may have up to 11 letters, digits, spaces and _ - ( ) characters.', { field: 'label' });

@@ -8,6 +8,7 @@ import { bootCatalog, bootRecordDescriptor, patchBootInfoTable, type BiosBootSet
 import { hybridGpt } from './hybrid.js';
 import { planIso, type BootImageRef, type FileNode, type IsoLayout } from './layout.js';
 import { directoryExtent, pathTable, terminatorDescriptor, volumeDescriptor, type VolumeLabels } from './structures.js';
+import { prewarmCopyThread } from '../copy-worker.js';
 
 export interface BiosBootOptions extends BootImageRef, Partial<BiosBootSettings> {
   /** Patch bytes 8..63 of the loader with the boot info table (isolinux needs it; etfsboot.com does not). */
@@ -102,6 +103,7 @@ async function writeIsoTo(layout: IsoLayout, sink: SequentialOutput, options: Is
 
 /** writeIso to a file; a failed or cancelled build leaves no half-written ISO behind. */
 export async function writeIsoFile(tree: SourceTree, filePath: string, options: IsoOptions = {}): Promise<IsoResult> {
+  prewarmCopyThread(); // starts while the layout is planned
   // One time for the layout (root records) and the descriptors.
   options = { ...options, timestamp: options.timestamp ?? new Date() };
   const layout = planIsoImage(tree, options);
