@@ -8,6 +8,7 @@ import type { DriveProgress } from '../core/drive-write.js';
 import { classifyDrives } from '../core/drives.js';
 import type { ProgressEvent } from '../core/progress.js';
 import { expect, test } from './fixtures.js';
+import { screenshot } from './screens.js';
 
 /*
  * The Media screen's "Write to drives" step.
@@ -25,14 +26,6 @@ const STICK = '\\\\.\\PHYSICALDRIVE1';
 const SD = '\\\\.\\PHYSICALDRIVE2';
 const HDD = '\\\\.\\PHYSICALDRIVE3';
 const SYSTEM = '\\\\.\\PHYSICALDRIVE0';
-
-async function screenshot(app: Page, path: string): Promise<void> {
-  const viewport = app.viewportSize() ?? { width: 1366, height: 768 };
-  const height = await app.locator('main').evaluate((main) => (main as HTMLElement).scrollHeight);
-  await app.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 44) });
-  await app.screenshot({ path });
-  await app.setViewportSize(viewport);
-}
 
 async function openDriveStep(app: Page): Promise<void> {
   await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Media', exact: true }).click();

@@ -7,6 +7,7 @@ import type { Locator, Page } from '@playwright/test';
 import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/vault/fake-keys.js';
 import { buildFixtures } from '../main/vault/fixtures/generate.js';
 import { expect, test } from './fixtures.js';
+import { screenshot, withWholeScreen } from './screens.js';
 
 /**
  * The Keys screen journeys, with FAKE keys only: the committed AD fixture (made by
@@ -48,29 +49,13 @@ async function openKeys(app: Page): Promise<void> {
   await expect(app.getByRole('heading', { level: 1, name: 'Keys', exact: true })).toBeVisible();
 }
 
-/** The whole screen: the content scrolls inside <main>, so make the window tall enough to hold it. */
-async function screenshot(app: Page, path: string): Promise<void> {
-  const viewport = app.viewportSize() ?? { width: 1366, height: 768 };
-  const height = await app.locator('main').evaluate((main) => (main as HTMLElement).scrollHeight);
-  await app.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 44) });
-  // Transitions off: a theme switch fades buttons for 120 ms, and a shot mid-fade shows wrong colours.
-  await app.screenshot({ path, animations: 'disabled' });
-  await app.setViewportSize(viewport);
-}
-
 /** The whole screen and, closer up, the card that changed, in light and in dark. */
 async function bothThemes(app: Page, shot: (name: string) => Promise<void>, name: string, card?: Locator): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await app.emulateMedia({ colorScheme: scheme });
     await shot(`${scheme}-${name}`);
-    if (card) {
-      // Tall enough that the card is not cut by the window (the content scrolls inside <main>).
-      const viewport = app.viewportSize() ?? { width: 1366, height: 768 };
-      const height = await app.locator('main').evaluate((main) => (main as HTMLElement).scrollHeight);
-      await app.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 44) });
-      await card.screenshot({ path: `${SHOTS}/${test.info().project.name}-keys-${scheme}-${name}-card.png`, animations: 'disabled' });
-      await app.setViewportSize(viewport);
-    }
+    // Tall enough that the card is not cut by the window.
+    if (card) await withWholeScreen(app, () => card.screenshot({ path: `${SHOTS}/${test.info().project.name}-keys-${scheme}-${name}-card.png`, animations: 'disabled' }));
   }
   await app.emulateMedia({ colorScheme: 'light' });
 }

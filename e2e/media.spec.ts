@@ -4,21 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
+import { screenshot } from './screens.js';
 
 const SHOTS = 'e2e/screenshots';
 
 async function openMedia(app: Page): Promise<void> {
   await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Media', exact: true }).click();
   await expect(app.getByRole('heading', { level: 1, name: 'Media', exact: true })).toBeVisible();
-}
-
-/** The whole screen: the content scrolls inside <main>, so make the window tall enough to hold it. */
-async function screenshot(app: Page, path: string): Promise<void> {
-  const viewport = app.viewportSize() ?? { width: 1366, height: 768 };
-  const height = await app.locator('main').evaluate((main) => (main as HTMLElement).scrollHeight);
-  await app.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height + 44) });
-  await app.screenshot({ path });
-  await app.setViewportSize(viewport);
 }
 
 function outputField(app: Page) {

@@ -1,4 +1,4 @@
-import { useRef, type ReactElement } from 'react';
+import { useRef, type ReactElement, type ReactNode } from 'react';
 import type { ImportSummary } from '../../../core/vault-api.js';
 import { Badge } from '../../ui/Badge.js';
 import { AlertIcon, CheckCircleIcon } from '../../ui/icons.js';
@@ -42,95 +42,80 @@ export function ImportSummaryView({ summary }: { summary: ImportSummary }): Reac
         The vault now holds {summary.total.toLocaleString()} {summary.total === 1 ? 'key' : 'keys'}
         {summary.expiresAt ? `; lookups stop after ${formatWhen(summary.expiresAt, false)}` : ''}.
       </p>
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">Files read</caption>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col">Layout</th>
-              <th scope="col" className="num">
-                Rows
-              </th>
-              <th scope="col" className="num">
-                Keys
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {summary.files.map((file) => (
-              <tr key={file.file} data-testid="summary-file">
-                <td className="mono break">{fileName(file.file)}</td>
-                <td>{LAYOUTS[file.layout] ?? file.layout}</td>
-                <td className="num">{file.rows.toLocaleString()}</td>
-                <td className="num">{file.keys.toLocaleString()}</td>
+      <SummaryTable caption="Files read" columns={[{ label: 'File' }, { label: 'Layout' }, { label: 'Rows', num: true }, { label: 'Keys', num: true }]}>
+        {summary.files.map((file) => (
+          <tr key={file.file} data-testid="summary-file">
+            <td className="mono break">{fileName(file.file)}</td>
+            <td>{LAYOUTS[file.layout] ?? file.layout}</td>
+            <td className="num">{file.rows.toLocaleString()}</td>
+            <td className="num">{file.keys.toLocaleString()}</td>
+          </tr>
+        ))}
+      </SummaryTable>
+      {summary.rejected.length > 0 ? (
+        <Problems count={summary.rejected.length} tone="warning" title="Rejected rows: fix them in the export and import it again">
+          <SummaryTable caption="Rejected rows" testId="rejected-rows" columns={[{ label: 'Where' }, { label: 'Why' }]}>
+            {summary.rejected.map((row) => (
+              <tr key={`${row.file}:${row.line}:${row.reason}`}>
+                <td className="mono nowrap">
+                  {fileName(row.file)}:{row.line}
+                </td>
+                <td>{row.reason}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
-      {summary.rejected.length > 0 ? (
-        <div className="stack-sm">
-          <h4 className="import-summary__subtitle">
-            <Badge tone="warning">{summary.rejected.length}</Badge> Rejected rows: fix them in the export and import it again
-          </h4>
-          <div className="table-wrap">
-            <table className="table" data-testid="rejected-rows">
-              <caption className="visually-hidden">Rejected rows</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Where</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                {summary.rejected.map((row) => (
-                  <tr key={`${row.file}:${row.line}:${row.reason}`}>
-                    <td className="mono nowrap">
-                      {fileName(row.file)}:{row.line}
-                    </td>
-                    <td>{row.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+          </SummaryTable>
+        </Problems>
       ) : null}
       {summary.conflicts.length > 0 ? (
-        <div className="stack-sm">
-          <h4 className="import-summary__subtitle">
-            <Badge tone="info">{summary.conflicts.length}</Badge> Conflicts: one key ID with two passwords; the newer one was kept
-          </h4>
-          <div className="table-wrap">
-            <table className="table" data-testid="conflicts">
-              <caption className="visually-hidden">Conflicts</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Key ID</th>
-                  <th scope="col">Kept</th>
-                  <th scope="col">Dropped</th>
-                </tr>
-              </thead>
-              <tbody>
-                {summary.conflicts.map((conflict) => (
-                  <tr key={conflict.id}>
-                    <td>
-                      <KeyIdText id={conflict.id} />
-                    </td>
-                    <td>
-                      {fileName(conflict.kept.source)} · {formatWhen(conflict.kept.created)}
-                    </td>
-                    <td>
-                      {fileName(conflict.dropped.source)} · {formatWhen(conflict.dropped.created)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+        <Problems count={summary.conflicts.length} tone="info" title="Conflicts: one key ID with two passwords; the newer one was kept">
+          <SummaryTable caption="Conflicts" testId="conflicts" columns={[{ label: 'Key ID' }, { label: 'Kept' }, { label: 'Dropped' }]}>
+            {summary.conflicts.map((conflict) => (
+              <tr key={conflict.id}>
+                <td>
+                  <KeyIdText id={conflict.id} />
+                </td>
+                <td>
+                  {fileName(conflict.kept.source)} · {formatWhen(conflict.kept.created)}
+                </td>
+                <td>
+                  {fileName(conflict.dropped.source)} · {formatWhen(conflict.dropped.created)}
+                </td>
+              </tr>
+            ))}
+          </SummaryTable>
+        </Problems>
       ) : null}
     </section>
+  );
+}
+
+function Problems({ count, tone, title, children }: { count: number; tone: 'warning' | 'info'; title: string; children: ReactNode }): ReactElement {
+  return (
+    <div className="stack-sm">
+      <h4 className="import-summary__subtitle">
+        <Badge tone={tone}>{count}</Badge> {title}
+      </h4>
+      {children}
+    </div>
+  );
+}
+
+function SummaryTable({ caption, testId, columns, children }: { caption: string; testId?: string; columns: { label: string; num?: boolean }[]; children: ReactNode }): ReactElement {
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid={testId}>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column.label} scope="col" className={column.num ? 'num' : undefined}>
+                {column.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }

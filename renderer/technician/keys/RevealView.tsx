@@ -5,6 +5,7 @@ import { Button } from '../../ui/Button.js';
 import { Notice } from '../../ui/ErrorBanner.js';
 import { AlertIcon, CheckIcon, ClockIcon, CopyIcon, CrossCircleIcon, InfoIcon, KeyIcon } from '../../ui/icons.js';
 import { formatCountdown, formatWhen, KeyIdText, svgDataUrl, useFocusRequest, useNow } from './shared.js';
+import { Card } from '../../ui/Card.js';
 
 /** The clipboard of this window, or undefined where the page may not have one (insecure context). */
 export function windowClipboard(): Clipboard | undefined {
@@ -23,54 +24,52 @@ export function RevealView({ revealed }: { revealed: RevealedKey }): ReactElemen
   const groups = passwordGroups(revealed.password);
 
   return (
-    <section className="card reveal" aria-labelledby="keys-reveal-title" data-testid="reveal-view">
-      <header className="card__header">
-        <span className="card__icon reveal__icon">
-          <KeyIcon size={24} />
-        </span>
-        <div className="card__heading">
-          <h2 className="card__title" id="keys-reveal-title" ref={heading} tabIndex={-1}>
-            Recovery password for {revealed.device ?? 'this key'}
-          </h2>
-          <p className="card__description">
-            Key ID <KeyIdText id={revealed.id} /> · created {formatWhen(revealed.created)}
-          </p>
-        </div>
-        <div className="card__actions">
-          <Button variant="primary" icon={<CrossCircleIcon />} onClick={() => useKeys.getState().hide(windowClipboard())}>
-            Hide
-          </Button>
-        </div>
-      </header>
-      <div className="card__body">
-        <ol className="password" aria-label="Recovery password, 8 blocks of 6 digits" data-testid="password-groups">
-          {groups.map((group, index) => (
-            <li key={index} className="password__group">
-              <span className="password__number" aria-hidden="true">
-                {index + 1}
-              </span>
-              <span className="password__digits mono" data-testid="password-group">
-                {group}
-              </span>
-            </li>
-          ))}
-        </ol>
-        <div className="reveal__bar">
-          <CopyControl />
-          <p className="reveal__timer" data-testid="reveal-timer">
-            <ClockIcon size={18} /> Hides itself in {until ? formatCountdown(until - now) : '—'}
-          </p>
-        </div>
-        <p className="reveal__hint">
-          <InfoIcon size={18} /> No number keys? On the recovery screen <kbd>F1</kbd>–<kbd>F9</kbd> type 1–9 and <kbd>F10</kbd> types 0.
+    <Card
+      className="reveal"
+      id="keys-reveal"
+      testId="reveal-view"
+      headingRef={heading}
+      icon={<KeyIcon size={24} />}
+      iconClassName="reveal__icon"
+      title={`Recovery password for ${revealed.device ?? 'this key'}`}
+      description={
+        <>
+          Key ID <KeyIdText id={revealed.id} /> · created {formatWhen(revealed.created)}
+        </>
+      }
+      actions={
+        <Button variant="primary" icon={<CrossCircleIcon />} onClick={() => useKeys.getState().hide(windowClipboard())}>
+          Hide
+        </Button>
+      }
+    >
+      <ol className="password" aria-label="Recovery password, 8 blocks of 6 digits" data-testid="password-groups">
+        {groups.map((group, index) => (
+          <li key={index} className="password__group">
+            <span className="password__number" aria-hidden="true">
+              {index + 1}
+            </span>
+            <span className="password__digits mono" data-testid="password-group">
+              {group}
+            </span>
+          </li>
+        ))}
+      </ol>
+      <div className="reveal__bar">
+        <CopyControl />
+        <p className="reveal__timer" data-testid="reveal-timer">
+          <ClockIcon size={18} /> Hides itself in {until ? formatCountdown(until - now) : '—'}
         </p>
-        <ScanCodes revealed={revealed} />
-        <Notice tone="warning" icon={<AlertIcon size={22} />}>
-          <p className="banner__title">This password has been shown: have it rotated</p>
-          <p className="reveal__advice">{revealed.rotationAdvice}</p>
-        </Notice>
       </div>
-    </section>
+      <p className="reveal__hint">
+        <InfoIcon size={18} /> No number keys? On the recovery screen <kbd>F1</kbd>–<kbd>F9</kbd> type 1–9 and <kbd>F10</kbd> types 0.
+      </p>
+      <ScanCodes revealed={revealed} />
+      <Notice tone="warning" icon={<AlertIcon size={22} />}>
+        <p className="banner__title">This password has been shown: have it rotated</p>
+        <p className="reveal__advice">{revealed.rotationAdvice}</p>
+      </Notice>
+    </Card>
   );
 }
 

@@ -6,7 +6,7 @@ import { Card } from '../../ui/Card.js';
 import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
 import { CheckCircleIcon, KeyIcon, LockIcon } from '../../ui/icons.js';
 import { useFocusRequest } from './shared.js';
-import { FieldError } from '../../ui/FieldError.js';
+import { Field } from '../../ui/Field.js';
 
 /** No vault on this laptop yet: make one, protected by a passphrase. */
 export function CreateVaultCard(): ReactElement {
@@ -140,36 +140,27 @@ interface PassphraseFieldProps {
 }
 
 function PassphraseField({ id, label, hint, value, error, autoComplete, inputRef, autoFocus, action, onChange }: PassphraseFieldProps): ReactElement {
-  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      <div className="keys-row">
-        <input
-          ref={inputRef}
-          id={id}
-          className="input"
-          type="password"
-          autoComplete={autoComplete}
-          spellCheck={false}
-          // The vault's first screen has one thing to do; the keyboard starts there.
-          autoFocus={autoFocus}
-          value={value}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy}
-          onChange={(event) => onChange(event.target.value)}
-        />
-        {action}
-      </div>
-      {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : null}
-    </div>
+    <Field id={id} label={label} hint={hint} error={error}>
+      {(aria) => (
+        <div className="keys-row">
+          <input
+            ref={inputRef}
+            id={id}
+            className="input"
+            type="password"
+            autoComplete={autoComplete}
+            spellCheck={false}
+            // The vault's first screen has one thing to do; the keyboard starts there.
+            autoFocus={autoFocus}
+            value={value}
+            {...aria}
+            onChange={(event) => onChange(event.target.value)}
+          />
+          {action}
+        </div>
+      )}
+    </Field>
   );
 }
 

@@ -5,7 +5,7 @@ import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { AlertIcon } from '../../ui/icons.js';
 import { TrashIcon } from './icons.js';
-import { FieldError } from '../../ui/FieldError.js';
+import { Field } from '../../ui/Field.js';
 
 /** The way out of a lost laptop policy or a forgotten passphrase: destroy the vault file. */
 export function WipeCard(): ReactElement {
@@ -28,29 +28,26 @@ export function WipeCard(): ReactElement {
       description="Overwrites and deletes every recovery password on this laptop, for example when you leave the site or forgot the passphrase. The audit log of reveals is kept. This cannot be undone."
     >
       <form className="wipe" noValidate onSubmit={submit} aria-label="Wipe the key vault">
-        <div className={`field${error ? ' field--invalid' : ''}`}>
-          <label className="field__label" htmlFor="keys-wipe-confirm">
-            Type WIPE to confirm
-          </label>
-          <div className="keys-row">
-            <input
-              id="keys-wipe-confirm"
-              className="input mono wipe__input"
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              autoCapitalize="characters"
-              value={confirm}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? 'keys-wipe-error' : undefined}
-              onChange={(event) => setConfirm(event.target.value)}
-            />
-            <Button type="submit" variant="danger" icon={<TrashIcon />} busy={busy} disabled={confirm !== 'WIPE'}>
-              {busy ? 'Wiping…' : 'Wipe the vault'}
-            </Button>
-          </div>
-          {error ? <FieldError id="keys-wipe-error">{error}</FieldError> : null}
-        </div>
+        <Field id="keys-wipe-confirm" label="Type WIPE to confirm" error={error}>
+          {(aria) => (
+            <div className="keys-row">
+              <input
+                id="keys-wipe-confirm"
+                className="input mono wipe__input"
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                autoCapitalize="characters"
+                value={confirm}
+                {...aria}
+                onChange={(event) => setConfirm(event.target.value)}
+              />
+              <Button type="submit" variant="danger" icon={<TrashIcon />} busy={busy} disabled={confirm !== 'WIPE'}>
+                {busy ? 'Wiping…' : 'Wipe the vault'}
+              </Button>
+            </div>
+          )}
+        </Field>
       </form>
     </Card>
   );

@@ -9,6 +9,7 @@ import { Notice } from '../../ui/ErrorBanner.js';
 import { CheckCircleIcon, CheckIcon, CopyIcon, CrossCircleIcon, InfoIcon, MediaIcon, UsbStickIcon } from '../../ui/icons.js';
 import { KeyValueList } from '../../ui/KeyValue.js';
 import { formatLabel } from './OutputStep.js';
+import { Card } from '../../ui/Card.js';
 
 let lastFocusRequest = 0;
 
@@ -24,20 +25,21 @@ export function BuildResult({ result }: { result: BuiltMedium }): ReactElement {
   }, [focusRequest]);
 
   return (
-    <section className="card result-card" aria-labelledby="media-result-title" data-testid="build-result">
-      <header className="card__header">
-        <span className="card__icon result-card__icon">
-          <CheckCircleIcon size={26} />
-        </span>
-        <div className="card__heading">
-          <h2 className="card__title" id="media-result-title" ref={heading} tabIndex={-1}>
-            {formatLabel(result.format)} built
-          </h2>
-          <p className="card__description">
-            Playbook <span className="mono">{result.playbook.id}</span> version {result.playbook.version}. Keep the SHA-256 with the medium: it shows the copy is intact.
-          </p>
-        </div>
-        <div className="card__actions">
+    <Card
+      className="result-card"
+      id="media-result"
+      testId="build-result"
+      headingRef={heading}
+      icon={<CheckCircleIcon size={26} />}
+      iconClassName="result-card__icon"
+      title={`${formatLabel(result.format)} built`}
+      description={
+        <>
+          Playbook <span className="mono">{result.playbook.id}</span> version {result.playbook.version}. Keep the SHA-256 with the medium: it shows the copy is intact.
+        </>
+      }
+      actions={
+        <>
           {result.format === 'folder' ? null : (
             <Button variant="primary" icon={<UsbStickIcon />} onClick={() => useDrives.getState().openFromBuild(result.out, result.bytes)}>
               Write to USB drives…
@@ -46,33 +48,32 @@ export function BuildResult({ result }: { result: BuiltMedium }): ReactElement {
           <Button variant={result.format === 'folder' ? 'primary' : 'secondary'} icon={<MediaIcon />} onClick={() => useMedia.getState().buildAnother()}>
             Build another
           </Button>
-        </div>
-      </header>
-      <div className="card__body">
-        <KeyValueList
-          columns={1}
-          items={[{ label: result.format === 'folder' ? 'Output folder' : 'Output file', value: result.out, mono: true, testId: 'result-out' }]}
-        />
-        <KeyValueList
-          columns={3}
-          items={[
-            { label: 'Format', value: formatLabel(result.format), testId: 'result-format' },
-            { label: 'Size', value: <span title={`${result.bytes.toLocaleString()} bytes`}>{formatBytes(result.bytes)}</span>, testId: 'result-size' },
-            { label: 'Medium id', value: result.mediumId, mono: true, testId: 'result-medium-id' },
-          ]}
-        />
-        {result.sha256 ? <Sha256 hash={result.sha256} /> : <p className="muted">A folder has no single SHA-256; each file is copied as it is.</p>}
-        <BaseSummary base={result.base} />
-        {result.format === 'folder' ? (
-          <Notice icon={<InfoIcon size={22} />}>
-            <p>
-              <strong>A folder is copied, not written.</strong> Copy everything in the output folder onto a FAT32 stick, or build a USB image to write
-              it to many sticks at once.
-            </p>
-          </Notice>
-        ) : null}
-      </div>
-    </section>
+        </>
+      }
+    >
+      <KeyValueList
+        columns={1}
+        items={[{ label: result.format === 'folder' ? 'Output folder' : 'Output file', value: result.out, mono: true, testId: 'result-out' }]}
+      />
+      <KeyValueList
+        columns={3}
+        items={[
+          { label: 'Format', value: formatLabel(result.format), testId: 'result-format' },
+          { label: 'Size', value: <span title={`${result.bytes.toLocaleString()} bytes`}>{formatBytes(result.bytes)}</span>, testId: 'result-size' },
+          { label: 'Medium id', value: result.mediumId, mono: true, testId: 'result-medium-id' },
+        ]}
+      />
+      {result.sha256 ? <Sha256 hash={result.sha256} /> : <p className="muted">A folder has no single SHA-256; each file is copied as it is.</p>}
+      <BaseSummary base={result.base} />
+      {result.format === 'folder' ? (
+        <Notice icon={<InfoIcon size={22} />}>
+          <p>
+            <strong>A folder is copied, not written.</strong> Copy everything in the output folder onto a FAT32 stick, or build a USB image to write
+            it to many sticks at once.
+          </p>
+        </Notice>
+      ) : null}
+    </Card>
   );
 }
 

@@ -5,7 +5,7 @@ import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ChoiceCards } from '../../ui/ChoiceCards.js';
 import { PathField } from './fields.js';
-import { FieldError } from '../../ui/FieldError.js';
+import { Field } from '../../ui/Field.js';
 
 export const FORMATS: { id: MediumFormat; label: string; hint: string }[] = [
   { id: 'iso', label: 'ISO image', hint: 'For virtual machines, remote consoles, or writing to a stick later.' },
@@ -68,28 +68,27 @@ export function OutputStep({ out, suggestion, outError, timestampError, outRef, 
       <details className="disclosure" open={advancedOpen || timestampError !== null} onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}>
         <summary className="disclosure__summary">Advanced</summary>
         <div className="disclosure__body">
-          <div className={`field${timestampError ? ' field--invalid' : ''}`}>
-            <label className="field__label" htmlFor="media-timestamp">
-              Fixed timestamp (optional)
-            </label>
-            <p className="field__hint" id="media-timestamp-hint">
-              Gives every file and the volume this time, so the same playbook and base always give the same bytes (and the same SHA-256). Empty: the time of the build.
-            </p>
-            <input
-              ref={timestampRef}
-              id="media-timestamp"
-              className="input mono"
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="2024-07-19T06:00:00Z"
-              value={timestamp}
-              aria-invalid={timestampError ? true : undefined}
-              aria-describedby={timestampError ? 'media-timestamp-error media-timestamp-hint' : 'media-timestamp-hint'}
-              onChange={(event) => useMedia.getState().setTimestamp(event.target.value)}
-            />
-            {timestampError ? <FieldError id="media-timestamp-error">{timestampError}</FieldError> : null}
-          </div>
+          <Field
+            id="media-timestamp"
+            label="Fixed timestamp (optional)"
+            hint="Gives every file and the volume this time, so the same playbook and base always give the same bytes (and the same SHA-256). Empty: the time of the build."
+            error={timestampError}
+          >
+            {(aria) => (
+              <input
+                ref={timestampRef}
+                id="media-timestamp"
+                className="input mono"
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                placeholder="2024-07-19T06:00:00Z"
+                value={timestamp}
+                {...aria}
+                onChange={(event) => useMedia.getState().setTimestamp(event.target.value)}
+              />
+            )}
+          </Field>
         </div>
       </details>
     </Card>

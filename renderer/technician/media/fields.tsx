@@ -1,5 +1,5 @@
 import type { ReactElement, ReactNode, Ref } from 'react';
-import { FieldError } from '../../ui/FieldError.js';
+import { Field } from '../../ui/Field.js';
 
 export interface PathFieldProps {
   id: string;
@@ -20,42 +20,35 @@ export interface PathFieldProps {
 /** A text field for a path on this computer (the web host has no native folder picker). */
 export function PathField({ id, label, hint, value, error, placeholder, inputRef, onChange, action, onEnter, children }: PathFieldProps): ReactElement {
   return (
-    <div className={`field field--wide${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <p className="field__hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      <div className="field__row">
-        <input
-          ref={inputRef}
-          id={id}
-          className="input mono"
-          type="text"
-          spellCheck={false}
-          autoCapitalize="off"
-          autoComplete="off"
-          placeholder={placeholder}
-          value={value}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
-          onChange={(event) => onChange(event.target.value)}
-          onKeyDown={
-            onEnter
-              ? (event) => {
-                  if (event.key === 'Enter') {
-                    event.preventDefault();
-                    onEnter();
+    <Field id={id} label={label} hint={hint} error={error} wide after={children}>
+      {(aria) => (
+        <div className="field__row">
+          <input
+            ref={inputRef}
+            id={id}
+            className="input mono"
+            type="text"
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            placeholder={placeholder}
+            value={value}
+            {...aria}
+            onChange={(event) => onChange(event.target.value)}
+            onKeyDown={
+              onEnter
+                ? (event) => {
+                    if (event.key === 'Enter') {
+                      event.preventDefault();
+                      onEnter();
+                    }
                   }
-                }
-              : undefined
-          }
-        />
-        {action}
-      </div>
-      {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : null}
-      {children}
-    </div>
+                : undefined
+            }
+          />
+          {action}
+        </div>
+      )}
+    </Field>
   );
 }

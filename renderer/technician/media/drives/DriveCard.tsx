@@ -38,7 +38,7 @@ export function DriveCard({ drive, checked, onToggle }: { drive: DriveEntry; che
           aria-labelledby={`${id}-title ${id}-size`}
           aria-describedby={`${id}-meta${blocked ? ` ${id}-blocked` : ''}${warnings.length > 0 ? ` ${id}-warnings` : ''}`}
         />
-        <span className={`drive-card__icon drive-card__icon--${drive.kind}`}>
+        <span className={`card__icon drive-card__icon drive-card__icon--${drive.kind}`}>
           <DriveKindIcon kind={drive.kind} />
         </span>
         <span className="drive-card__text">

@@ -4,6 +4,7 @@ import { useClient } from '../../../state/client.js';
 import { fileName, resultRows, resultSummary, shortHash, useDrives, type DriveResultRow } from '../../../state/drives.js';
 import { Badge } from '../../../ui/Badge.js';
 import { Button } from '../../../ui/Button.js';
+import { Card } from '../../../ui/Card.js';
 import { AlertIcon, CheckCircleIcon, CheckIcon, CopyIcon, CrossCircleIcon, MediaIcon, MinusCircleIcon } from '../../../ui/icons.js';
 import { Sha256 } from '../BuildResult.js';
 
@@ -28,37 +29,37 @@ export function WriteResult(): ReactElement {
   const Icon = summary.tone === 'success' ? CheckCircleIcon : summary.tone === 'danger' ? CrossCircleIcon : AlertIcon;
 
   return (
-    <section className={`card result-card result-card--${summary.tone}`} aria-labelledby="drive-result-title" data-testid="write-result">
-      <header className="card__header">
-        <span className={`card__icon result-card__icon result-card__icon--${summary.tone}`}>
-          <Icon size={26} />
-        </span>
-        <div className="card__heading">
-          <h2 className="card__title" id="drive-result-title" ref={heading} tabIndex={-1}>
-            {summary.title}
-          </h2>
-          <p className="card__description">
-            {fileName(result.image)}
-            {result.imageBytes > 0 ? ` (${formatBytes(result.imageBytes)})` : ''}.
-            {rows.some((r) => r.sha256) ? " A drive whose SHA-256 matches the image's holds an exact copy." : ''}
-          </p>
-        </div>
-        <div className="card__actions">
+    <Card
+      className={`result-card result-card--${summary.tone}`}
+      id="drive-result"
+      testId="write-result"
+      headingRef={heading}
+      icon={<Icon size={26} />}
+      iconClassName={`result-card__icon result-card__icon--${summary.tone}`}
+      title={summary.title}
+      description={
+        <>
+          {fileName(result.image)}
+          {result.imageBytes > 0 ? ` (${formatBytes(result.imageBytes)})` : ''}.
+          {rows.some((r) => r.sha256) ? " A drive whose SHA-256 matches the image's holds an exact copy." : ''}
+        </>
+      }
+      actions={
+        <>
           <Button variant="primary" icon={<MediaIcon />} onClick={() => void useDrives.getState().writeMore(client)}>
             Write more sticks
           </Button>
           <Button onClick={() => useDrives.getState().close()}>Done</Button>
-        </div>
-      </header>
-      <div className="card__body">
-        <ul className="result-rows" aria-label="Each drive">
-          {rows.map((row) => (
-            <ResultRow key={row.device} row={row} />
-          ))}
-        </ul>
-        {result.sha256 ? <Sha256 hash={result.sha256} label="Image SHA-256" /> : null}
-      </div>
-    </section>
+        </>
+      }
+    >
+      <ul className="result-rows" aria-label="Each drive">
+        {rows.map((row) => (
+          <ResultRow key={row.device} row={row} />
+        ))}
+      </ul>
+      {result.sha256 ? <Sha256 hash={result.sha256} label="Image SHA-256" /> : null}
+    </Card>
   );
 }
 
