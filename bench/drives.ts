@@ -4,7 +4,7 @@ import { existsSync, statfsSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorker, flag, fmt, median, option, settle, timed } from './harness.js';
+import { bundleWorker, flag, fmt, option, printMedians, settle, timed } from './harness.js';
 
 /**
  * Drive writer benchmark (not part of npm test): `npx tsx bench/drives.ts [--runs N (default 7: the VM disk is noisy)] [--dir DIR] [--buffered-loop] [--keep]`.
@@ -61,29 +61,33 @@ async function main(): Promise<void> {
     // Warm-up (untimed): both sides then find the image in the page cache and the backing file's blocks allocated.
     timed('dd', [`if=${image}`, `of=${device}`, 'bs=4M', 'oflag=direct', 'conv=fsync', 'status=none']);
 
-    const results = { write: { ours: [] as number[], ref: [] as number[] }, verify: { ours: [] as number[], ref: [] as number[] } };
+    const results = {
+      write: { ours: [] as number[], inProcess: [] as number[], ref: [] as number[] },
+      verify: { ours: [] as number[], inProcess: [] as number[], ref: [] as number[] },
+    };
     let peakRss = 0;
-    const ours = (kind: 'write' | 'verify'): number => {
+    const ours = (kind: 'write' | 'verify'): void => {
       settle();
       const run = timed(process.execPath, [worker, kind, image, device]);
       const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { ms: number; ok: boolean; directIo: boolean | null; vmHwmKiB: number | null };
       if (!report.ok) throw new Error(`Bootmend ${kind} did not succeed`);
       if (kind === 'write' && report.directIo !== true) throw new Error('Bootmend did not use direct I/O');
       peakRss = Math.max(peakRss, report.vmHwmKiB ?? 0);
-      return run.ms;
+      results[kind].ours.push(run.ms);
+      results[kind].inProcess.push(report.ms);
     };
     for (let run = 0; run < runs; run += 1) {
       // Alternate who goes first, so neither always inherits the other's cache state.
       const order = run % 2 === 0 ? (['ours', 'ref'] as const) : (['ref', 'ours'] as const);
       for (const side of order) {
-        if (side === 'ours') results.write.ours.push(ours('write'));
+        if (side === 'ours') ours('write');
         else {
           settle();
           results.write.ref.push(timed('dd', [`if=${image}`, `of=${device}`, 'bs=4M', 'oflag=direct', 'conv=fsync', 'status=none']).ms);
         }
       }
       for (const side of order) {
-        if (side === 'ours') results.verify.ours.push(ours('verify'));
+        if (side === 'ours') ours('verify');
         else {
           settle();
           results.verify.ref.push(timed('cmp', ['-n', String(IMAGE_BYTES), image, device]).ms);
@@ -94,13 +98,10 @@ async function main(): Promise<void> {
       );
     }
     console.log('');
-    console.log(`median of ${runs}        Bootmend   reference   ratio   target`);
-    for (const kind of ['write', 'verify'] as const) {
-      const o = median(results[kind].ours);
-      const r = median(results[kind].ref);
-      const label = kind === 'write' ? 'write vs dd oflag=direct' : 'verify vs cmp           ';
-      console.log(`${label} ${fmt(o).padStart(8)}  ${fmt(r).padStart(9)}   ${(o / r).toFixed(2)}    <= ${kind === 'write' ? '1.05' : '1.00'}`);
-    }
+    printMedians(runs, [
+      { label: 'write vs dd oflag=direct', target: '1.05', ...results.write },
+      { label: 'verify vs cmp', target: '1.00', ...results.verify },
+    ]);
     console.log(`Bootmend peak RSS: ${(peakRss / 1024).toFixed(0)} MiB`);
   } finally {
     if (device) spawnSync('losetup', ['-d', device]);

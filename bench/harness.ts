@@ -37,6 +37,33 @@ export function settle(): void {
 
 export const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
+export interface Timings {
+  label: string;
+  target: string;
+  /** Bootmend as a whole process (node start-up included, as a CLI user waits for it). */
+  ours: number[];
+  /** Bootmend's own work inside that process, as the app (already running) waits for it. */
+  inProcess: number[];
+  ref: number[];
+}
+
+/**
+ * Medians and ratios, twice: for Bootmend's whole process (the CLI's case: node's start-up,
+ * ~0.1 s here, is in it) and for its work alone (the app's case: the engine runs in the app,
+ * already started). The reference tools are native programs that start in about a millisecond,
+ * so their whole-process time is their work.
+ */
+export function printMedians(runs: number, rows: readonly Timings[]): void {
+  console.log(`median of ${runs}               Bootmend (its work)   reference   ratio (work)   target`);
+  for (const row of rows) {
+    const ours = median(row.ours);
+    const work = median(row.inProcess);
+    const ref = median(row.ref);
+    const times = `${fmt(ours)} (${fmt(work)})`;
+    console.log(`${row.label.padEnd(26)} ${times.padStart(17)}   ${fmt(ref).padStart(9)}   ${(ours / ref).toFixed(2)} (${(work / ref).toFixed(2)})    <= ${row.target}`);
+  }
+}
+
 /**
  * Bundles a bench worker with esbuild, so Bootmend's side runs as plain `node` like the
  * reference tools. Split at dynamic imports (as the engines load what only some runs need,

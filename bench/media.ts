@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, open, readdir, rm, truncate, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorker, flag, fmt, median, option, settle, timed } from './harness.js';
+import { bundleWorker, flag, fmt, option, printMedians, settle, timed } from './harness.js';
 
 /**
  * Media writer benchmark (not part of npm test): `npx tsx bench/media.ts [--runs N] [--tree DIR] [--keep]`.
@@ -91,7 +91,10 @@ async function main(): Promise<void> {
     const topLevel = (await readdir(tree)).map((name) => path.join(tree, name));
     const mtoolsEnv = { ...process.env, MTOOLS_SKIP_CHECK: '1', MTOOLS_NO_VFAT: '0' };
 
-    const results = { iso: { ours: [] as number[], ref: [] as number[] }, fat: { ours: [] as number[], ref: [] as number[] } };
+    const results = {
+      iso: { ours: [] as number[], inProcess: [] as number[], ref: [] as number[] },
+      fat: { ours: [] as number[], inProcess: [] as number[], ref: [] as number[] },
+    };
     let peakRss = 0;
     for (let run = 0; run < runs; run += 1) {
       for (const kind of ['iso', 'fat'] as const) {
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
         const rss = report.vmHwmKiB ?? report.maxRssKiB;
         peakRss = Math.max(peakRss, rss);
         results[kind].ours.push(ours.ms);
+        results[kind].inProcess.push(report.ms);
         await rm(out, { force: true });
 
         const ref = path.join(work, `ref.${kind}`);
@@ -123,13 +127,10 @@ async function main(): Promise<void> {
       }
     }
     console.log('');
-    console.log(`median of ${runs}          Bootmend   reference   ratio`);
-    for (const kind of ['iso', 'fat'] as const) {
-      const ours = median(results[kind].ours);
-      const ref = median(results[kind].ref);
-      const label = kind === 'iso' ? 'ISO  vs xorriso          ' : 'FAT  vs mkfs.fat+mcopy   ';
-      console.log(`${label} ${fmt(ours).padStart(8)}  ${fmt(ref).padStart(9)}   ${(ours / ref).toFixed(2)}`);
-    }
+    printMedians(runs, [
+      { label: 'ISO vs xorriso', target: '1.00', ...results.iso },
+      { label: 'FAT vs mkfs.fat+mcopy', target: '1.00', ...results.fat },
+    ]);
     console.log(`Bootmend peak RSS: ${(peakRss / 1024).toFixed(0)} MiB (target <= 128 MiB)`);
   } finally {
     if (keep) console.log(`kept ${work}`);

@@ -30,6 +30,8 @@ export interface CopyJob {
   position: number;
   /** Shown in the error when the file changed while being copied. */
   name: string;
+  /** What lies just before this file is written by someone else meanwhile: never zero-fill up to it. */
+  separate?: boolean;
 }
 
 export interface CopyControl {
@@ -76,7 +78,7 @@ try {
   for (const job of jobs) {
     if (Atomics.load(abort, 0) !== 0) { parentPort.postMessage({ type: 'aborted' }); return; }
     const gap = job.position - (base + fill);
-    if (fill > 0 && (gap < 0 || gap > MAX_GAP || fill + gap >= BUFFER)) flush();
+    if (fill > 0 && (job.separate || gap < 0 || gap > MAX_GAP || fill + gap >= BUFFER)) flush();
     if (fill === 0) base = job.position;
     else { buffer.fill(0, fill, fill + gap); fill += gap; }
     const input = fs.openSync(job.path, 'r');

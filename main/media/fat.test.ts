@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fat32ClusterSectors, fat32Geometry, smallFatGeometry } from './fat/geometry.js';
 import { FolderShortNames, longNameEntries, shortNameChecksum } from './fat/names.js';
 import { PARTITION_START_SECTOR, writeBareFatImage, writeUsbImage } from './fat/write-fat.js';
-import { treeFromEntries, treeFromFolder, type SourceTree } from './source-tree.js';
+import { fileSource, treeFromEntries, treeFromFolder, type InMemoryEntry, type SourceTree } from './source-tree.js';
 import { hasTool, listTree, makeFixture, missingTools, run, sha256File, tempDir } from './test-support.js';
 
 const TIMESTAMP = new Date('2024-07-19T04:09:00Z');
@@ -139,6 +140,33 @@ describe.skipIf(skipReason !== null)('FAT writers, proven by fsck.fat and mtools
     await expect(writeUsbImage(tree, path.join(work, 'small.img'), { sizeBytes: 40 << 20 })).rejects.toThrow(/at least 65 MiB/);
     const bulky = treeFromEntries([{ path: 'big.bin', source: { size: 90 << 20, open: () => new PassThrough() } }]);
     await expect(writeUsbImage(bulky, path.join(work, 'full.img'), { sizeBytes: 70 << 20 })).rejects.toThrow(/choose a larger image/);
+  });
+
+  it('USB image: files on disk (copy thread) and in memory (written alongside it) sit side by side and all round-trip', async () => {
+    // Small files alternate between the two sources, so each streamed file has copied files within
+    // a few KiB on both sides: a zero-filled gap in the streamed writes would wipe those.
+    const folder = path.join(work, 'mixed-source');
+    await mkdir(folder);
+    const entries: InMemoryEntry[] = [];
+    const expected = new Map<string, Buffer>();
+    for (let i = 0; i < 40; i += 1) {
+      const content = randomBytes(1 + ((i * 7919) % 9000));
+      const name = `mixed/f${String(i).padStart(2, '0')}.bin`;
+      expected.set(name, content);
+      if (i % 2 === 0) {
+        const onDisk = path.join(folder, `f${i}.bin`);
+        await writeFile(onDisk, content);
+        entries.push({ path: name, source: await fileSource(onDisk) });
+      } else entries.push({ path: name, content });
+    }
+    const image = path.join(work, 'mixed.img');
+    await writeUsbImage(treeFromEntries(entries, { timestamp: TIMESTAMP }), image, { sizeBytes: 70 << 20, timestamp: TIMESTAMP });
+    cleanFsckOutput(await fsckPartition(image, OFFSET, work));
+    const out = path.join(work, 'mixed-out');
+    await mkdir(out);
+    const copy = run('mcopy', ['-s', '-n', '-i', `${image}@@${OFFSET}`, '::/mixed', out]);
+    expect(copy.status, copy.stderr).toBe(0);
+    for (const [name, content] of expected) expect((await readFile(path.join(out, name))).equals(content), name).toBe(true);
   });
 
   it('stops on abort and removes the partial image', async () => {

@@ -239,29 +239,73 @@ export class PositionalSink extends ProgressCounter {
    * written with writeAt.
    */
   async copyFilesAt(files: readonly PlacedFile[]): Promise<void> {
-    const onBytes = (bytes: number): void => {
-      this.checkAbort();
-      this.count(bytes);
-    };
     for (let index = 0; index < files.length; ) {
       const batch: CopyJob[] = [];
       for (let file = files[index]; file; file = files[++index]) {
-        const range = diskRangeOf(file.source);
-        if (!range) break;
-        if (file.source.size > 0) batch.push({ path: range.path, offset: range.offset, whole: range.whole, size: file.source.size, position: file.position, name: file.name });
+        const job = diskJob(file);
+        if (!job) break;
+        if (job.size > 0) batch.push(job);
       }
       if (batch.length > 0) {
         // Staged bytes are written first, and the staging buffer never zero-fills back over the batch's ranges.
         await this.writer.flush();
-        await copyFilesAt(this.file.fd, batch, { onBytes, ...(this.control.signal ? { signal: this.control.signal } : {}) });
+        await copyFilesAt(this.file.fd, batch, { onBytes: this.onCopied, ...(this.control.signal ? { signal: this.control.signal } : {}) });
       }
       const file = files[index];
       if (!file) break;
-      this.checkAbort();
-      await copyInto(this.writer, file.position, file.source, file.name, onBytes);
+      await this.copyStreamed(file);
       index += 1;
     }
     this.checkAbort();
+  }
+
+  /**
+   * Starts copying the files that lie on disk on the copy thread and returns at once, so the
+   * caller's own writes (a FAT's boot sector, FATs and folders: ~40 ms for a WinPE tree) overlap
+   * the copy instead of preceding it. Until `done` settles, writeAt may only write ranges that
+   * lie before or after every file's, and the files that are not on disk (`rest`) go through
+   * copyStreamedFiles; the copy thread leaves their ranges alone (it joins nearby files into one
+   * write, zero-filling what lies between, but never across a streamed file). `stop` ends the copy early (the caller failed); `done` then rejects.
+   */
+  startDiskCopies(files: readonly PlacedFile[]): { done: Promise<void>; rest: PlacedFile[]; stop: () => void } {
+    const jobs: CopyJob[] = [];
+    const rest: PlacedFile[] = [];
+    let afterStreamed = false;
+    for (const file of files) {
+      const job = diskJob(file);
+      if (!job) {
+        rest.push(file);
+        afterStreamed = true;
+      } else if (job.size > 0) {
+        jobs.push({ ...job, separate: afterStreamed });
+        afterStreamed = false;
+      }
+    }
+    const stopper = new AbortController();
+    const signal = this.control.signal ? AbortSignal.any([this.control.signal, stopper.signal]) : stopper.signal;
+    const done = copyFilesAt(this.file.fd, jobs, { onBytes: this.onCopied, signal });
+    // Nobody may be awaiting it yet when it fails: the caller collects the failure through `done`.
+    done.catch(() => undefined);
+    return { done, rest, stop: () => stopper.abort() };
+  }
+
+  /** The files startDiskCopies left over, each written on its own, so no zero-filled gap reaches a range the copy thread is writing. */
+  async copyStreamedFiles(files: readonly PlacedFile[]): Promise<void> {
+    for (const file of files) {
+      await this.writer.flush();
+      await this.copyStreamed(file);
+    }
+    this.checkAbort();
+  }
+
+  private readonly onCopied = (bytes: number): void => {
+    this.checkAbort();
+    this.count(bytes);
+  };
+
+  private async copyStreamed(file: PlacedFile): Promise<void> {
+    this.checkAbort();
+    await copyInto(this.writer, file.position, file.source, file.name, this.onCopied);
   }
 
   close(): Promise<void> {
@@ -300,6 +344,11 @@ export class FileSink extends PositionalSink implements SequentialOutput {
     this.count(end - this.position - files.reduce((sum, file) => sum + file.source.size, 0));
     this.position = end;
   }
+}
+
+function diskJob(file: PlacedFile): CopyJob | null {
+  const range = diskRangeOf(file.source);
+  return range ? { path: range.path, offset: range.offset, whole: range.whole, size: file.source.size, position: file.position, name: file.name } : null;
 }
 
 function changedWhileWriting(name: string): BootmendError {

@@ -101,12 +101,14 @@ async function walkFolder(root: string, options: TreeOptions): Promise<SourceEnt
   const entries: SourceEntry[] = [];
   let sliceStart = performance.now();
   const walk = async (dir: string, segments: readonly string[]): Promise<void> => {
+    // Joined by hand: path.join normalises every one of thousands of paths that are already normal.
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const name of readdirSync(dir).sort(compareNames)) {
       if (performance.now() - sliceStart > SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
       }
-      const full = path.join(dir, name);
+      const full = prefix + name;
       const info = statSync(full);
       const here = [...segments, name];
       if (info.isDirectory()) {
@@ -117,7 +119,7 @@ async function walkFolder(root: string, options: TreeOptions): Promise<SourceEnt
       } // Sockets, devices and FIFOs have no place on a boot medium: skipped.
     }
   };
-  await walk(root, []);
+  await walk(path.resolve(root), []);
   return entries;
 }
 

@@ -6,7 +6,6 @@
  * always gives the same names.
  */
 
-const SHORT_ALLOWED = /[A-Z0-9!#$%&'()\-@^_`{}~]/;
 export const LFN_CHARS_PER_ENTRY = 13;
 export const MAX_LONG_NAME = 255;
 
@@ -17,17 +16,19 @@ export interface FatName {
   readonly long: string | null;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const NOT_SHORT = /[^A-Z0-9!#$%&'()\-@^_`{}~]/gu;
+
 function shortChars(text: string): string {
-  let out = '';
-  for (const char of text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase()) {
-    if (char === ' ' || char === '.') continue; // dropped, as Windows does
-    out += SHORT_ALLOWED.test(char) ? char : '_';
-  }
-  return out;
+  // Accents are dropped (é -> E); plain ASCII names, nearly all of a WinPE tree, skip the Unicode pass.
+  const folded = PRINTABLE_ASCII.test(text) ? text : text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  // Spaces and dots are dropped, as Windows does; any other character a short name cannot hold becomes "_".
+  return folded.toUpperCase().replace(/[ .]/g, '').replace(NOT_SHORT, '_');
 }
 
 function pack(base: string, ext: string): Buffer {
-  const out = Buffer.alloc(11, 0x20);
+  // From Node's shared pool: a Buffer.alloc of its own per name cost more than naming itself.
+  const out = Buffer.allocUnsafe(11).fill(0x20);
   out.write(base, 0, 'latin1');
   out.write(ext, 8, 'latin1');
   if (out[0] === 0xe5) out[0] = 0x05; // 0xE5 would mark the entry deleted
@@ -102,7 +103,9 @@ export function writeLongNameEntries(out: Buffer, at: number, longName: string, 
       const position = first + index;
       // The name, then one NUL terminator when it does not fill the last entry, then 0xFFFF padding.
       const unit = position < longName.length ? longName.charCodeAt(position) : position === longName.length ? 0x0000 : 0xffff;
-      out.writeUInt16LE(unit, entry + LFN_OFFSETS[index]!);
+      const offset = entry + LFN_OFFSETS[index]!;
+      out[offset] = unit & 0xff;
+      out[offset + 1] = unit >>> 8;
     }
   }
   return count * 32;

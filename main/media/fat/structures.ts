@@ -75,6 +75,8 @@ export function fsInfoSector(freeClusters: number, nextFree: number): Buffer {
   return out;
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 function endOfChain(type: FatGeometry['type']): number {
   return type === 32 ? 0x0fffffff : type === 16 ? 0xffff : 0xfff;
 }
@@ -110,12 +112,30 @@ export function fatChunk(geometry: FatGeometry, layout: FatLayout, from: number,
     }
     return out;
   }
+  // FAT16/32: runs are contiguous, so every used entry points at the next cluster except the
+  // chain ends. Filled in one pass (FAT32 through a 32-bit view on little-endian hosts, which
+  // FAT's byte order is), then the ends patched: per-entry Set lookups and writeUInt32LE calls
+  // cost ~10 ms for a WinPE tree's 150,000 clusters.
   const width = geometry.type / 8;
-  for (let at = 0; at < length; at += width) {
-    const cluster = (from + at) / width;
-    if (cluster > layout.lastUsedCluster) break;
-    if (width === 4) out.writeUInt32LE(fatEntry(cluster, layout, 32), at);
-    else out.writeUInt16LE(fatEntry(cluster, layout, 16), at);
+  const firstCluster = Math.floor(from / width);
+  const lastCluster = Math.min(layout.lastUsedCluster, Math.floor((from + length) / width) - 1);
+  const put = (cluster: number, value: number): void => {
+    const at = cluster * width - from;
+    out[at] = value & 0xff;
+    out[at + 1] = (value >>> 8) & 0xff;
+    if (width === 4) {
+      out[at + 2] = (value >>> 16) & 0xff;
+      out[at + 3] = (value >>> 24) & 0xff;
+    }
+  };
+  if (width === 4 && LITTLE_ENDIAN_HOST && out.byteOffset % 4 === 0) {
+    const entries = new Uint32Array(out.buffer, out.byteOffset, length / 4);
+    for (let cluster = firstCluster; cluster <= lastCluster; cluster += 1) entries[cluster - firstCluster] = cluster + 1;
+  } else {
+    for (let cluster = firstCluster; cluster <= lastCluster; cluster += 1) put(cluster, cluster + 1);
+  }
+  for (const cluster of [0, 1, ...layout.chainEnds]) {
+    if (cluster >= firstCluster && cluster <= lastCluster) put(cluster, fatEntry(cluster, layout, geometry.type));
   }
   return out;
 }
@@ -129,6 +149,15 @@ export function dosTime(date: Date): number {
   return (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2);
 }
 
+let lastStamp = { ms: NaN, dosT: 0, dosD: 0 };
+
+/** DOS time and date of `time`; every entry of a tree built with --timestamp has the same one, so the last is kept. */
+function dosStamp(time: Date): { dosT: number; dosD: number } {
+  const ms = time.getTime();
+  if (ms !== lastStamp.ms) lastStamp = { ms, dosT: dosTime(time), dosD: dosDate(time) };
+  return lastStamp;
+}
+
 export function shortEntry(name: Buffer, attributes: number, cluster: number, size: number, time: Date): Buffer {
   const out = Buffer.alloc(32);
   writeShortEntry(out, 0, name, attributes, cluster, size, time);
@@ -138,8 +167,7 @@ export function shortEntry(name: Buffer, attributes: number, cluster: number, si
 function writeShortEntry(out: Buffer, at: number, name: Buffer, attributes: number, cluster: number, size: number, time: Date): void {
   name.copy(out, at);
   out[at + 11] = attributes;
-  const dosT = dosTime(time);
-  const dosD = dosDate(time);
+  const { dosT, dosD } = dosStamp(time);
   out.writeUInt16LE(dosT, at + 14);
   out.writeUInt16LE(dosD, at + 16);
   out.writeUInt16LE(dosD, at + 18);

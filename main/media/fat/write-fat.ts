@@ -108,28 +108,18 @@ async function writeImage(tree: SourceTree, filePath: string, geometry: FatGeome
     const sink = new PositionalSink(file, metadata + directories + tree.fileBytes, options);
     const sectorAt = (sector: number): number => offset + sector * SECTOR_BYTES;
     const clusterAt = (cluster: number): number => sectorAt(geometry.firstDataSector + (cluster - 2) * geometry.sectorsPerCluster);
-    if (mbr) await sink.writeAt(0, mbr);
-    const boot = bootSector(geometry, volume);
-    await sink.writeAt(sectorAt(0), boot);
-    if (geometry.type === 32) {
-      const info = fsInfoSector(geometry.clusterCount - layout.usedClusters, layout.lastUsedCluster + 1);
-      await sink.writeAt(sectorAt(1), info);
-      await sink.writeAt(sectorAt(6), boot);
-      await sink.writeAt(sectorAt(7), info);
+    // The files' bytes are copied while the structures below are written: folders are allocated
+    // before files, so every structure lies before the first file's cluster.
+    const copies = sink.startDiskCopies(layout.files.filter((node) => node.source.size > 0).map((node) => ({ position: clusterAt(node.firstCluster), source: node.source, name: node.path })));
+    try {
+      await writeStructures(sink, geometry, layout, volume, { mbr, sectorAt, clusterAt, dirBytes, fatBytes });
+      await sink.copyStreamedFiles(copies.rest);
+    } catch (error) {
+      copies.stop();
+      await copies.done.catch(() => undefined);
+      throw error;
     }
-    // The used part of the FAT is computed once per 1 MiB piece and written to every copy.
-    for (let from = 0; from < fatBytes; from += FAT_WRITE_CHUNK) {
-      const piece = fatChunk(geometry, layout, from, Math.min(FAT_WRITE_CHUNK, fatBytes - from));
-      for (let copy = 0; copy < geometry.fatCount; copy += 1) await sink.writeAt(sectorAt(geometry.reservedSectors + copy * geometry.fatSectors) + from, piece);
-    }
-    if (geometry.type !== 32) {
-      const rootSector = geometry.reservedSectors + geometry.fatCount * geometry.fatSectors;
-      await sink.writeAt(sectorAt(rootSector), directoryContent(layout.root, volume, dirBytes(layout.root)));
-    }
-    for (const dir of layout.dirs) {
-      await sink.writeAt(clusterAt(dir.firstCluster), directoryContent(dir, volume, dirBytes(dir)));
-    }
-    await sink.copyFilesAt(layout.files.filter((node) => node.source.size > 0).map((node) => ({ position: clusterAt(node.firstCluster), source: node.source, name: node.path })));
+    await copies.done;
     await sink.close();
     await file.close();
     return { bytes: imageBytes, fatType: geometry.type, clusterBytes, partitionOffset: offset, freeBytes: (geometry.clusterCount - layout.usedClusters) * clusterBytes };
@@ -137,5 +127,39 @@ async function writeImage(tree: SourceTree, filePath: string, geometry: FatGeome
     await file.close().catch(() => undefined);
     await rm(filePath, { force: true });
     throw error;
+  }
+}
+
+interface Placement {
+  mbr: Buffer | null;
+  sectorAt: (sector: number) => number;
+  clusterAt: (cluster: number) => number;
+  dirBytes: (dir: FatLayout['root']) => number;
+  fatBytes: number;
+}
+
+/** MBR, boot sector(s), FSInfo, every FAT copy and every folder. */
+async function writeStructures(sink: PositionalSink, geometry: FatGeometry, layout: FatLayout, volume: VolumeIdentity, place: Placement): Promise<void> {
+  const { mbr, sectorAt, clusterAt, dirBytes, fatBytes } = place;
+  if (mbr) await sink.writeAt(0, mbr);
+  const boot = bootSector(geometry, volume);
+  await sink.writeAt(sectorAt(0), boot);
+  if (geometry.type === 32) {
+    const info = fsInfoSector(geometry.clusterCount - layout.usedClusters, layout.lastUsedCluster + 1);
+    await sink.writeAt(sectorAt(1), info);
+    await sink.writeAt(sectorAt(6), boot);
+    await sink.writeAt(sectorAt(7), info);
+  }
+  // The used part of the FAT is computed once per 1 MiB piece and written to every copy.
+  for (let from = 0; from < fatBytes; from += FAT_WRITE_CHUNK) {
+    const piece = fatChunk(geometry, layout, from, Math.min(FAT_WRITE_CHUNK, fatBytes - from));
+    for (let copy = 0; copy < geometry.fatCount; copy += 1) await sink.writeAt(sectorAt(geometry.reservedSectors + copy * geometry.fatSectors) + from, piece);
+  }
+  if (geometry.type !== 32) {
+    const rootSector = geometry.reservedSectors + geometry.fatCount * geometry.fatSectors;
+    await sink.writeAt(sectorAt(rootSector), directoryContent(layout.root, volume, dirBytes(layout.root)));
+  }
+  for (const dir of layout.dirs) {
+    await sink.writeAt(clusterAt(dir.firstCluster), directoryContent(dir, volume, dirBytes(dir)));
   }
 }
