@@ -249,10 +249,13 @@ test.describe('write to drives (drive snapshot)', () => {
     await app.emulateMedia({ colorScheme: 'dark' });
     await shot('dark-result');
 
-    // "Write more sticks": same image, nothing chosen.
-    await app.getByRole('button', { name: 'Write more sticks' }).click();
+    // "Retry 1 drive": back to the list, same image, only the failed drive ticked again.
+    await app.getByRole('button', { name: 'Retry 1 drive' }).click();
     await expect(app.getByRole('textbox', { name: 'Image file' })).toHaveValue('/home/tech/bootmend/media/crowdstrike-cf291-1.0.0.img');
-    await expect(app.getByTestId('drive-count')).toHaveText('No drive chosen');
+    await expect(app.getByTestId('drive-count')).toHaveText('1 drive chosen');
+    await expect(card(app, SD).getByRole('checkbox')).toBeChecked();
+    await expect(card(app, STICK).getByRole('checkbox')).not.toBeChecked();
+    await expect(app.getByRole('button', { name: 'Write to drive…' })).toBeVisible();
 
     // Cancel answered by a bare CANCELLED (the writer gone before it could answer): each drive still says what it was left as.
     await card(app, STICK).getByRole('checkbox').check();

@@ -25,10 +25,12 @@ import {
   pruneSelection,
   resultRows,
   resultSummary,
+  retryLabel,
   selectAllSticks,
   selectedDrives,
   shortHash,
   toggleDrive,
+  unfinishedDrives,
   useDrives,
   visibleDrives,
 } from './drives.js';
@@ -364,6 +366,43 @@ describe('the write-to-drives store', () => {
 
     await useDrives.getState().writeMore(client);
     expect(useDrives.getState()).toMatchObject({ view: 'choose', selection: {}, result: null, image: '/m/fix.img' });
+  });
+
+  it('retries only the drives that failed or were cancelled, and names one that was unplugged meanwhile', async () => {
+    const c = stick('/dev/sdd', { model: 'Ultra Fit' });
+    let listed = [a, b, c];
+    const client = fakeClient({
+      listDrives: async () => ({ drives: listed }),
+      writeDrives: async () => ({
+        image: '/m/fix.img',
+        imageBytes: 100e6,
+        sha256: HASH,
+        results: [
+          { device: a.device, outcome: 'verified', bytesWritten: 100e6, sha256: HASH, error: null, leftAs: 'Ready.', directIo: true },
+          { device: b.device, outcome: 'failed', bytesWritten: 5e6, sha256: null, error: { code: 'DRIVE_VANISHED', message: 'The stick was pulled out.' }, leftAs: 'Partly written.', directIo: true },
+          { device: c.device, outcome: 'cancelled', bytesWritten: 0, sha256: null, error: null, leftAs: 'Untouched.', directIo: true },
+        ],
+      }),
+    });
+    useDrives.getState().openDirect();
+    useDrives.getState().setImage('/m/fix.img');
+    await useDrives.getState().refresh(client);
+    useDrives.getState().selectAllSticks();
+    await useDrives.getState().requestWrite(client);
+    await useDrives.getState().write(client);
+    const { result, job } = useDrives.getState();
+    expect(unfinishedDrives(result!, job!.drives).map((d) => d.device)).toEqual([b.device, c.device]);
+    expect(retryLabel(2)).toBe('Retry 2 drives');
+
+    // The pulled stick is gone from the next listing; a different stick now answers at its path.
+    listed = [a, stick(b.device, { model: 'Another stick', size: 8e9 }), c];
+    await useDrives.getState().retryUnfinished(client);
+    const s = useDrives.getState();
+    expect(s).toMatchObject({ view: 'choose', result: null, image: '/m/fix.img' });
+    expect(Object.keys(s.selection)).toEqual([c.device]);
+    expect(s.failure).toMatchObject({ field: 'drives' });
+    expect(s.failure?.message).toContain(b.device);
+    expect(s.failure?.message).toMatch(/no longer here as before/);
   });
 
   it('refuses to start until a large drive is confirmed, and sends what was typed', async () => {

@@ -291,6 +291,16 @@ export function resultRows(result: WriteDrivesResult, drives: readonly DriveEntr
   });
 }
 
+/** The drives of a write that did not end ready to use: failed or cancelled. */
+export function unfinishedDrives(result: WriteDrivesResult, drives: readonly DriveEntry[]): DriveEntry[] {
+  const unfinished = new Set(result.results.filter((r) => r.outcome === 'failed' || r.outcome === 'cancelled').map((r) => r.device));
+  return drives.filter((d) => unfinished.has(d.device));
+}
+
+export function retryLabel(count: number): string {
+  return `Retry ${count} ${count === 1 ? 'drive' : 'drives'}`;
+}
+
 export interface ResultSummary {
   title: string;
   tone: Tone;
@@ -433,6 +443,8 @@ interface DrivesState {
   cancelWrite(): void;
   /** Back to the list for the same image, nothing chosen. */
   writeMore(client: ApiClient): Promise<void>;
+  /** Back to the list with the drives that failed or were cancelled ticked again (those still there and unchanged). */
+  retryUnfinished(client: ApiClient): Promise<void>;
   checkDrive(client: ApiClient): Promise<void>;
   cancelCheck(): void;
   dismissCheck(): void;
@@ -604,6 +616,23 @@ export const useDrives = create<DrivesState>()((set, get) => ({
   async writeMore(client) {
     set({ ...FRESH_STEP });
     await get().refresh(client);
+  },
+  async retryUnfinished(client) {
+    const { result, job } = get();
+    if (!result || !job) return;
+    const again = unfinishedDrives(result, job.drives);
+    set({ ...FRESH_STEP, selection: Object.fromEntries(again.map((d) => [d.device, fingerprint(d)])) });
+    await get().refresh(client);
+    // The refresh keeps only drives still there and unchanged: say which ones it dropped.
+    const kept = get().selection;
+    const gone = again.filter((d) => kept[d.device] === undefined);
+    if (gone.length > 0 && !get().list.error) {
+      const names = gone.map((d) => `${driveTitle(d)} (${d.device})`).join(', ');
+      set((st) => ({
+        failure: { field: 'drives', message: `${names} ${gone.length === 1 ? 'is' : 'are'} no longer here as before (unplugged or replaced); plug ${gone.length === 1 ? 'it' : 'them'} back in and press Refresh, or choose another drive.` },
+        failureFocus: st.failureFocus + 1,
+      }));
+    }
   },
 
   async checkDrive(client) {

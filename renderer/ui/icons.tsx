@@ -99,6 +99,14 @@ export const RefreshIcon = (p: IconProps): ReactElement => (
   </Icon>
 );
 
+/** One arrow turning back: do the same thing again (Refresh has two). */
+export const RetryIcon = (p: IconProps): ReactElement => (
+  <Icon {...p}>
+    <path d="M4 12a8 8 0 1 0 2.4-5.7" />
+    <path d="M4 4v4h4" />
+  </Icon>
+);
+
 export const CheckIcon = (p: IconProps): ReactElement => (
   <Icon {...p}>
     <path d="m5 12.5 4.5 4.5L19 7.5" />

@@ -27,7 +27,7 @@ function shortChars(text: string): string {
 }
 
 function pack(base: string, ext: string): Buffer {
-  // From Node's shared pool: a Buffer.alloc of its own per name cost more than naming itself.
+  // From Node's shared pool, like other small buffers: Buffer.alloc would give every 11-byte name an allocation of its own.
   const out = Buffer.allocUnsafe(11).fill(0x20);
   out.write(base, 0, 'latin1');
   out.write(ext, 8, 'latin1');

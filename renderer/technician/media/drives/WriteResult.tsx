@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { formatBytes } from '../../../../core/progress.js';
 import { useClient } from '../../../state/client.js';
-import { fileName, resultRows, resultSummary, shortHash, useDrives, type DriveResultRow } from '../../../state/drives.js';
+import { fileName, resultRows, resultSummary, retryLabel, shortHash, unfinishedDrives, useDrives, type DriveResultRow } from '../../../state/drives.js';
 import { Badge } from '../../../ui/Badge.js';
 import { Button } from '../../../ui/Button.js';
 import { Card } from '../../../ui/Card.js';
-import { AlertIcon, CheckCircleIcon, CheckIcon, CopyIcon, CrossCircleIcon, MediaIcon, MinusCircleIcon } from '../../../ui/icons.js';
+import { AlertIcon, CheckCircleIcon, CheckIcon, CopyIcon, CrossCircleIcon, MediaIcon, MinusCircleIcon, RetryIcon } from '../../../ui/icons.js';
 import { Sha256 } from '../BuildResult.js';
 
 let lastFocusRequest = 0;
@@ -27,6 +27,7 @@ export function WriteResult(): ReactElement {
   const rows = resultRows(result, job.drives);
   const summary = resultSummary(rows);
   const Icon = summary.tone === 'success' ? CheckCircleIcon : summary.tone === 'danger' ? CrossCircleIcon : AlertIcon;
+  const unfinished = unfinishedDrives(result, job.drives).length;
 
   return (
     <Card
@@ -46,7 +47,12 @@ export function WriteResult(): ReactElement {
       }
       actions={
         <>
-          <Button variant="primary" icon={<MediaIcon />} onClick={() => void useDrives.getState().writeMore(client)}>
+          {unfinished > 0 ? (
+            <Button variant="primary" icon={<RetryIcon />} onClick={() => void useDrives.getState().retryUnfinished(client)} title="Back to the list with these drives ticked again">
+              {retryLabel(unfinished)}
+            </Button>
+          ) : null}
+          <Button variant={unfinished > 0 ? 'secondary' : 'primary'} icon={<MediaIcon />} onClick={() => void useDrives.getState().writeMore(client)}>
             Write more sticks
           </Button>
           <Button onClick={() => useDrives.getState().close()}>Done</Button>
