@@ -9,6 +9,7 @@ import { Badge } from '../ui/Badge.js';
 import { Button } from '../ui/Button.js';
 import { Card } from '../ui/Card.js';
 import { ErrorBanner, Notice } from '../ui/ErrorBanner.js';
+import { Field } from '../ui/Field.js';
 import { ChoiceCards, type Choice } from '../ui/ChoiceCards.js';
 import { CheckCircleIcon, CheckIcon, ErrorIcon, InfoIcon, MinusCircleIcon, RefreshIcon } from '../ui/icons.js';
 import { KeyValueList } from '../ui/KeyValue.js';
@@ -188,36 +189,25 @@ function TextField({
   const { label, hint } = FIELDS[field];
   const isUrl = field === 'backendUrl';
   return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <p className="field__hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      <input
-        ref={inputRef}
-        id={id}
-        name={field}
-        className="input"
-        type={isUrl ? 'url' : 'text'}
-        inputMode={isUrl ? 'url' : undefined}
-        autoComplete={isUrl ? 'url' : 'name'}
-        spellCheck={false}
-        autoCapitalize={isUrl ? 'off' : 'words'}
-        placeholder={isUrl ? 'https://' : undefined}
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error ${id}-hint` : `${id}-hint`}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      {error ? (
-        <p className="field__error" id={`${id}-error`}>
-          <ErrorIcon size={18} />
-          <span>{error}</span>
-        </p>
-      ) : null}
-    </div>
+    <Field id={id} label={label} hint={hint} error={error}>
+      {(aria) => (
+        <input
+          ref={inputRef}
+          id={id}
+          name={field}
+          className="input"
+          type={isUrl ? 'url' : 'text'}
+          inputMode={isUrl ? 'url' : undefined}
+          autoComplete={isUrl ? 'url' : 'name'}
+          spellCheck={false}
+          autoCapitalize={isUrl ? 'off' : 'words'}
+          placeholder={isUrl ? 'https://' : undefined}
+          value={value}
+          {...aria}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </Field>
   );
 }
 

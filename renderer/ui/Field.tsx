@@ -8,12 +8,16 @@ export interface FieldAria {
 }
 
 export interface FieldProps {
-  /** The control's id; the hint and the error get `${id}-hint` and `${id}-error`. */
+  /** The control's id; the hint and the error get `${id}-hint` and `${id}-error` (or `idBase` in place of `id`). */
   id: string;
+  /** Used instead of `id` for the hint and error ids, where those ids are already named otherwise. */
+  idBase?: string;
   label: ReactNode;
   hint?: ReactNode;
   error: string | null;
   wide?: boolean;
+  /** Layout class for the wrapper, e.g. to place the field in its parent's grid. */
+  className?: string;
   /** The control (and any button beside it), given the aria attributes to put on the control. */
   children: (aria: FieldAria) => ReactNode;
   /** Shown under the error, e.g. what a check of the value found. */
@@ -21,20 +25,22 @@ export interface FieldProps {
 }
 
 /** A labelled control with its hint above and its error below, wired for screen readers. */
-export function Field({ id, label, hint, error, wide, children, after }: FieldProps): ReactElement {
-  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+export function Field({ id, idBase = id, label, hint, error, wide, className, children, after }: FieldProps): ReactElement {
+  const hintId = `${idBase}-hint`;
+  const errorId = `${idBase}-error`;
+  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={['field', wide ? 'field--wide' : null, error ? 'field--invalid' : null].filter(Boolean).join(' ')}>
+    <div className={['field', wide ? 'field--wide' : null, className, error ? 'field--invalid' : null].filter(Boolean).join(' ')}>
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
       {hint ? (
-        <p className="field__hint" id={`${id}-hint`}>
+        <p className="field__hint" id={hintId}>
           {hint}
         </p>
       ) : null}
       {children({ 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
-      {error ? <FieldError id={`${id}-error`}>{error}</FieldError> : null}
+      {error ? <FieldError id={errorId}>{error}</FieldError> : null}
       {after}
     </div>
   );

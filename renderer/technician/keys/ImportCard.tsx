@@ -11,6 +11,7 @@ import { ProgressBar } from '../../ui/ProgressBar.js';
 import { ImportSummaryView } from './ImportSummary.js';
 
 import { UploadIcon } from './icons.js';
+import { Field } from '../../ui/Field.js';
 import { FieldError } from '../../ui/FieldError.js';
 
 const FORMATS: { id: KeyFormatOption; label: string }[] = [
@@ -119,52 +120,44 @@ export function ImportCard(): ReactElement {
         ) : null}
 
         <div className="import__options">
-          <div className="field">
-            <label className="field__label" htmlFor="keys-import-format">
-              Layout
-            </label>
-            <select id="keys-import-format" className="input select" value={format} onChange={(event) => setFormat(event.target.value as KeyFormatOption)}>
-              {FORMATS.map((option) => (
-                <option key={option.id} value={option.id}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className={`field${failure?.field === 'expires' ? ' field--invalid' : ''}`}>
-            <label className="field__label" htmlFor="keys-import-expires">
-              Lookups stop after (optional)
-            </label>
-            <input
-              id="keys-import-expires"
-              className="input"
-              type="date"
-              value={expires}
-              aria-invalid={failure?.field === 'expires' ? true : undefined}
-              aria-describedby={failure?.field === 'expires' ? 'keys-import-expires-error' : undefined}
-              onChange={(event) => setExpires(event.target.value)}
-            />
-            {failure?.field === 'expires' ? <FieldError id="keys-import-expires-error">{failure.message}</FieldError> : null}
-          </div>
-          <div className={`field import__scope${failure?.field === 'scope' ? ' field--invalid' : ''}`}>
-            <label className="field__label" htmlFor="keys-import-scope">
-              Only these devices, OUs or sites (optional)
-            </label>
-            <p className="field__hint" id="keys-import-scope-hint">
-              Patterns separated by commas, e.g. <span className="mono">PC-BER-*, OU=Berlin</span>. Carry only your site&apos;s keys.
-            </p>
-            <input
-              id="keys-import-scope"
-              className="input mono"
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              value={scope}
-              aria-describedby="keys-import-scope-hint"
-              onChange={(event) => setScope(event.target.value)}
-            />
-            {failure?.field === 'scope' ? <FieldError id="keys-import-scope-error">{failure.message}</FieldError> : null}
-          </div>
+          <Field id="keys-import-format" label="Layout" error={null}>
+            {(aria) => (
+              <select id="keys-import-format" className="input select" value={format} {...aria} onChange={(event) => setFormat(event.target.value as KeyFormatOption)}>
+                {FORMATS.map((option) => (
+                  <option key={option.id} value={option.id}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="keys-import-expires" label="Lookups stop after (optional)" error={failure?.field === 'expires' ? failure.message : null}>
+            {(aria) => <input id="keys-import-expires" className="input" type="date" value={expires} {...aria} onChange={(event) => setExpires(event.target.value)} />}
+          </Field>
+          <Field
+            id="keys-import-scope"
+            label="Only these devices, OUs or sites (optional)"
+            hint={
+              <>
+                Patterns separated by commas, e.g. <span className="mono">PC-BER-*, OU=Berlin</span>. Carry only your site&apos;s keys.
+              </>
+            }
+            error={failure?.field === 'scope' ? failure.message : null}
+            className="import__scope"
+          >
+            {(aria) => (
+              <input
+                id="keys-import-scope"
+                className="input mono"
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                value={scope}
+                {...aria}
+                onChange={(event) => setScope(event.target.value)}
+              />
+            )}
+          </Field>
         </div>
         <div className="form__actions">
           <Button type="submit" variant="primary" icon={<UploadIcon />}>

@@ -9,7 +9,7 @@ import { Notice } from '../../ui/ErrorBanner.js';
 import { InfoIcon, SearchIcon } from '../../ui/icons.js';
 import { RevealForm } from './RevealForm.js';
 import { formatWhen, KeyIdText, useFocusRequest } from './shared.js';
-import { FieldError } from '../../ui/FieldError.js';
+import { Field } from '../../ui/Field.js';
 
 /** The one big box: a typed or scanned key ID, or a device name; Enter looks it up. */
 export function LookupCard({ disabled }: { disabled: boolean }): ReactElement {
@@ -53,32 +53,31 @@ export function LookupCard({ disabled }: { disabled: boolean }): ReactElement {
       description="Type or scan the Key ID from the blue BitLocker recovery screen (the first 8 characters are enough), or type the device name."
     >
       <form className="lookup" noValidate onSubmit={submit} role="search" aria-label="Find a recovery password">
-        <label className="field__label" htmlFor="keys-query">
-          Key ID or device name
-        </label>
-        <div className="keys-row">
-          <input
-            ref={inputRef}
-            id="keys-query"
-            className="input lookup__input mono"
-            type="text"
-            inputMode="text"
-            spellCheck={false}
-            autoCapitalize="characters"
-            autoComplete="off"
-            placeholder="e.g. 1A2B3C4D or PC-BER-001"
-            value={query}
-            disabled={disabled}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? 'keys-query-error' : undefined}
-            onChange={(event) => setQuery(event.target.value)}
-            onKeyDown={onKeyDown}
-          />
-          <Button type="submit" variant="primary" icon={<SearchIcon />} busy={lookup.status === 'running'} disabled={disabled} className="lookup__button">
-            Look up
-          </Button>
-        </div>
-        {error ? <FieldError id="keys-query-error">{error}</FieldError> : null}
+        <Field id="keys-query" label="Key ID or device name" error={error} wide>
+          {(aria) => (
+            <div className="keys-row">
+              <input
+                ref={inputRef}
+                id="keys-query"
+                className="input lookup__input mono"
+                type="text"
+                inputMode="text"
+                spellCheck={false}
+                autoCapitalize="characters"
+                autoComplete="off"
+                placeholder="e.g. 1A2B3C4D or PC-BER-001"
+                value={query}
+                disabled={disabled}
+                {...aria}
+                onChange={(event) => setQuery(event.target.value)}
+                onKeyDown={onKeyDown}
+              />
+              <Button type="submit" variant="primary" icon={<SearchIcon />} busy={lookup.status === 'running'} disabled={disabled} className="lookup__button">
+                Look up
+              </Button>
+            </div>
+          )}
+        </Field>
       </form>
       <div className="lookup__results" aria-live="polite" data-testid="lookup-results">
         {lookup.status === 'done' && lookup.result ? <LookupResult result={lookup.result} firstCandidateRef={firstCandidateRef} /> : null}

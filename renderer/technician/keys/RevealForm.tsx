@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
 import { KeyIcon } from '../../ui/icons.js';
 import { useFocusRequest } from './shared.js';
+import { Field } from '../../ui/Field.js';
 import { FieldError } from '../../ui/FieldError.js';
 
 /** The usual reasons, one keystroke away; "Other" takes the technician's own words. */
@@ -51,31 +52,25 @@ export function RevealForm({ keyInfo }: { keyInfo: KeySummaryInfo }): ReactEleme
   return (
     <form className="reveal-form" noValidate onSubmit={submit} aria-label="Reveal the recovery password">
       {failure && failure.field === null ? <ErrorBanner title="The password was not revealed" message={failure.message} /> : null}
-      <div className={`field${machineError ? ' field--invalid' : ''}`}>
-        <label className="field__label" htmlFor="keys-machine">
-          For which PC?
-        </label>
-        <p className="field__hint" id="keys-machine-hint">
-          The name of the PC in front of you. Filled in from the key; change it if the PC was renamed.
-        </p>
-        <input
-          ref={machineRef}
-          id="keys-machine"
-          className="input mono"
-          type="text"
-          spellCheck={false}
-          autoComplete="off"
-          maxLength={200}
-          value={machine}
-          aria-invalid={machineError ? true : undefined}
-          aria-describedby={machineError ? 'keys-machine-error keys-machine-hint' : 'keys-machine-hint'}
-          onChange={(event) => {
-            setMachine(event.target.value);
-            useKeys.getState().clearRevealFailure('machine');
-          }}
-        />
-        {machineError ? <FieldError id="keys-machine-error">{machineError}</FieldError> : null}
-      </div>
+      <Field id="keys-machine" label="For which PC?" hint="The name of the PC in front of you. Filled in from the key; change it if the PC was renamed." error={machineError}>
+        {(aria) => (
+          <input
+            ref={machineRef}
+            id="keys-machine"
+            className="input mono"
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
+            maxLength={200}
+            value={machine}
+            {...aria}
+            onChange={(event) => {
+              setMachine(event.target.value);
+              useKeys.getState().clearRevealFailure('machine');
+            }}
+          />
+        )}
+      </Field>
 
       <fieldset className="choice-group reason" aria-describedby={reasonError ? 'keys-reason-error' : undefined}>
         <legend className="field__label">Why?</legend>
@@ -96,26 +91,27 @@ export function RevealForm({ keyInfo }: { keyInfo: KeySummaryInfo }): ReactEleme
             </label>
           ))}
         </div>
-        <div className="field field--wide reason__details">
-          <label className="field__label" htmlFor="keys-reason-details">
-            {choice === OTHER ? 'Reason' : 'Details (optional)'}
-          </label>
-          <input
-            ref={detailsRef}
-            id="keys-reason-details"
-            className="input"
-            type="text"
-            autoComplete="off"
-            maxLength={150}
-            placeholder={choice === OTHER ? 'Why you need this password' : 'e.g. ticket number'}
-            value={details}
-            aria-invalid={reasonError ? true : undefined}
-            onChange={(event) => {
-              setDetails(event.target.value);
-              useKeys.getState().clearRevealFailure('reason');
-            }}
-          />
-        </div>
+        {/* The reason's error is about the whole group, so it stays under the fieldset (which it describes), not in this field. */}
+        <Field id="keys-reason-details" label={choice === OTHER ? 'Reason' : 'Details (optional)'} error={null} wide className="reason__details">
+          {(aria) => (
+            <input
+              ref={detailsRef}
+              id="keys-reason-details"
+              className="input"
+              type="text"
+              autoComplete="off"
+              maxLength={150}
+              placeholder={choice === OTHER ? 'Why you need this password' : 'e.g. ticket number'}
+              value={details}
+              {...aria}
+              aria-invalid={reasonError ? true : undefined}
+              onChange={(event) => {
+                setDetails(event.target.value);
+                useKeys.getState().clearRevealFailure('reason');
+              }}
+            />
+          )}
+        </Field>
         {reasonError ? <FieldError id="keys-reason-error">{reasonError}</FieldError> : null}
       </fieldset>
 

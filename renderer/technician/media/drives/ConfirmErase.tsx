@@ -8,7 +8,7 @@ import { Notice } from '../../../ui/ErrorBanner.js';
 import { AlertIcon } from '../../../ui/icons.js';
 
 import { DriveKindIcon } from './DriveKindIcon.js';
-import { FieldError } from '../../../ui/FieldError.js';
+import { Field } from '../../../ui/Field.js';
 
 /**
  * The last stop before erasing: every drive named (model, size, label, device), the image named,
@@ -95,27 +95,32 @@ export function ConfirmErase(): ReactElement {
           </Notice>
         ) : null}
         {rule.kind === 'type' ? (
-          <div className={`field field--wide${error ? ' field--invalid' : ''}`}>
-            <label className="field__label" htmlFor="confirm-erase-text">
-              {rule.drives.length === 1 ? `${driveTitle(rule.drives[0]!)} is larger than 128 GB` : 'These drives are larger than 128 GB'}
-            </label>
-            <p className="field__hint" id="confirm-erase-hint">
-              That is more than a usual USB stick. Type {rule.accepts.map((a) => `“${a}”`).join(' or ')} to confirm it may be erased.
-            </p>
-            <input
-              ref={typeRef}
-              id="confirm-erase-text"
-              className="input"
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              value={typed}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? 'confirm-erase-error confirm-erase-hint' : 'confirm-erase-hint'}
-              onChange={(event) => useDrives.getState().setConfirmText(event.target.value)}
-            />
-            {error ? <FieldError id="confirm-erase-error">{error}</FieldError> : null}
-          </div>
+          <Field
+            id="confirm-erase-text"
+            idBase="confirm-erase"
+            label={rule.drives.length === 1 ? `${driveTitle(rule.drives[0]!)} is larger than 128 GB` : 'These drives are larger than 128 GB'}
+            hint={
+              <>
+                That is more than a usual USB stick. Type {rule.accepts.map((a) => `“${a}”`).join(' or ')} to confirm it may be erased.
+              </>
+            }
+            error={error}
+            wide
+          >
+            {(aria) => (
+              <input
+                ref={typeRef}
+                id="confirm-erase-text"
+                className="input"
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                value={typed}
+                {...aria}
+                onChange={(event) => useDrives.getState().setConfirmText(event.target.value)}
+              />
+            )}
+          </Field>
         ) : null}
         <p className="muted">Bootmend reads every byte back afterwards and compares it with the image.</p>
       </form>
