@@ -265,7 +265,8 @@ export class PositionalSink extends ProgressCounter {
    * the copy instead of preceding it. Until `done` settles, writeAt may only write ranges that
    * lie before or after every file's, and the files that are not on disk (`rest`) go through
    * copyStreamedFiles; the copy thread leaves their ranges alone (it joins nearby files into one
-   * write, zero-filling what lies between, but never across a streamed file). `stop` ends the copy early (the caller failed); `done` then rejects.
+   * write, zero-filling what lies between, but never across a streamed file). `stop` ends the
+   * copy early (the caller failed); `done` then rejects.
    */
   startDiskCopies(files: readonly PlacedFile[]): { done: Promise<void>; rest: PlacedFile[]; stop: () => void } {
     const jobs: CopyJob[] = [];

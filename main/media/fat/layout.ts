@@ -65,9 +65,9 @@ export function buildTree(tree: SourceTree, rootTime: Date): { root: FatDirNode;
   const dirs: FatDirNode[] = [];
   const files: FatFileNode[] = [];
   for (const entry of tree.entries) {
-    const parent = dirsByPath.get(entry.segments.slice(0, -1).join('/'));
-    const name = entry.segments[entry.segments.length - 1];
     const path = entry.segments.join('/');
+    const parent = dirsByPath.get(path.slice(0, Math.max(0, path.lastIndexOf('/'))));
+    const name = entry.segments[entry.segments.length - 1];
     if (!parent || name === undefined) throw new BootmendError('INTERNAL', `The folder of ${path} was not listed before it.`);
     const longName = replaceChars(name, '"*/:<>?\\|');
     if (longName.length > MAX_LONG_NAME) throw new BootmendError('INVALID_INPUT', `"${path}" has a name longer than 255 characters, which FAT cannot store; rename it.`);
