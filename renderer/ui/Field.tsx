@@ -8,10 +8,8 @@ export interface FieldAria {
 }
 
 export interface FieldProps {
-  /** The control's id; the hint and the error get `${id}-hint` and `${id}-error` (or `idBase` in place of `id`). */
+  /** The control's id; the hint and the error get `${id}-hint` and `${id}-error`. */
   id: string;
-  /** Used instead of `id` for the hint and error ids, where those ids are already named otherwise. */
-  idBase?: string;
   label: ReactNode;
   hint?: ReactNode;
   error: string | null;
@@ -25,9 +23,9 @@ export interface FieldProps {
 }
 
 /** A labelled control with its hint above and its error below, wired for screen readers. */
-export function Field({ id, idBase = id, label, hint, error, wide, className, children, after }: FieldProps): ReactElement {
-  const hintId = `${idBase}-hint`;
-  const errorId = `${idBase}-error`;
+export function Field({ id, label, hint, error, wide, className, children, after }: FieldProps): ReactElement {
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
   const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={['field', wide ? 'field--wide' : null, className, error ? 'field--invalid' : null].filter(Boolean).join(' ')}>

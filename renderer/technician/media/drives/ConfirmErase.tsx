@@ -97,7 +97,6 @@ export function ConfirmErase(): ReactElement {
         {rule.kind === 'type' ? (
           <Field
             id="confirm-erase-text"
-            idBase="confirm-erase"
             label={rule.drives.length === 1 ? `${driveTitle(rule.drives[0]!)} is larger than 128 GB` : 'These drives are larger than 128 GB'}
             hint={
               <>
