@@ -255,7 +255,7 @@ test.describe('write to drives (drive snapshot)', () => {
     await expect(app.getByTestId('drive-count')).toHaveText('1 drive chosen');
     await expect(card(app, SD).getByRole('checkbox')).toBeChecked();
     await expect(card(app, STICK).getByRole('checkbox')).not.toBeChecked();
-    await expect(app.getByRole('button', { name: 'Write to drive…' })).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Write to drive…' })).toBeFocused();
 
     // Cancel answered by a bare CANCELLED (the writer gone before it could answer): each drive still says what it was left as.
     await card(app, STICK).getByRole('checkbox').check();
@@ -371,6 +371,9 @@ test.describe('write to drives (loop devices, as root)', () => {
 
     // "Check a stick" reads one back without writing.
     await app.getByRole('button', { name: 'Write more sticks' }).click();
+    // Nothing ticked, and the keyboard is on the first drive that may be ticked.
+    await expect(app.getByTestId('drive-count')).toHaveText('No drive chosen');
+    await expect(app.locator('.drive-cards input:not(:disabled)').first()).toBeFocused();
     await card(app, a).getByRole('checkbox').check();
     await app.getByRole('button', { name: 'Check a stick' }).click();
     await expect(app.getByTestId('drive-check')).toContainText('Every byte matches the image.', { timeout: 60_000 });

@@ -414,6 +414,8 @@ interface DrivesState {
   failure: DriveFailure | null;
   /** Bumped when the field named by `failure` should take focus. */
   failureFocus: number;
+  /** Where the keyboard focus goes when the list comes back after a result (the result card and its buttons are gone). */
+  listFocus: { target: 'write' | 'drives'; request: number };
   confirming: boolean;
   confirmText: string;
   view: DriveStepView;
@@ -480,6 +482,7 @@ export const useDrives = create<DrivesState>()((set, get) => ({
   list: EMPTY_LIST,
   resultFocus: 0,
   failureFocus: 0,
+  listFocus: { target: 'drives', request: 0 },
   ...FRESH_STEP,
 
   openFromBuild(image, bytes) {
@@ -614,14 +617,15 @@ export const useDrives = create<DrivesState>()((set, get) => ({
     writeController.abort();
   },
   async writeMore(client) {
-    set({ ...FRESH_STEP });
+    set((s) => ({ ...FRESH_STEP, listFocus: { target: 'drives', request: s.listFocus.request + 1 } }));
     await get().refresh(client);
   },
   async retryUnfinished(client) {
     const { result, job } = get();
     if (!result || !job) return;
     const again = unfinishedDrives(result, job.drives);
-    set({ ...FRESH_STEP, selection: Object.fromEntries(again.map((d) => [d.device, fingerprint(d)])) });
+    // The drives are ticked again: the write button is the next step.
+    set((s) => ({ ...FRESH_STEP, selection: Object.fromEntries(again.map((d) => [d.device, fingerprint(d)])), listFocus: { target: 'write', request: s.listFocus.request + 1 } }));
     await get().refresh(client);
     // The refresh keeps only drives still there and unchanged: say which ones it dropped.
     const kept = get().selection;

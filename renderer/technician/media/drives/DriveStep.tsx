@@ -22,6 +22,11 @@ export function DriveStep(): ReactElement {
 }
 
 let lastFailureFocus = 0;
+let lastListFocus = 0;
+
+function focusFirstDrive(): void {
+  document.querySelector<HTMLInputElement>('.drive-cards input:not(:disabled)')?.focus();
+}
 
 function ChooseDrives(): ReactElement {
   const client = useClient();
@@ -47,12 +52,23 @@ function ChooseDrives(): ReactElement {
     return () => window.removeEventListener('focus', onFocus);
   }, [client]);
 
+  const listFocus = useDrives((s) => s.listFocus);
+  const listed = drives !== null;
+  useEffect(() => {
+    // Once the list is there (a drive's box can only take focus then); a failure's own focus wins.
+    if (listFocus.request === lastListFocus || !listed) return;
+    lastListFocus = listFocus.request;
+    if (useDrives.getState().failure) return;
+    if (listFocus.target === 'write') writeRef.current?.focus();
+    else focusFirstDrive();
+  }, [listFocus, listed]);
+
   useEffect(() => {
     if (failureFocus === lastFailureFocus) return;
     lastFailureFocus = failureFocus;
     const field = useDrives.getState().failure?.field;
     if (field === 'image') imageRef.current?.focus();
-    else if (field === 'drives') document.querySelector<HTMLInputElement>('.drive-cards input:not(:disabled)')?.focus();
+    else if (field === 'drives') focusFirstDrive();
     else if (field !== 'confirm') writeRef.current?.focus();
   }, [failureFocus]);
 
