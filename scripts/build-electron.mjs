@@ -29,8 +29,8 @@ export const PRELOAD_EXTERNALS = ['electron'];
 
 const toPosix = (path) => path.split(sep).join('/');
 
-/** esbuild plugin: per-module `import.meta.url` -> where that source sits under the app root. */
-function importMetaUrlPlugin() {
+/** esbuild plugin: per-module `import.meta.url` -> where that source sits under the app root (also used by build-cli.mjs). */
+export function importMetaUrlPlugin() {
   return {
     name: 'bootmend-import-meta-url',
     setup(pluginBuild) {

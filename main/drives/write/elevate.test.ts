@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WriteProgress } from '../../../core/drive-write.js';
 import { runElevated, workerCommand, type ElevatedJob, type Launcher } from './elevate.js';
@@ -89,6 +90,19 @@ describe('the elevated writer process', () => {
     const result = await pending;
     expect(result.results[0]).toMatchObject({ outcome: 'cancelled', leftAs: 'Untouched: nothing was written to it.' });
     expect((await readFile(target)).equals(Buffer.alloc(8 * MiB, 0x77))).toBe(true);
+  });
+
+  it('from source the writer runs through tsx; inside the CLI bundle, the bundled writer beside it', () => {
+    const fromSource = workerCommand();
+    expect(fromSource.args.at(-1)).toMatch(/elevated-worker\.ts$/);
+    expect(fromSource.args).toContain('--import');
+    const global = globalThis as { __bootmendBundleDir?: URL };
+    global.__bootmendBundleDir = pathToFileURL(path.join(dir, 'bundle') + path.sep);
+    try {
+      expect(workerCommand()).toEqual({ command: process.execPath, args: [path.join(dir, 'bundle', 'elevated-worker.mjs')] });
+    } finally {
+      delete global.__bootmendBundleDir;
+    }
   });
 
   it.skipIf(!asRoot)('the child refuses a job without the one-time secret its command line names, and touches nothing', async () => {
