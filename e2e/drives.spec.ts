@@ -365,6 +365,8 @@ test.describe('write to drives (loop devices, as root)', () => {
       const row = result.locator(`[data-testid="result-row"][data-device="${device}"]`);
       await expect(row.getByTestId('result-outcome')).toHaveText('Verified');
       await expect(row.getByTestId('result-row-sha256')).toHaveAttribute('data-full', imageSha);
+      // A loop device has no vendor or model: it is named by its path, once.
+      expect((await row.locator('.result-row__title').textContent())?.split(device)).toHaveLength(2);
       expect(hashOfPrefix(device, 40 * 1024 * 1024)).toBe(imageSha);
     }
     await screenshot(app, `${SHOTS}/${info.project.name}-drives-light-loop-result.png`);

@@ -12,7 +12,8 @@ export function CheckStick(): ReactElement | null {
   const drives = useDrives((s) => s.list.drives);
   if (check.status === 'idle') return null;
   const drive = drives?.find((d) => d.device === check.device);
-  const name = drive ? `${driveTitle(drive)} (${check.device})` : (check.device ?? '');
+  // A drive with no vendor or model (a loop device) is named by its device path alone.
+  const name = drive && driveTitle(drive) !== drive.device ? `${driveTitle(drive)} (${check.device})` : (check.device ?? '');
   const running = check.status === 'running' || check.status === 'cancelling';
   const progress = check.progress;
 

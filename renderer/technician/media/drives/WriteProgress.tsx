@@ -66,14 +66,14 @@ function WriteRow({ row }: { row: DriveProgressRow }): ReactElement {
     <li className="write-row" data-testid="write-row" data-device={row.device}>
       <div className="write-row__head">
         <p className="write-row__title">
-          {row.title} <span className="muted">{row.size}</span> <span className="mono muted">{row.device}</span>
+          {row.title} <span className="muted">{row.size}</span> {row.title === row.device ? null : <span className="mono muted">{row.device}</span>}
         </p>
         <span data-testid="write-row-phase">
           <Badge tone={row.phase ? PHASE_TONES[row.phase] : 'neutral'}>{row.phaseLabel}</Badge>
         </span>
       </div>
       {/* The badge says the phase; the bar's line says how much. */}
-      <ProgressBar label={`${row.title} (${row.device}) progress`} fraction={row.fraction} message={row.bytes === '—' ? `${row.phaseLabel}…` : row.bytes} />
+      <ProgressBar label={`${row.title === row.device ? row.device : `${row.title} (${row.device})`} progress`} fraction={row.fraction} message={row.bytes === '—' ? `${row.phaseLabel}…` : row.bytes} />
       <p className="write-row__numbers muted">
         <span>Speed {row.speed}</span>
         <span>Time left {row.eta}</span>

@@ -81,7 +81,7 @@ function ResultRow({ row }: { row: DriveResultRow }): ReactElement {
       <div className="result-row__text">
         <div className="result-row__head">
           <p className="result-row__title">
-            {row.title} {row.size ? <span className="muted">{row.size}</span> : null} <span className="mono muted">{row.device}</span>
+            {row.title} {row.size ? <span className="muted">{row.size}</span> : null} {row.title === row.device ? null : <span className="mono muted">{row.device}</span>}
           </p>
           <span data-testid="result-outcome">
             <Badge tone={row.tone}>{row.outcomeLabel}</Badge>
