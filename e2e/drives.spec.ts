@@ -204,6 +204,7 @@ test.describe('write to drives (drive snapshot)', () => {
     await expect(rows.nth(1)).toContainText('31.0 MB of 48.0 MB');
     await expect(rows.nth(1)).toContainText('18.5 MB/s');
     await expect(app.getByRole('progressbar', { name: 'Overall progress' })).toHaveAttribute('aria-valuenow', '32');
+    await expect(app).toHaveTitle('32% · Writing 2 drives — Bootmend');
     await expect(app.getByRole('status').filter({ hasText: 'Verifying: 1 drive, Writing: 1 drive' })).toBeAttached();
     await shot('dark-progress');
     await app.emulateMedia({ colorScheme: 'light' });
@@ -238,6 +239,7 @@ test.describe('write to drives (drive snapshot)', () => {
     });
     const result = app.getByTestId('write-result');
     await expect(app.getByRole('heading', { level: 2, name: '1 of 2 drives failed' })).toBeFocused();
+    await expect(app).toHaveTitle('1 of 2 drives failed — Bootmend');
     const resultRows = result.getByTestId('result-row');
     await expect(resultRows.nth(0).getByTestId('result-outcome')).toHaveText('Verified');
     await expect(resultRows.nth(0).getByTestId('result-row-sha256')).toHaveAttribute('data-full', HASH);
@@ -256,6 +258,7 @@ test.describe('write to drives (drive snapshot)', () => {
     await expect(card(app, SD).getByRole('checkbox')).toBeChecked();
     await expect(card(app, STICK).getByRole('checkbox')).not.toBeChecked();
     await expect(app.getByRole('button', { name: 'Write to drive…' })).toBeFocused();
+    await expect(app).toHaveTitle('Media — Bootmend');
 
     // Cancel answered by a bare CANCELLED (the writer gone before it could answer): each drive still says what it was left as.
     await card(app, STICK).getByRole('checkbox').check();

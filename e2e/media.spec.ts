@@ -52,6 +52,8 @@ test.describe('media screen', () => {
     await expect(progress).toBeVisible();
     await expect(app.getByRole('progressbar', { name: 'Build progress' })).toBeVisible();
     await expect(app.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    // The window title tells a technician in another window what is happening, then how it ended.
+    await expect(app).toHaveTitle('Building the ISO image — Bootmend');
     await shot('light-progress-starting');
     release();
 
@@ -59,6 +61,7 @@ test.describe('media screen', () => {
     await expect(result).toBeVisible({ timeout: 30_000 });
     await app.unroute('**/api/buildMedium');
     await expect(app.getByRole('heading', { level: 2, name: 'ISO image built' })).toBeFocused();
+    await expect(app).toHaveTitle('ISO image built — Bootmend');
     await expect(app.getByTestId('result-out')).toHaveText(out);
     const sha = (await app.getByTestId('result-sha256').textContent()) ?? '';
     await app.getByTestId('result-sha256').click();
@@ -122,6 +125,7 @@ test.describe('media screen', () => {
     await app.getByRole('button', { name: 'Build ISO image' }).click();
     await expect(app.getByTestId('progress-phase')).toHaveText('Writing', { timeout: 30_000 });
     await expect(app.getByTestId('build-progress')).toContainText(/\/s/);
+    await expect(app).toHaveTitle(/^\d+% · Building the ISO image — Bootmend$/);
     await shot('dark-progress');
     await app.emulateMedia({ colorScheme: 'light' });
     await shot('light-progress');

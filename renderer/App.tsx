@@ -4,6 +4,7 @@ import { SCREEN_IDS, useNavigation } from './state/navigation.js';
 import { useAppInfo, useStatus } from './state/resources.js';
 import { useSettings } from './state/settings.js';
 import { screenById } from './technician/screens.js';
+import { useActivityTitle } from './technician/activity-title.js';
 import { Sidebar } from './technician/Sidebar.js';
 import { StatusBar } from './technician/StatusBar.js';
 import { ErrorBoundary } from './ui/ErrorBoundary.js';
@@ -39,9 +40,11 @@ export function App(): ReactElement {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
+  // Long work shows in the title (taskbar, browser tab) while the technician is in another window.
+  const activity = useActivityTitle(screen.id === 'media');
   useEffect(() => {
-    document.title = `${screen.label} — Bootmend`;
-  }, [screen.label]);
+    document.title = `${activity ?? screen.label} — Bootmend`;
+  }, [screen.label, activity]);
 
   const skipToContent = (event: MouseEvent<HTMLAnchorElement>): void => {
     // The URL fragment is the web host's (#token=); move focus without touching it.
