@@ -14,6 +14,7 @@ import {
   confirmationRule,
   confirmationSatisfied,
   describeMismatch,
+  droppedReason,
   driveTitle,
   eraseButtonLabel,
   fileName,
@@ -394,15 +395,18 @@ describe('the write-to-drives store', () => {
     expect(unfinishedDrives(result!, job!.drives).map((d) => d.device)).toEqual([b.device, c.device]);
     expect(retryLabel(2)).toBe('Retry 2 drives');
 
-    // The pulled stick is gone from the next listing; a different stick now answers at its path.
+    // A different stick now answers at the pulled one's path.
     listed = [a, stick(b.device, { model: 'Another stick', size: 8e9 }), c];
     await useDrives.getState().retryUnfinished(client);
     const s = useDrives.getState();
     expect(s).toMatchObject({ view: 'choose', result: null, image: '/m/fix.img' });
     expect(Object.keys(s.selection)).toEqual([c.device]);
     expect(s.failure).toMatchObject({ field: 'drives' });
-    expect(s.failure?.message).toContain(b.device);
-    expect(s.failure?.message).toMatch(/no longer here as before/);
+    expect(s.failure?.message).toBe(`Not ticked again: ${b.device} is now another drive (SanDisk Another stick, 8.00 GB): tick it only if you mean to erase that one.`);
+
+    // Gone altogether, or still there but no longer choosable.
+    expect(droppedReason(b, [a, c])).toBe(`SanDisk Cruzer (${b.device}) is no longer connected: plug it back in and press Refresh`);
+    expect(droppedReason(b, [{ ...b, selectable: false }])).toBe(`SanDisk Cruzer (${b.device}) can no longer be chosen: its card says why`);
   });
 
   it('refuses to start until a large drive is confirmed, and sends what was typed', async () => {

@@ -297,6 +297,15 @@ export function unfinishedDrives(result: WriteDrivesResult, drives: readonly Dri
   return drives.filter((d) => unfinished.has(d.device));
 }
 
+/** Why a drive to retry could not be ticked again, from the new listing. */
+export function droppedReason(drive: DriveEntry, listed: readonly DriveEntry[]): string {
+  const name = driveTitle(drive) === drive.device ? drive.device : `${driveTitle(drive)} (${drive.device})`;
+  const now = listed.find((d) => d.device === drive.device);
+  if (!now) return `${name} is no longer connected: plug it back in and press Refresh`;
+  if (fingerprint(now) !== fingerprint(drive)) return `${drive.device} is now another drive (${driveTitle(now)}, ${formatBytes(now.size)}): tick it only if you mean to erase that one`;
+  return `${name} can no longer be chosen: its card says why`;
+}
+
 export function retryLabel(count: number): string {
   return `Retry ${count} ${count === 1 ? 'drive' : 'drives'}`;
 }
@@ -627,16 +636,11 @@ export const useDrives = create<DrivesState>()((set, get) => ({
     // The drives are ticked again: the write button is the next step.
     set((s) => ({ ...FRESH_STEP, selection: Object.fromEntries(again.map((d) => [d.device, fingerprint(d)])), listFocus: { target: 'write', request: s.listFocus.request + 1 } }));
     await get().refresh(client);
-    // The refresh keeps only drives still there and unchanged: say which ones it dropped.
-    const kept = get().selection;
-    const gone = again.filter((d) => kept[d.device] === undefined);
-    if (gone.length > 0 && !get().list.error) {
-      const names = gone.map((d) => `${driveTitle(d)} (${d.device})`).join(', ');
-      set((st) => ({
-        failure: { field: 'drives', message: `${names} ${gone.length === 1 ? 'is' : 'are'} no longer here as before (unplugged or replaced); plug ${gone.length === 1 ? 'it' : 'them'} back in and press Refresh, or choose another drive.` },
-        failureFocus: st.failureFocus + 1,
-      }));
-    }
+    // The refresh keeps only drives still there, unchanged and choosable: say what became of the others.
+    const { selection: kept, list } = get();
+    if (list.error) return;
+    const dropped = again.filter((d) => kept[d.device] === undefined).map((d) => droppedReason(d, list.drives ?? []));
+    if (dropped.length > 0) set((st) => ({ failure: { field: 'drives', message: `Not ticked again: ${dropped.join('; ')}.` }, failureFocus: st.failureFocus + 1 }));
   },
 
   async checkDrive(client) {
