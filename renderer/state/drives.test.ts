@@ -293,6 +293,16 @@ const listOf =
   (drives: DriveEntry[]): Handler =>
   async () => ({ drives });
 
+/** The technician's path to a result: image typed, list read, every stick ticked, confirmed, written. */
+async function writeEveryStick(client: ApiClient): Promise<void> {
+  useDrives.getState().openDirect();
+  useDrives.getState().setImage('/m/fix.img');
+  await useDrives.getState().refresh(client);
+  useDrives.getState().selectAllSticks();
+  await useDrives.getState().requestWrite(client);
+  await useDrives.getState().write(client);
+}
+
 describe('the write-to-drives store', () => {
   const a = stick('/dev/sdb');
   const b = stick('/dev/sdc', { model: 'Cruzer' });
@@ -353,12 +363,7 @@ describe('the write-to-drives store', () => {
         };
       },
     });
-    useDrives.getState().openDirect();
-    useDrives.getState().setImage('/m/fix.img');
-    await useDrives.getState().refresh(client);
-    useDrives.getState().selectAllSticks();
-    await useDrives.getState().requestWrite(client);
-    await useDrives.getState().write(client);
+    await writeEveryStick(client);
     expect(client.calls.at(-1)).toEqual({ name: 'writeDrives', input: { image: '/m/fix.img', drives: ['/dev/sdb', '/dev/sdc'], verify: true } });
     expect(seen[0]?.drives).toHaveLength(2);
     const s = useDrives.getState();
@@ -369,7 +374,7 @@ describe('the write-to-drives store', () => {
     expect(useDrives.getState()).toMatchObject({ view: 'choose', selection: {}, result: null, image: '/m/fix.img' });
   });
 
-  it('retries only the drives that failed or were cancelled, and names one that was unplugged meanwhile', async () => {
+  it('retries only the drives that failed or were cancelled, and says why one cannot be ticked again', async () => {
     const c = stick('/dev/sdd', { model: 'Ultra Fit' });
     let listed = [a, b, c];
     const client = fakeClient({
@@ -385,12 +390,7 @@ describe('the write-to-drives store', () => {
         ],
       }),
     });
-    useDrives.getState().openDirect();
-    useDrives.getState().setImage('/m/fix.img');
-    await useDrives.getState().refresh(client);
-    useDrives.getState().selectAllSticks();
-    await useDrives.getState().requestWrite(client);
-    await useDrives.getState().write(client);
+    await writeEveryStick(client);
     const { result, job } = useDrives.getState();
     expect(unfinishedDrives(result!, job!.drives).map((d) => d.device)).toEqual([b.device, c.device]);
     expect(retryLabel(2)).toBe('Retry 2 drives');
