@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /**
  * The URL of the CLI bundle (dist/cli/bootmend.mjs, scripts/build-cli.mjs) when it exists and
  * none of the files it was made from (dist/cli/inputs.json) changed after it was built; else null.
- * About 250 stat calls: a few milliseconds, against a second saved on every start.
+ * About 110 stat calls, ~3 ms, against the half second or more it saves on every start.
  */
 export function freshBundle(rootUrl) {
   const root = fileURLToPath(rootUrl);
