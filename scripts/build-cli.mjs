@@ -6,7 +6,7 @@
 //
 // Why: from source, tsx transpiles and Node loads every module of the API before the first
 // line of output: ~1.2 s to start here, against ~0.3 s for the bundle (and the elevated
-// writer the CLI starts for a non-root write starts in ~0.15 s instead of ~1 s).
+// writer the CLI starts for a non-root write starts in ~0.3 s instead of ~0.8 s).
 //
 // Decisions:
 // - ESM, split at dynamic imports, so a command loads only what it runs (the drive list's
