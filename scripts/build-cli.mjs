@@ -5,7 +5,7 @@
 // else the sources through tsx.
 //
 // Why: from source, tsx transpiles and Node loads every module of the API before the first
-// line of output: ~1.2 s to start here, against ~0.3 s for the bundle (and the elevated
+// line of output: 0.9–1.2 s to start here, against ~0.3 s for the bundle (and the elevated
 // writer the CLI starts for a non-root write starts in ~0.3 s instead of ~0.8 s).
 //
 // Decisions:
