@@ -128,7 +128,7 @@ export function fatChunk(geometry: FatGeometry, layout: FatLayout, from: number,
       out[at + 3] = (value >>> 24) & 0xff;
     }
   };
-  if (width === 4 && LITTLE_ENDIAN_HOST && out.byteOffset % 4 === 0) {
+  if (width === 4 && LITTLE_ENDIAN_HOST && out.byteOffset % 4 === 0 && length % 4 === 0) {
     const entries = new Uint32Array(out.buffer, out.byteOffset, length / 4);
     for (let cluster = firstCluster; cluster <= lastCluster; cluster += 1) entries[cluster - firstCluster] = cluster + 1;
   } else {
