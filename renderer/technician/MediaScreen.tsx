@@ -1,4 +1,5 @@
 import { useEffect, useRef, type FormEvent, type ReactElement } from 'react';
+import { useOnNewRequest } from '../ui/useOnNewRequest.js';
 import { useClient } from '../state/client.js';
 import { useDrives } from '../state/drives.js';
 import { suggestOutput, useMedia, usePlaybooks, type MediaField } from '../state/media.js';
@@ -74,8 +75,6 @@ export function MediaScreen(): ReactElement {
   );
 }
 
-let lastFailureFocus = 0;
-
 function MediaForm({ out, suggestion, hidden }: { out: string; suggestion: string; hidden: boolean }): ReactElement {
   const client = useClient();
   const phase = useMedia((s) => s.phase);
@@ -89,10 +88,8 @@ function MediaForm({ out, suggestion, hidden }: { out: string; suggestion: strin
   const buildRef = useRef<HTMLButtonElement>(null);
   const failureFocus = useMedia((s) => s.failureFocus);
 
-  useEffect(() => {
-    // Back from a build that failed or was cancelled: the cursor goes to the field at fault, else to Build.
-    if (failureFocus === lastFailureFocus) return;
-    lastFailureFocus = failureFocus;
+  // Back from a build that failed or was cancelled: the cursor goes to the field at fault, else to Build.
+  useOnNewRequest('media-failure', failureFocus, () => {
     const field = useMedia.getState().failure?.field;
     if (!field) {
       buildRef.current?.focus();
@@ -100,7 +97,7 @@ function MediaForm({ out, suggestion, hidden }: { out: string; suggestion: strin
     }
     const refs: Record<MediaField, typeof timestampRef> = { playbook: playbookRef, base: baseRef, out: outRef, timestamp: timestampRef };
     refs[field].current?.focus();
-  }, [failureFocus]);
+  });
 
   const fieldError = (field: MediaField): string | null => (failure && failure.field === field ? failure.message : null);
   // A base failure while "Payload only" is chosen still belongs beside the base choice (BaseStep shows it).

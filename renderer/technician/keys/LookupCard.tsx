@@ -55,7 +55,7 @@ export function LookupCard({ disabled }: { disabled: boolean }): ReactElement {
       <form className="lookup" noValidate onSubmit={submit} role="search" aria-label="Find a recovery password">
         <Field id="keys-query" label="Key ID or device name" error={error} wide>
           {(aria) => (
-            <div className="keys-row">
+            <div className="field__row">
               <input
                 ref={inputRef}
                 id="keys-query"

@@ -143,7 +143,7 @@ function PassphraseField({ id, label, hint, value, error, autoComplete, inputRef
   return (
     <Field id={id} label={label} hint={hint} error={error}>
       {(aria) => (
-        <div className="keys-row">
+        <div className="field__row">
           <input
             ref={inputRef}
             id={id}

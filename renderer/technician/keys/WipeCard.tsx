@@ -30,7 +30,7 @@ export function WipeCard(): ReactElement {
       <form className="wipe" noValidate onSubmit={submit} aria-label="Wipe the key vault">
         <Field id="keys-wipe-confirm" label="Type WIPE to confirm" error={error}>
           {(aria) => (
-            <div className="keys-row">
+            <div className="field__row">
               <input
                 id="keys-wipe-confirm"
                 className="input mono wipe__input"

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useRef, useState, type ReactElement } from 'react';
+import { useOnNewRequest } from '../../ui/useOnNewRequest.js';
 import type { BuiltMedium } from '../../../core/media.js';
 import { formatBytes } from '../../../core/progress.js';
 import { useDrives } from '../../state/drives.js';
@@ -11,18 +12,11 @@ import { KeyValueList } from '../../ui/KeyValue.js';
 import { formatLabel } from './OutputStep.js';
 import { Card } from '../../ui/Card.js';
 
-let lastFocusRequest = 0;
-
 /** What was built, with the SHA-256 to read aloud, and the way back to the form. */
 export function BuildResult({ result }: { result: BuiltMedium }): ReactElement {
   const heading = useRef<HTMLHeadingElement>(null);
   const focusRequest = useMedia((s) => s.resultFocus);
-  useEffect(() => {
-    // Only for a fresh result: coming back to the screen later leaves focus where navigation put it.
-    if (focusRequest === lastFocusRequest) return;
-    lastFocusRequest = focusRequest;
-    heading.current?.focus();
-  }, [focusRequest]);
+  useOnNewRequest('media-result', focusRequest, () => heading.current?.focus());
 
   return (
     <Card

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactElement } from 'react';
+import { useOnNewRequest } from '../../../ui/useOnNewRequest.js';
 import { useClient } from '../../../state/client.js';
 import { fileName, selectedDrives, useDrives } from '../../../state/drives.js';
 import { Button } from '../../../ui/Button.js';
@@ -20,9 +21,6 @@ export function DriveStep(): ReactElement {
   if (view === 'result') return <WriteResult />;
   return <ChooseDrives />;
 }
-
-let lastFailureFocus = 0;
-let lastListFocus = 0;
 
 function focusFirstDrive(): void {
   document.querySelector<HTMLInputElement>('.drive-cards input:not(:disabled)')?.focus();
@@ -54,23 +52,24 @@ function ChooseDrives(): ReactElement {
 
   const listFocus = useDrives((s) => s.listFocus);
   const listed = drives !== null;
-  useEffect(() => {
-    // Once the list is there (a drive's box can only take focus then); a failure's own focus wins.
-    if (listFocus.request === lastListFocus || !listed) return;
-    lastListFocus = listFocus.request;
-    if (useDrives.getState().failure) return;
-    if (listFocus.target === 'write') writeRef.current?.focus();
-    else focusFirstDrive();
-  }, [listFocus, listed]);
+  // Once the list is there (a drive's box can only take focus then); a failure's own focus wins.
+  useOnNewRequest(
+    'drive-list',
+    listFocus.request,
+    () => {
+      if (useDrives.getState().failure) return;
+      if (listFocus.target === 'write') writeRef.current?.focus();
+      else focusFirstDrive();
+    },
+    listed,
+  );
 
-  useEffect(() => {
-    if (failureFocus === lastFailureFocus) return;
-    lastFailureFocus = failureFocus;
+  useOnNewRequest('drive-failure', failureFocus, () => {
     const field = useDrives.getState().failure?.field;
     if (field === 'image') imageRef.current?.focus();
     else if (field === 'drives') focusFirstDrive();
     else if (field !== 'confirm') writeRef.current?.focus();
-  }, [failureFocus]);
+  });
 
   const top = failure && failure.field === null ? failure.message : null;
 

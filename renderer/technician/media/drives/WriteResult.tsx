@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useRef, useState, type ReactElement } from 'react';
+import { useOnNewRequest } from '../../../ui/useOnNewRequest.js';
 import { formatBytes } from '../../../../core/progress.js';
 import { useClient } from '../../../state/client.js';
 import { fileName, resultRows, resultSummary, retryLabel, shortHash, unfinishedDrives, useDrives, type DriveResultRow } from '../../../state/drives.js';
@@ -8,8 +9,6 @@ import { Card } from '../../../ui/Card.js';
 import { AlertIcon, CheckCircleIcon, CheckIcon, CopyIcon, CrossCircleIcon, MediaIcon, MinusCircleIcon, RetryIcon } from '../../../ui/icons.js';
 import { Sha256 } from '../BuildResult.js';
 
-let lastFocusRequest = 0;
-
 /** Each drive's ending: verified with the hash read back, or what went wrong and what the stick was left as. */
 export function WriteResult(): ReactElement {
   const client = useClient();
@@ -17,11 +16,7 @@ export function WriteResult(): ReactElement {
   const job = useDrives((s) => s.job);
   const focusRequest = useDrives((s) => s.resultFocus);
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    if (focusRequest === lastFocusRequest) return;
-    lastFocusRequest = focusRequest;
-    heading.current?.focus();
-  }, [focusRequest]);
+  useOnNewRequest('drive-result', focusRequest, () => heading.current?.focus());
 
   if (!result || !job) return <></>;
   const rows = resultRows(result, job.drives);
