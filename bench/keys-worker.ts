@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
-import { keysImport } from '../main/vault/cli-commands.js';
-import { KeyIndex } from '../main/vault/lookup.js';
-import { openVault, passphraseKeySource } from '../main/vault/store.js';
+import { keysImport } from '../main/keys/cli-commands.js';
+import { KeyIndex } from '../main/keys/lookup.js';
+import { openVault, passphraseKeySource } from '../main/keys/store.js';
 
 /**
  * One Bootmend key-vault job in its own process, so its peak RSS (VmHWM) is Bootmend's alone.

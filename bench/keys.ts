@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorker, flag, fmt, option, settle, timed } from './harness.js';
-import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/vault/fake-keys.js';
+import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/keys/fake-keys.js';
 
 /**
  * Key-vault benchmark (not part of npm test): `npm run bench:keys` (= `tsx bench/keys.ts`)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DriveProgressSchema } from './drive-write.js';
+import { DriveProgressSchema } from './drives/write.js';
 
 export const ProgressEventSchema = z.object({
   jobId: z.string(),

@@ -4,15 +4,15 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Route } from '@playwright/test';
-import type { DriveProgress } from '../core/drive-write.js';
-import { classifyDrives } from '../core/drives.js';
+import type { DriveProgress } from '../core/drives/write.js';
+import { classifyDrives } from '../core/drives/drives.js';
 import type { ProgressEvent } from '../core/progress.js';
 import { expect, test } from './fixtures.js';
 import { screenshot } from './screens.js';
 
 /*
  * The Media screen's "Write to drives" step.
- * - With a drive snapshot (core/fixtures/drives/windows-laptop.json answered for listDrives) and a
+ * - With a drive snapshot (core/drives/fixtures/windows-laptop.json answered for listDrives) and a
  *   writer stream driven from the test: every kind of drive, the confirmation, progress, results and
  *   cancel, in light and dark, looked at as screenshots. Runs anywhere.
  * - On loop devices, as root: two real targets written and verified with the image's own SHA-256,
@@ -21,7 +21,7 @@ import { screenshot } from './screens.js';
 
 const SHOTS = 'e2e/screenshots';
 const LOOP_ENV = 'BOOTMEND_LIST_LOOP_DEVICES';
-const WINDOWS_LAPTOP = JSON.parse(readFileSync(new URL('../core/fixtures/drives/windows-laptop.json', import.meta.url), 'utf8')) as unknown;
+const WINDOWS_LAPTOP = JSON.parse(readFileSync(new URL('../core/drives/fixtures/windows-laptop.json', import.meta.url), 'utf8')) as unknown;
 const STICK = '\\\\.\\PHYSICALDRIVE1';
 const SD = '\\\\.\\PHYSICALDRIVE2';
 const HDD = '\\\\.\\PHYSICALDRIVE3';

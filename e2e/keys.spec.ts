@@ -4,19 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
-import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/vault/fake-keys.js';
-import { buildFixtures } from '../main/vault/fixtures/generate.js';
+import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/keys/fake-keys.js';
+import { buildFixtures } from '../main/keys/fixtures/generate.js';
 import { expect, test } from './fixtures.js';
 import { screenshot, withWholeScreen } from './screens.js';
 
 /**
  * The Keys screen journeys, with FAKE keys only: the committed AD fixture (made by
- * main/vault/fixtures/generate.ts) and an ambiguous pair generated here into a temp folder.
+ * main/keys/fixtures/generate.ts) and an ambiguous pair generated here into a temp folder.
  */
 
 const SHOTS = 'e2e/screenshots';
 const PASSPHRASE = 'correct horse battery';
-const AD_FIXTURE = fileURLToPath(new URL('../main/vault/fixtures/ad-raw-type.csv', import.meta.url));
+const AD_FIXTURE = fileURLToPath(new URL('../main/keys/fixtures/ad-raw-type.csv', import.meta.url));
 const TECHNICIAN = 'Ana Lopez';
 
 const fixtureKeys = buildFixtures().keys;

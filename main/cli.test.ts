@@ -69,7 +69,7 @@ describe('bootmend CLI (runs from source, no build step)', () => {
 });
 
 describe('bootmend drives (listing only; writing arrives with the media issues)', () => {
-  const fixture = (name: string) => fileURLToPath(new URL(`../core/fixtures/drives/${name}.json`, import.meta.url));
+  const fixture = (name: string) => fileURLToPath(new URL(`../core/drives/fixtures/${name}.json`, import.meta.url));
 
   it('lists a saved Windows laptop snapshot as a JSON array a script can filter', async () => {
     const { code, stdout } = await bootmend(['drives', 'list', '--json', '--from-snapshot', fixture('windows-laptop')]);

@@ -2,11 +2,11 @@ import { useEffect, type MouseEvent, type ReactElement } from 'react';
 import { useClient } from './state/client.js';
 import { SCREEN_IDS, useNavigation } from './state/navigation.js';
 import { useAppInfo, useStatus } from './state/resources.js';
-import { useSettings } from './state/settings.js';
-import { screenById } from './technician/screens.js';
-import { useActivityTitle } from './technician/activity-title.js';
-import { Sidebar } from './technician/Sidebar.js';
-import { StatusBar } from './technician/StatusBar.js';
+import { useSettings } from './technician/settings/store.js';
+import { screenById } from './technician/shell/screens.js';
+import { useActivityTitle } from './technician/shell/activity-title.js';
+import { Sidebar } from './technician/shell/Sidebar.js';
+import { StatusBar } from './technician/shell/StatusBar.js';
 import { ErrorBoundary } from './ui/ErrorBoundary.js';
 import { useRefresh } from './ui/useRefresh.js';
 

@@ -31,7 +31,7 @@ describe('scripts/build-cli.mjs (the CLI bundle bin/bootmend.mjs prefers)', () =
   it('runs from another folder and finds package.json, the playbooks and the snapshot fixtures as from source', async () => {
     const version = await run([join(outdir, 'bootmend.mjs'), '--version']);
     expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
-    const snapshot = join(root, 'core', 'fixtures', 'drives', 'windows-laptop.json');
+    const snapshot = join(root, 'core', 'drives', 'fixtures', 'windows-laptop.json');
     const same = async (args: string[]): Promise<unknown> => {
       const bundled = await run([join(outdir, 'bootmend.mjs'), ...args]);
       const fromSource = await run([join(root, 'bin', 'bootmend.mjs'), ...args], { BOOTMEND_FROM_SOURCE: '1' });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { VerifyDriveRequestSchema, VerifyDriveResultSchema, WriteDrivesRequestSchema, WriteDrivesResultSchema } from '../drive-write.js';
-import { DriveEntrySchema } from '../drives.js';
-import { MachineOverviewSchema } from '../machine.js';
-import { BuildMediumRequestSchema, BuildPayloadRequestSchema, BuiltMediumSchema, BuiltPayloadSchema, MediaBaseSchema } from '../media.js';
-import { PlaybookSchema } from '../playbook.js';
-import { SettingsSchema } from '../settings.js';
+import { VerifyDriveRequestSchema, VerifyDriveResultSchema, WriteDrivesRequestSchema, WriteDrivesResultSchema } from '../drives/write.js';
+import { DriveEntrySchema } from '../drives/drives.js';
+import { MachineOverviewSchema } from '../this-laptop/this-laptop.js';
+import { BuildMediumRequestSchema, BuildPayloadRequestSchema, BuiltMediumSchema, BuiltPayloadSchema, MediaBaseSchema } from '../media/schemas.js';
+import { PlaybookSchema } from '../playbooks/playbook.js';
+import { SettingsSchema } from '../settings/schemas.js';
 import {
   ImportKeysRequestSchema,
   ImportSummarySchema,
@@ -16,7 +16,7 @@ import {
   UnlockVaultRequestSchema,
   VaultStatusSchema,
   WipeVaultRequestSchema,
-} from '../vault-api.js';
+} from '../keys/schemas.js';
 import { defineMethod, type MethodSpec } from './define.js';
 
 const NoInput = z.object({}).strict();

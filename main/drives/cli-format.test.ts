@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyDrives } from '../../core/drives.js';
+import { classifyDrives } from '../../core/drives/drives.js';
 import { drivesJson, formatDrivesTable } from './cli-format.js';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../core/fixtures/drives/${name}.json`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../core/drives/fixtures/${name}.json`, import.meta.url), 'utf8'));
 
 describe('bootmend drives list', () => {
   const entries = classifyDrives(fixture('windows-laptop') as never);

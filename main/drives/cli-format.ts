@@ -1,4 +1,4 @@
-import { confirmationPrompt, type DriveEntry, type DriveReason } from '../../core/drives.js';
+import { confirmationPrompt, type DriveEntry, type DriveReason } from '../../core/drives/drives.js';
 import { formatBytes } from '../../core/progress.js';
 import { table } from '../cli/output.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyDrives } from '../../core/drives.js';
+import { classifyDrives } from '../../core/drives/drives.js';
 import { listDrives, parseSnapshotText, readSnapshotFile, saveDriveSnapshot, takeDriveSnapshot } from './list.js';
 
 let dir = '';

@@ -7,7 +7,7 @@ import {
   type DriveEntry,
   type DriveSnapshot,
   type DriveSnapshotInput,
-} from '../../core/drives.js';
+} from '../../core/drives/drives.js';
 import { BootmendError } from '../../core/errors.js';
 
 /**

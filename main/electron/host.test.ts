@@ -141,7 +141,7 @@ describe('Electron host, driven through a recording stand-in for the electron mo
       const { standIn } = await startHost();
       const { permissionRequestHandler, permissionCheckHandler } = standIn.session.defaultSession;
       if (!permissionRequestHandler || !permissionCheckHandler) throw new Error('permission handlers not set');
-      for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'hid', 'openExternal']) {
+      for (const permission of ['media', 'display-capture', 'geolocation', 'notifications', 'clipboard-read', 'deprecated-sync-clipboard-read', 'hid', 'openExternal']) {
         const answers: boolean[] = [];
         permissionRequestHandler({}, permission, (granted) => answers.push(granted), {});
         expect(answers, permission).toEqual([false]);
@@ -164,7 +164,7 @@ describe('Electron host, driven through a recording stand-in for the electron mo
         expect(request('clipboard-sanitized-write', `${origin}/index.html`), origin).toEqual([false]);
         expect(permissionCheckHandler({}, 'clipboard-sanitized-write', origin, {}), origin).toBe(false);
       }
-      for (const permission of ['clipboard-read', 'media', 'notifications', 'openExternal']) {
+      for (const permission of ['clipboard-read', 'deprecated-sync-clipboard-read', 'media', 'display-capture', 'notifications', 'openExternal']) {
         expect(request(permission, APP_PAGE), permission).toEqual([false]);
         expect(permissionCheckHandler({}, permission, 'bootmend://app', {}), permission).toBe(false);
       }

@@ -1,5 +1,5 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session, Shell, WebContents } from 'electron';
-import type { Dispatcher } from '../dispatcher.js';
+import type { Dispatcher } from '../../core/api/dispatcher.js';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { contract, methodNames } from '../../core/api/contract.js';
 import type { Envelope, ProgressListener } from '../../core/api/envelope.js';
 import type { ProgressEvent } from '../../core/progress.js';
 import { createApi } from '../api.js';
-import type { Dispatcher } from '../dispatcher.js';
+import type { Dispatcher } from '../../core/api/dispatcher.js';
 import { buildBridge, type BridgeIpc } from './bridge.js';
 import { startElectronHost } from './host.js';
 import { connectRenderer, createElectronStandIn, createRecordingDispatcher } from '../../test/electron-stand-in.js';
@@ -14,6 +14,8 @@ import { connectRenderer, createElectronStandIn, createRecordingDispatcher } fro
 type Loose = Record<string, (input: unknown, jobId?: string, onProgress?: ProgressListener) => Promise<Envelope>>;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bootmend-roundtrip-'));
+/** The pinned Electron, from package.json (the one place it is written). */
+const ELECTRON_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { optionalDependencies: { electron: string } }).optionalDependencies.electron;
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Host + bridge joined by a stand-in ipcRenderer <-> ipcMain pair (no Electron binary here). */
@@ -69,14 +71,14 @@ describe('bridge -> stand-in IPC -> ipcMain handler -> dispatcher (electron modu
   it('works against the real local API: app info says electron, settings round-trip, checkTools streams and validates', async () => {
     const api = createApi({
       host: 'electron',
-      electronVersion: '41.7.1',
+      electronVersion: ELECTRON_VERSION,
       dataDir,
       tools: [{ id: 'nothing', name: 'Nothing', purpose: 'test', commands: ['bootmend-no-such-tool'], versionArgs: [] }],
     });
     const { bridge } = await connectedBridge(api.dispatcher);
 
     const info = await bridge.getAppInfo({});
-    expect(info).toMatchObject({ ok: true, value: { name: 'Bootmend', host: 'electron', electronVersion: '41.7.1' } });
+    expect(info).toMatchObject({ ok: true, value: { name: 'Bootmend', host: 'electron', electronVersion: ELECTRON_VERSION } });
 
     const saved = await bridge.saveSettings({ technicianName: 'Ada' });
     expect(saved).toMatchObject({ ok: true, value: { technicianName: 'Ada' } });

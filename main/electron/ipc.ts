@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { methodNames, type MethodName } from '../../core/api/contract.js';
 import { IPC_PROGRESS_CHANNEL, ipcChannel, type Envelope } from '../../core/api/envelope.js';
-import type { Dispatcher } from '../dispatcher.js';
+import type { Dispatcher } from '../../core/api/dispatcher.js';
 import { isAppUrl } from './app-protocol.js';
 
 export interface IpcAdapter {

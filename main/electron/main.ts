@@ -4,7 +4,7 @@ import electron from 'electron';
 import { createApi } from '../api.js';
 import { WORKER_FLAG } from '../drives/write/protocol.js';
 import { workerMain } from '../drives/write/elevated-worker.js';
-import type { KeySource } from '../vault/store.js';
+import type { KeySource } from '../keys/store.js';
 import { startElectronHost } from './host.js';
 import { createVaultKeySource } from './vault-key-source.js';
 
@@ -18,11 +18,15 @@ if (process.argv.includes(WORKER_FLAG)) {
 
 function startApp(): void {
   const appPath = electron.app.getAppPath();
-  // safeStorage reports "unavailable" until the app is ready (on Linux), so the vault asks late.
+  // safeStorage works only once the app is ready, so the vault asks late (until then: no keychain).
   let keychain: KeySource | null = null;
-  void electron.app.whenReady().then(() => {
-    keychain = createVaultKeySource(electron.safeStorage);
-  });
+  void electron.app
+    .whenReady()
+    .then(() => createVaultKeySource(electron.safeStorage))
+    .then((source) => {
+      keychain = source;
+    })
+    .catch((error: unknown) => console.error('[bootmend] The keychain (safeStorage) could not be checked; vaults open with their passphrase', error));
   const { dispatcher } = createApi({
     host: 'electron',
     electronVersion: process.versions.electron,

@@ -4,25 +4,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BootmendError } from '../../core/errors.js';
-import { fakeGuid, fakeRecoveryPassword, seededRng } from '../vault/fake-keys.js';
-import { addKeySource, emptyVault, newKeyring, openVault, openVaultKeyed, passphraseKeySource, saveVault, vaultKeyKinds } from '../vault/store.js';
-import { createVaultKeySource, SAFE_STORAGE_KIND, type SafeStorageLike } from './vault-key-source.js';
+import { fakeGuid, fakeRecoveryPassword, seededRng } from '../keys/fake-keys.js';
+import { addKeySource, emptyVault, newKeyring, openVault, openVaultKeyed, passphraseKeySource, saveVault, vaultKeyKinds } from '../keys/store.js';
+import { createVaultKeySource, protectedByBuiltInKey, SAFE_STORAGE_KIND, type SafeStorageLike } from './vault-key-source.js';
 
-/** A stand-in for Electron's safeStorage: AES under a per-"user" key, failing for another user, like DPAPI. */
-function standInSafeStorage(userKey = randomBytes(32), available = true): SafeStorageLike & { available: boolean } {
+/**
+ * A stand-in for Electron's asynchronous safeStorage: AES under a per-"user" key, failing for
+ * another user, like DPAPI. Ciphertexts carry a version tag as Chromium's do: `v11` (a key
+ * kept by the Linux Secret Service) unless told `v10` (Chromium's built-in Linux key).
+ */
+function standInSafeStorage(userKey = randomBytes(32), available = true, tag = 'v11'): SafeStorageLike & { available: boolean; temporarilyUnavailable: boolean } {
   const store = {
     available,
-    isEncryptionAvailable: () => store.available,
-    encryptString(text: string): Buffer {
+    temporarilyUnavailable: false,
+    isAsyncEncryptionAvailable: async () => store.available,
+    async encryptStringAsync(text: string): Promise<Buffer> {
+      if (!store.available) throw new Error('Error while encrypting the text provided to safeStorage.encryptStringAsync.');
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', userKey, iv);
       const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+      return Buffer.concat([Buffer.from(tag, 'latin1'), iv, cipher.getAuthTag(), body]);
     },
-    decryptString(bytes: Buffer): string {
-      const decipher = createDecipheriv('aes-256-gcm', userKey, bytes.subarray(0, 12));
-      decipher.setAuthTag(bytes.subarray(12, 28));
-      return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+    async decryptStringAsync(bytes: Buffer): Promise<{ shouldReEncrypt: boolean; result: string }> {
+      if (store.temporarilyUnavailable) throw new Error('safeStorage.decryptStringAsync is temporarily unavailable. Please try again.');
+      const sealed = bytes.subarray(tag.length);
+      const decipher = createDecipheriv('aes-256-gcm', userKey, sealed.subarray(0, 12));
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      return { shouldReEncrypt: false, result: Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8') };
     },
   };
   return store;
@@ -41,14 +49,36 @@ function data() {
   return { ...emptyVault(), records: [{ id: fakeGuid(rng), password: fakeRecoveryPassword(rng), device: 'PC-1', deviceId: null, dn: null, created: null, volumeType: null, source: 'x:2' }] };
 }
 
-describe('safeStorage vault key source (with a stand-in safeStorage, no Electron)', () => {
-  it('is null when the OS offers no encryption', () => {
-    expect(createVaultKeySource(standInSafeStorage(undefined, false))).toBeNull();
+describe('safeStorage vault key source (with a stand-in asynchronous safeStorage, no Electron)', () => {
+  it('is null when the OS offers no encryption, or when asking fails', async () => {
+    expect(await createVaultKeySource(standInSafeStorage(undefined, false))).toBeNull();
+    const broken = { ...standInSafeStorage(), isAsyncEncryptionAvailable: () => Promise.reject(new Error('safeStorage cannot be used before app is ready')) };
+    expect(await createVaultKeySource(broken)).toBeNull();
+  });
+
+  it("is null on Linux when safeStorage would wrap with Chromium's built-in key (no secret service); v10 is DPAPI on Windows and is used", async () => {
+    expect(await createVaultKeySource(standInSafeStorage(undefined, true, 'v10'), 'linux')).toBeNull();
+    expect(await createVaultKeySource(standInSafeStorage(undefined, true, 'v11'), 'linux')).not.toBeNull();
+    expect(await createVaultKeySource(standInSafeStorage(undefined, true, 'v10'), 'win32')).not.toBeNull();
+    expect(protectedByBuiltInKey(Buffer.from('v10xyz', 'latin1'), 'linux')).toBe(true);
+    expect(protectedByBuiltInKey(Buffer.from('v11xyz', 'latin1'), 'linux')).toBe(false);
+    expect(protectedByBuiltInKey(Buffer.from('v10xyz', 'latin1'), 'darwin')).toBe(false);
+  });
+
+  it('a keychain that is temporarily unavailable is refused with UNAUTHORIZED pointing to the passphrase, and opens again later', async () => {
+    const file = join(dir, 'vault.bmv');
+    const safeStorage = standInSafeStorage();
+    const keychain = (await createVaultKeySource(safeStorage, 'linux'))!;
+    await saveVault(file, await newKeyring([passphraseKeySource('pass phrase'), keychain]), data());
+    safeStorage.temporarilyUnavailable = true;
+    await expect(openVault(file, keychain)).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/not available now.*passphrase/) });
+    safeStorage.temporarilyUnavailable = false;
+    expect((await openVault(file, keychain)).records).toHaveLength(1);
   });
 
   it('a vault wrapped by passphrase AND safeStorage opens with either; the file holds neither the key nor the passwords', async () => {
     const file = join(dir, 'vault.bmv');
-    const keychain = createVaultKeySource(standInSafeStorage())!;
+    const keychain = (await createVaultKeySource(standInSafeStorage()))!;
     const passphrase = passphraseKeySource('correct horse battery');
     const content = data();
     await saveVault(file, await newKeyring([passphrase, keychain]), content);
@@ -61,8 +91,8 @@ describe('safeStorage vault key source (with a stand-in safeStorage, no Electron
 
   it('another user\'s keychain is refused with a plain UNAUTHORIZED that points to the passphrase', async () => {
     const file = join(dir, 'vault.bmv');
-    await saveVault(file, await newKeyring([passphraseKeySource('pass phrase'), createVaultKeySource(standInSafeStorage())!]), data());
-    const error = await openVault(file, createVaultKeySource(standInSafeStorage())!).catch((e: unknown) => e);
+    await saveVault(file, await newKeyring([passphraseKeySource('pass phrase'), (await createVaultKeySource(standInSafeStorage()))!]), data());
+    const error = await openVault(file, (await createVaultKeySource(standInSafeStorage()))!).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BootmendError);
     expect((error as BootmendError).code).toBe('UNAUTHORIZED');
     expect((error as BootmendError).message).toMatch(/passphrase/);
@@ -72,7 +102,7 @@ describe('safeStorage vault key source (with a stand-in safeStorage, no Electron
     const file = join(dir, 'vault.bmv');
     const passphrase = passphraseKeySource('pass phrase');
     await saveVault(file, passphrase, data());
-    const keychain = createVaultKeySource(standInSafeStorage())!;
+    const keychain = (await createVaultKeySource(standInSafeStorage()))!;
     await expect(openVault(file, keychain)).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/unlocked with a passphrase/) });
     const { data: content, keyring } = await openVaultKeyed(file, passphrase);
     await saveVault(file, await addKeySource(keyring, keychain), content);

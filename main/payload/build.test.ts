@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BootmendError } from '../../core/errors.js';
-import { PlaybookSchema, type PlaybookInput } from '../../core/playbook.js';
+import { PlaybookSchema, type PlaybookInput } from '../../core/playbooks/playbook.js';
 import { buildPayload, cmdSet, minuteBound, renderFixCmd, volumeRelativeFolder } from './build.js';
 import { loadCrowdStrikePlaybook } from './testing/wine-harness.js';
 

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BootmendError, describeZodError } from '../../core/errors.js';
-import { PlaybookSchema, type Playbook, type PlaybookInput, type Target } from '../../core/playbook.js';
+import { PlaybookSchema, type Playbook, type PlaybookInput, type Target } from '../../core/playbooks/playbook.js';
 
 /**
  * The payload folder that goes on any medium (WinPE image, payload-only stick, ISO):

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MachineResult } from '../../core/machine-result.js';
-import type { PlaybookInput } from '../../core/playbook.js';
+import type { MachineResult } from '../../core/playbooks/machine-result.js';
+import type { PlaybookInput } from '../../core/playbooks/playbook.js';
 import { loadCrowdStrikePlaybook, wineSkipReason, WineBox, type FakeFile } from './testing/wine-harness.js';
 
 /*

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { evaluateTargetFile } from '../../core/conditions.js';
+import { evaluateTargetFile } from '../../core/playbooks/conditions.js';
 import { BootmendError } from '../../core/errors.js';
-import type { PlaybookInput } from '../../core/playbook.js';
+import type { PlaybookInput } from '../../core/playbooks/playbook.js';
 import { BUILT_IN_PLAYBOOK_DIR, listPlaybooks, MAX_PLAYBOOK_BYTES, resolvePlaybook, userPlaybookDir, validatePlaybookFile } from './loader.js';
 
 const BUILT_IN_FILE = join(BUILT_IN_PLAYBOOK_DIR, 'crowdstrike-cf291.json');

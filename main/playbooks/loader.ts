@@ -2,8 +2,8 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BootmendError } from '../../core/errors.js';
-import type { Playbook } from '../../core/playbook.js';
-import { formatPlaybookProblems, validatePlaybookText, type PlaybookProblem } from '../../core/playbook-validation.js';
+import type { Playbook } from '../../core/playbooks/playbook.js';
+import { formatPlaybookProblems, validatePlaybookText, type PlaybookProblem } from '../../core/playbooks/playbook-validation.js';
 
 /**
  * Playbooks come from two folders: the built-in ones shipped in assets/playbooks/ and the

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BootmendError, describeZodError } from '../../core/errors.js';
-import { SettingsSchema, type Settings } from '../../core/settings.js';
+import { SettingsSchema, type Settings } from '../../core/settings/schemas.js';
 
 /**
  * settings.json in the data folder. Written to a temp file and renamed, so a crash

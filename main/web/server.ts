@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { HTTP_API_PREFIX, JOB_HEADER, TOKEN_HEADER, type Envelope } from '../../core/api/envelope.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { ProgressEvent } from '../../core/progress.js';
-import type { Dispatcher } from '../dispatcher.js';
+import type { Dispatcher } from '../../core/api/dispatcher.js';
 import { newToken, refuseForeign, SECURITY_HEADERS, tokenMatches } from './security.js';
 import { createReadStream, mimeType, resolveStatic } from './static-files.js';
 

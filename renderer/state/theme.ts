@@ -1,4 +1,4 @@
-import type { ThemePreference } from '../../core/settings.js';
+import type { ThemePreference } from '../../core/settings/schemas.js';
 
 const STORAGE_KEY = 'bootmend.theme';
 const DARK_QUERY = '(prefers-color-scheme: dark)';

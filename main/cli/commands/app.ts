@@ -1,4 +1,4 @@
-import { SettingsSchema } from '../../../core/settings.js';
+import { SettingsSchema } from '../../../core/settings/schemas.js';
 import { formatBytes } from '../../../core/progress.js';
 import { callApi, printJson } from '../call.js';
 import { UsageError, type Command } from '../command.js';

@@ -7,7 +7,7 @@ import type { BootmendApi } from '../../api.js';
 import type { CommandContext, OptionValues } from '../command.js';
 import { keysImport, keysLookup, keysStats } from './keys.js';
 
-const FIXTURES = fileURLToPath(new URL('../../vault/fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../keys/fixtures/', import.meta.url));
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bootmend-keys-cmd-'));

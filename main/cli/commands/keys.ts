@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { SettingsStore } from '../../settings/store.js';
-import { GRAPH_CLIENT_ID_ENV, GRAPH_TENANT_ENV, keysImport as runImport, keysLookup as runLookup, keysLookupOnline as runLookupOnline, keysRevealed as runRevealed, keysStats as runStats, keysWipe as runWipe, vaultEnvFrom, type CliResult, type VaultEnv } from '../../vault/cli-commands.js';
+import { GRAPH_CLIENT_ID_ENV, GRAPH_TENANT_ENV, keysImport as runImport, keysLookup as runLookup, keysLookupOnline as runLookupOnline, keysRevealed as runRevealed, keysStats as runStats, keysWipe as runWipe, vaultEnvFrom, type CliResult, type VaultEnv } from '../../keys/cli-commands.js';
 import { printJson } from '../call.js';
 import { UsageError, type Command, type CommandContext } from '../command.js';
 
 /**
- * `bootmend keys ...`: thin wrappers over main/vault/cli-commands.ts. The passphrase comes
+ * `bootmend keys ...`: thin wrappers over main/keys/cli-commands.ts. The passphrase comes
  * only from BOOTMEND_VAULT_PASSPHRASE; the vault from --vault or <dataDir>/vault.bmv.
  * Exit codes: 0 ok, 1 failed (unreadable file, unknown layout, wrong passphrase, expired),
  * 2 not found, 3 ambiguous, 64 wrong usage.

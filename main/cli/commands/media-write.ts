@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { DriveWriteError, type VerifyDriveResult, type WriteDrivesResult, type WriteProgress } from '../../../core/drive-write.js';
-import { describeOffset, toProgressEvent } from '../../../core/drive-write-rules.js';
+import { DriveWriteError, type VerifyDriveResult, type WriteDrivesResult, type WriteProgress } from '../../../core/drives/write.js';
+import { describeOffset, toProgressEvent } from '../../../core/drives/write-rules.js';
 import { formatBytes } from '../../../core/progress.js';
 import { listDrives } from '../../drives/list.js';
 import { runElevated, verifyImage, writeImage } from '../../drives/write/index.js';

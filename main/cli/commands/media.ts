@@ -1,4 +1,4 @@
-import { MediumFormat } from '../../../core/media.js';
+import { MediumFormat } from '../../../core/media/schemas.js';
 import { formatBytes } from '../../../core/progress.js';
 import { callApi, printJson } from '../call.js';
 import { UsageError, type Command } from '../command.js';

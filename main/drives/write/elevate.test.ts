@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WriteProgress } from '../../../core/drive-write.js';
+import type { WriteProgress } from '../../../core/drives/write.js';
 import { runElevated, workerCommand, type ElevatedJob, type Launcher } from './elevate.js';
 import { SECRET_ARG, secretDigest } from './protocol.js';
 import { blankFile, randomFile, removeDir, workDir } from './testing/loop.js';

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { VerifyDriveResult, WriteDrivesResult, WriteProgress } from '../../../core/drive-write.js';
-import { DriveWriteError } from '../../../core/drive-write-error.js';
-import { say } from '../../../core/drive-write-rules.js';
+import type { VerifyDriveResult, WriteDrivesResult, WriteProgress } from '../../../core/drives/write.js';
+import { DriveWriteError } from '../../../core/drives/write-error.js';
+import { say } from '../../../core/drives/write-rules.js';
 import { BootmendError } from '../../../core/errors.js';
 import { SECRET_ARG, WORKER_FLAG, WorkerLineSchema, secretDigest, type ElevatedJob, type WorkerLine } from './protocol.js';
 

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
-import { DriveWriteError } from '../../../core/drive-write-error.js';
+import { DriveWriteError } from '../../../core/drives/write-error.js';
 import { BootmendError } from '../../../core/errors.js';
 import { JobLineSchema, SECRET_ARG, secretDigest, type ElevatedJob, type WorkerError, type WorkerLine } from './protocol.js';
 import { verifyImage } from './verify-image.js';

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
-import type { DriveWriteErrorInfo } from '../../../core/drive-write.js';
-import { guardVerdict } from '../../../core/drive-write-rules.js';
-import type { DriveEntry } from '../../../core/drives.js';
+import type { DriveWriteErrorInfo } from '../../../core/drives/write.js';
+import { guardVerdict } from '../../../core/drives/write-rules.js';
+import type { DriveEntry } from '../../../core/drives/drives.js';
 import type { TargetInfo } from './target.js';
 
 export interface GuardOptions {

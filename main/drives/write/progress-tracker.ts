@@ -1,5 +1,5 @@
-import type { DrivePhase, DriveProgress, WriteProgress } from '../../../core/drive-write.js';
-import { overallProgress } from '../../../core/drive-write-rules.js';
+import type { DrivePhase, DriveProgress, WriteProgress } from '../../../core/drives/write.js';
+import { overallProgress } from '../../../core/drives/write-rules.js';
 import { ProgressMeter } from '../../../core/progress-meter.js';
 
 interface DriveState {

@@ -6,7 +6,7 @@ import {
   VerifyDriveResultSchema,
   WriteDrivesResultSchema,
   WriteProgressSchema,
-} from '../../../core/drive-write.js';
+} from '../../../core/drives/write.js';
 import { ErrorCode } from '../../../core/error-schema.js';
 
 /*

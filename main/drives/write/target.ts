@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { DriveWriteError } from '../../../core/drive-write-error.js';
-import { say } from '../../../core/drive-write-rules.js';
+import { DriveWriteError } from '../../../core/drives/write-error.js';
+import { say } from '../../../core/drives/write-rules.js';
 
 /** What Bootmend knows about a write target before opening it. */
 export interface TargetInfo {

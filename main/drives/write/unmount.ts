@@ -4,8 +4,8 @@ import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DriveWriteError } from '../../../core/drive-write-error.js';
-import { say } from '../../../core/drive-write-rules.js';
+import { DriveWriteError } from '../../../core/drives/write-error.js';
+import { say } from '../../../core/drives/write-rules.js';
 import type { TargetInfo } from './target.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { open, realpath, stat } from 'node:fs/promises';
-import { DriveWriteError } from '../../../core/drive-write-error.js';
-import type { VerifyDriveResult, WriteProgress } from '../../../core/drive-write.js';
-import { say } from '../../../core/drive-write-rules.js';
+import { DriveWriteError } from '../../../core/drives/write-error.js';
+import type { VerifyDriveResult, WriteProgress } from '../../../core/drives/write.js';
+import { say } from '../../../core/drives/write-rules.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { compareWithImage } from './read-back.js';
 import { inspectTarget, openForReading } from './target.js';

@@ -3,12 +3,12 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { WriteProgress } from '../../../core/drive-write.js';
-import type { DriveEntry } from '../../../core/drives.js';
+import type { WriteProgress } from '../../../core/drives/write.js';
+import type { DriveEntry } from '../../../core/drives/drives.js';
 import { verifyImage, writeImage } from './index.js';
 import { blankFile, LoopDevices, loopSkipReason, randomFile, removeDir, sha256Of, workDir } from './testing/loop.js';
-import { usbStickEntry } from '../../../core/fixtures/usb-stick-entry.js';
-import { say } from '../../../core/drive-write-rules.js';
+import { usbStickEntry } from '../../../core/drives/fixtures/usb-stick-entry.js';
+import { say } from '../../../core/drives/write-rules.js';
 
 const MiB = 1 << 20;
 const skip = loopSkipReason();

@@ -1,7 +1,7 @@
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { DriveWriteError } from '../../../core/drive-write-error.js';
-import type { DriveWriteResult, WriteDrivesResult, WriteProgress } from '../../../core/drive-write.js';
-import { leftAs, say } from '../../../core/drive-write-rules.js';
+import { DriveWriteError } from '../../../core/drives/write-error.js';
+import type { DriveWriteResult, WriteDrivesResult, WriteProgress } from '../../../core/drives/write.js';
+import { leftAs, say } from '../../../core/drives/write-rules.js';
 import { AlignedPool } from './aligned-pool.js';
 import { ChunkChecks } from './chunk-checks.js';
 import { findFakeCapacity } from './capacity.js';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync, closeSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PlaybookSchema } from '../../../core/playbook.js';
+import { PlaybookSchema } from '../../../core/playbooks/playbook.js';
 import { hasTool } from '../test-support.js';
 import { detectAdkInstall } from './adk.js';
 import { NO_BITLOCKER, inspectBase } from './base.js';

@@ -1,7 +1,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BootmendError } from '../../../core/errors.js';
-import type { MediaBaseKind } from '../../../core/media.js';
+import type { MediaBaseKind } from '../../../core/media/schemas.js';
 import { IsoImage, type IsoEntry } from '../iso/read-iso.js';
 import { adkInstallLayout, type AdkInstallLayout } from './adk.js';
 import { wimlibVersion } from './inject.js';
@@ -9,7 +9,7 @@ import { sevenZipList } from './seven-zip.js';
 import { NO_BITLOCKER, WINRE_BOOT_FILES, bitLockerFromPaths, planWinreFiles, wimBitLocker, wimBootIndex, wimPaths, type BitLockerSupport } from './wim.js';
 
 /**
- * What a boot base is, what it holds and what it lacks. Five kinds (core/media.ts MediaBaseKind):
+ * What a boot base is, what it holds and what it lacks. Five kinds (core/media/schemas.ts MediaBaseKind):
  * an ADK "Media" folder, the ADK's own WinPE folder, a WinPE ISO (read directly), a UDF-only
  * ISO (Windows install media, through 7-Zip), and a WinRE/WinPE image (Winre.wim). Every path
  * reported is where the file lands on the medium, in the ADK Media layout; paths are matched

@@ -12,8 +12,8 @@ import { closeSync, copyFileSync, existsSync, openSync, mkdirSync, mkdtempSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MachineResultSchema, type MachineResult } from '../../../core/machine-result.js';
-import type { PlaybookInput } from '../../../core/playbook.js';
+import { MachineResultSchema, type MachineResult } from '../../../core/playbooks/machine-result.js';
+import type { PlaybookInput } from '../../../core/playbooks/playbook.js';
 import { buildPayload } from '../build.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

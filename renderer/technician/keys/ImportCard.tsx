@@ -1,8 +1,8 @@
 import { useRef, useState, type DragEvent, type FormEvent, type ReactElement } from 'react';
-import type { KeyFormatOption } from '../../../core/vault-api.js';
+import type { KeyFormatOption } from '../../../core/keys/schemas.js';
 import { formatBytes } from '../../../core/progress.js';
 import { useClient } from '../../state/client.js';
-import { useKeys } from '../../state/keys.js';
+import { useKeys } from './store.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';

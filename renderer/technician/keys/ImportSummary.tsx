@@ -1,5 +1,5 @@
 import { useRef, type ReactElement, type ReactNode } from 'react';
-import type { ImportSummary } from '../../../core/vault-api.js';
+import type { ImportSummary } from '../../../core/keys/schemas.js';
 import { Badge } from '../../ui/Badge.js';
 import { AlertIcon, CheckCircleIcon } from '../../ui/icons.js';
 import { KeyValueList } from '../../ui/KeyValue.js';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement, type RefObject } from 'react';
-import type { KeySummaryInfo, LookupKeyResult } from '../../../core/vault-api.js';
+import type { KeySummaryInfo, LookupKeyResult } from '../../../core/keys/schemas.js';
 import { useClient } from '../../state/client.js';
-import { useKeys } from '../../state/keys.js';
+import { useKeys } from './store.js';
 import { useNavigation } from '../../state/navigation.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';

@@ -1,8 +1,8 @@
 import { useId, useRef, useState, type FormEvent, type ReactElement } from 'react';
-import type { KeySummaryInfo } from '../../../core/vault-api.js';
+import type { KeySummaryInfo } from '../../../core/keys/schemas.js';
 import { useClient } from '../../state/client.js';
-import { useKeys } from '../../state/keys.js';
-import { useSettings } from '../../state/settings.js';
+import { useKeys } from './store.js';
+import { useSettings } from '../settings/store.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
 import { KeyIcon } from '../../ui/icons.js';

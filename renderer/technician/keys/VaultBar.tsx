@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react';
-import type { VaultStatus } from '../../../core/vault-api.js';
+import type { VaultStatus } from '../../../core/keys/schemas.js';
 import { useClient } from '../../state/client.js';
-import { useKeys } from '../../state/keys.js';
+import { useKeys } from './store.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent, type ReactElement, type RefObject } from 'react';
 import { useClient } from '../../state/client.js';
-import { keychainUnlockable, MIN_PASSPHRASE, useKeys } from '../../state/keys.js';
+import { keychainUnlockable, MIN_PASSPHRASE, useKeys } from './store.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';

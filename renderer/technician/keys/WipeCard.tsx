@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { useClient } from '../../state/client.js';
-import { useKeys } from '../../state/keys.js';
+import { useKeys } from './store.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { AlertIcon } from '../../ui/icons.js';

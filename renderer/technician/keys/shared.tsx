@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useState, type ReactElement, type RefObject } from 'react';
-import { splitKeyId, useKeys, type FocusTarget } from '../../state/keys.js';
+import { splitKeyId, useKeys, type FocusTarget } from './store.js';
 
 /**
  * The key ID as the recovery screen shows it: its first 8 characters are all Windows 10/11

@@ -1,7 +1,7 @@
 import type { ReactElement, Ref } from 'react';
-import type { MediaBaseInfo } from '../../../core/media.js';
+import type { MediaBaseInfo } from '../../../core/media/schemas.js';
 import { useClient } from '../../state/client.js';
-import { useMedia, type BaseMode } from '../../state/media.js';
+import { useMedia, type BaseMode } from './store.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ChoiceCards } from '../../ui/ChoiceCards.js';

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import { formatBytes, formatDuration, type ProgressEvent } from '../../../core/progress.js';
-import { useMedia } from '../../state/media.js';
+import { useMedia } from './store.js';
 import { Card } from '../../ui/Card.js';
 import { CancelButton } from '../../ui/CancelButton.js';
 import { MediaIcon } from '../../ui/icons.js';

@@ -1,9 +1,9 @@
 import { useRef, useState, type ReactElement } from 'react';
 import { useOnNewRequest } from '../../ui/useOnNewRequest.js';
-import type { BuiltMedium } from '../../../core/media.js';
+import type { BuiltMedium } from '../../../core/media/schemas.js';
 import { formatBytes } from '../../../core/progress.js';
-import { useDrives } from '../../state/drives.js';
-import { useMedia } from '../../state/media.js';
+import { useDrives } from '../drives/store.js';
+import { useMedia } from './store.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Notice } from '../../ui/ErrorBanner.js';

@@ -1,6 +1,6 @@
 import { useState, type ReactElement, type Ref } from 'react';
-import type { MediumFormat } from '../../../core/media.js';
-import { useMedia } from '../../state/media.js';
+import type { MediumFormat } from '../../../core/media/schemas.js';
+import { useMedia } from './store.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ChoiceCards } from '../../ui/ChoiceCards.js';

@@ -1,7 +1,7 @@
 import type { ReactElement, Ref } from 'react';
 import type { MethodOutput } from '../../../core/api/contract.js';
 import { useClient } from '../../state/client.js';
-import { useMedia, usePlaybooks } from '../../state/media.js';
+import { useMedia, usePlaybooks } from './store.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';

@@ -1,0 +1,240 @@
+import { join } from 'node:path';
+import { BootmendError } from '../../core/errors.js';
+import type { ImportKeysRequest, ImportSummary, LookupKeyResult, RevealedList, VaultStatus } from '../../core/keys/schemas.js';
+import { FileJournal, type EventJournal } from '../journal/journal.js';
+import { checkImportOptions, mergeImports, readImportSources, type ImportProgress } from './import-keys.js';
+import { KeyIndex } from './lookup.js';
+import { isKeyRevealedEvent, revealedKeysCsv, revealKey, ROTATION_ADVICE, type Revealed } from './reveal.js';
+import {
+  addKeySource,
+  assertNotExpired,
+  emptyVault,
+  forgetKeyring,
+  isExpired,
+  newKeyring,
+  openVaultKeyed,
+  passphraseKeySource,
+  saveVault,
+  vaultExists,
+  vaultKeyKinds,
+  wipeVault,
+  type KeySource,
+  type VaultData,
+  type VaultKeyring,
+} from './store.js';
+
+/**
+ * The key vault held open for the app's local API: decrypted into memory on unlock, and
+ * forgotten (records dropped, data key zeroed) on lock, on wipe, or after `autoLockMinutes`
+ * without a lookup, reveal or import — a laptop left open in a server room must not keep
+ * every key readable. status() does not count as use, so a UI polling it does not keep the
+ * vault open.
+ *
+ * The data key stays the same across imports and every wrapped copy of it is kept, so a
+ * vault unlocked with the OS keychain still opens with its passphrase afterwards, and the
+ * other way round. When the host has a keychain (Electron safeStorage), unlocking or
+ * creating with the passphrase also adds a keychain copy, so the next unlock on this
+ * computer needs no typing.
+ */
+
+export interface VaultSessionOptions {
+  dataDir: string;
+  /** Default <dataDir>/vault.bmv. */
+  vaultPath?: string;
+  /** Minutes without use before the vault locks itself; null never (tests, kiosk). Default 15. */
+  autoLockMinutes?: number | null;
+  /** The OS keychain as a key source (main/electron/vault-key-source.ts), when the host has one. */
+  keychain?: KeySource | null | (() => KeySource | null);
+  journal?: EventJournal;
+  now?: () => Date;
+}
+
+export type UnlockRequest =
+  | { passphrase: string; create?: boolean | undefined }
+  /** Unlock with the OS keychain, or with any KeySource (tests, future sources). */
+  | { passphrase?: undefined; keySource?: KeySource | undefined; create?: boolean | undefined };
+
+export interface RevealRequestIn {
+  id: string;
+  machine: string;
+  reason: string;
+  technician: string;
+}
+
+export type ImportProgressFn = (done: number, total: number, message: string) => void;
+export type { ImportProgress };
+
+interface Open {
+  data: VaultData;
+  keyring: VaultKeyring;
+  index: KeyIndex;
+}
+
+const LOCKED = 'The key vault is locked: unlock it with its passphrase first.';
+export const MIN_PASSPHRASE = 8;
+
+export class VaultSession {
+  readonly path: string;
+  private readonly journal: EventJournal;
+  private readonly autoLockMs: number | null;
+  private readonly now: () => Date;
+  private open: Open | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  /** Imports and wipes run one at a time: two saves must not race on one file. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: VaultSessionOptions) {
+    this.path = options.vaultPath ?? join(options.dataDir, 'vault.bmv');
+    this.journal = options.journal ?? new FileJournal(join(options.dataDir, 'journal', 'events.ndjson'));
+    const minutes = options.autoLockMinutes === undefined ? 15 : options.autoLockMinutes;
+    this.autoLockMs = minutes === null ? null : minutes * 60_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async status(): Promise<VaultStatus> {
+    const exists = await vaultExists(this.path);
+    const open = this.open;
+    let keySources: string[] = open ? [...new Set(open.keyring.keys.map((k) => k.kind))] : [];
+    if (!open && exists) keySources = await vaultKeyKinds(this.path).catch(() => []);
+    return {
+      path: this.path,
+      exists,
+      unlocked: open !== null,
+      keys: open ? open.index.size : null,
+      devices: open ? open.index.devices : null,
+      expiresAt: open?.data.expiresAt ?? null,
+      expired: open ? isExpired(open.data, this.now()) : false,
+      keySources,
+      safeStorageAvailable: this.keychain() !== null,
+      autoLockMinutes: this.autoLockMs === null ? null : this.autoLockMs / 60_000,
+      updatedAt: open && exists ? open.data.updatedAt : null,
+    };
+  }
+
+  /**
+   * With a passphrase: opens the vault, or — when there is none yet and `create` is set —
+   * writes an empty one protected by it. Without: the OS keychain (or the given
+   * KeySource). Wrong passphrase → UNAUTHORIZED, nothing kept.
+   */
+  async unlock(request: UnlockRequest): Promise<VaultStatus> {
+    const source = request.passphrase !== undefined ? passphraseKeySource(request.passphrase) : (request.keySource ?? this.keychain());
+    if (!source) throw new BootmendError('INVALID_INPUT', 'Type the vault passphrase.', { field: 'passphrase' });
+    const keychain = this.keychain();
+    if (await vaultExists(this.path)) {
+      const { data, keyring } = await openVaultKeyed(this.path, source);
+      let ring = keyring;
+      if (keychain && source.kind !== keychain.kind && !ring.keys.some((k) => k.kind === keychain.kind)) {
+        // First passphrase unlock on a computer with a keychain: add a keychain copy for next time.
+        ring = await addKeySource(ring, keychain);
+        await saveVault(this.path, ring, data, this.now());
+      }
+      this.keep(data, ring);
+    } else {
+      if (request.create !== true) throw new BootmendError('NOT_FOUND', 'There is no key vault on this computer yet: create one, then import a key export.');
+      if (request.passphrase === undefined) throw new BootmendError('INVALID_INPUT', 'Choose a passphrase for the new key vault.', { field: 'passphrase' });
+      if (request.passphrase.length < MIN_PASSPHRASE) throw new BootmendError('INVALID_INPUT', `The vault passphrase must be at least ${MIN_PASSPHRASE} characters.`, { field: 'passphrase' });
+      // Written at once, so the Keys screen (and the next launch) finds the vault it just made.
+      const data = emptyVault(this.now());
+      const ring = await newKeyring(keychain ? [source, keychain] : [source]);
+      await saveVault(this.path, ring, data, this.now());
+      this.keep(data, ring);
+    }
+    return this.status();
+  }
+
+  lock(): Promise<VaultStatus> {
+    this.forget();
+    return this.status();
+  }
+
+  /** Reads every source (all must be key exports, or nothing changes), merges, saves, and keeps the result open. */
+  import(request: ImportKeysRequest, progress?: ImportProgressFn, signal?: AbortSignal): Promise<ImportSummary> {
+    return this.serial(async () => {
+      const open = this.requireOpen();
+      const options = checkImportOptions({ format: request.format, scope: request.scope, expires: request.expires }, request.sources.length);
+      const read = await readImportSources(request.sources, options, (p) => {
+        signal?.throwIfAborted();
+        progress?.(p.fileIndex * 1000 + (p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 1000) : 1000), p.files * 1000, `Reading ${p.file}`);
+      });
+      if (!read.ok) throw new BootmendError('INVALID_INPUT', read.message, { field: 'sources' });
+      signal?.throwIfAborted();
+      progress?.(request.sources.length * 1000, request.sources.length * 1000, 'Encrypting the vault');
+      const { next, json } = mergeImports(open.data, read.results, options.expiresAt, this.path);
+      const now = this.now();
+      await saveVault(this.path, open.keyring, next, now);
+      if (this.open === open) this.keep({ ...next, updatedAt: now.toISOString() }, open.keyring);
+      const { vault: _vault, ...summary } = json;
+      return summary;
+    });
+  }
+
+  lookup(query: string): LookupKeyResult {
+    const open = this.requireOpen();
+    assertNotExpired(open.data, this.now());
+    return open.index.lookup(query);
+  }
+
+  /** The audited reveal (journal event fsync'd before the password is returned). */
+  async reveal(request: RevealRequestIn): Promise<Revealed> {
+    const open = this.requireOpen();
+    return revealKey(open.index, open.data, this.journal, { ...request, now: this.now() });
+  }
+
+  async revealedList(): Promise<RevealedList> {
+    const { events } = await this.journal.read({ type: 'key.revealed' });
+    const revealed = events.filter(isKeyRevealedEvent).map((e) => ({ eventId: e.id, at: e.at, keyId: e.keyId, device: e.device, machine: e.machine, technician: e.technician, reason: e.reason }));
+    return { revealed, advice: ROTATION_ADVICE.join(' '), csv: revealedKeysCsv(events) };
+  }
+
+  async revealedCsv(): Promise<string> {
+    return revealedKeysCsv((await this.journal.read({ type: 'key.revealed' })).events);
+  }
+
+  /** Locks, then overwrites and deletes the vault file. The journal (the audit record) stays. */
+  wipe(): Promise<VaultStatus> {
+    return this.serial(async () => {
+      this.forget();
+      await wipeVault(this.path);
+      return this.status();
+    });
+  }
+
+  /** Electron's safeStorage is usable only once the app is ready, so the host may pass a getter. */
+  private keychain(): KeySource | null {
+    const keychain = this.options.keychain;
+    return typeof keychain === 'function' ? keychain() : (keychain ?? null);
+  }
+
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private requireOpen(): Open {
+    if (!this.open) throw new BootmendError('UNAUTHORIZED', LOCKED);
+    this.armAutoLock();
+    return this.open;
+  }
+
+  private keep(data: VaultData, keyring: VaultKeyring): void {
+    if (this.open && this.open.keyring !== keyring) forgetKeyring(this.open.keyring);
+    this.open = { data, keyring, index: new KeyIndex(data.records) };
+    this.armAutoLock();
+  }
+
+  private armAutoLock(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.autoLockMs === null) return;
+    this.timer = setTimeout(() => this.forget(), this.autoLockMs);
+    this.timer.unref();
+  }
+
+  private forget(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.open) forgetKeyring(this.open.keyring);
+    this.open = null;
+  }
+}

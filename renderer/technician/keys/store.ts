@@ -1,0 +1,475 @@
+import { create } from 'zustand';
+import type { ProgressEvent } from '../../../core/progress.js';
+import type { ImportSummary, KeyFormatOption, KeySummaryInfo, LookupKeyResult, RevealedKey, RevealedList, VaultStatus } from '../../../core/keys/schemas.js';
+import type { ApiClient } from '../../api/client.js';
+import { isBootmendError } from '../../../core/errors.js';
+import { describeError, errorField } from '../../state/errors.js';
+
+/**
+ * The Keys screen: vault state, lookup, the audited reveal, import, the revealed list and
+ * wipe. The recovery password lives in `revealed` only while the reveal view shows it:
+ * hide() (by hand, after REVEAL_VISIBLE_MS, on lock, on leaving the screen) drops it, and
+ * it is never written to a log, the title, the URL or storage.
+ */
+
+export const MIN_PASSPHRASE = 8;
+/** The reveal view hides itself after this long: a password left on an unattended screen is a leak. */
+export const REVEAL_VISIBLE_MS = 5 * 60_000;
+/** A copied password is wiped from the clipboard after this long. */
+export const CLIPBOARD_CLEAR_MS = 60_000;
+/**
+ * The web host refuses importKeys bodies above 64 MiB (main/web/server.ts); the key text goes
+ * in the JSON body, so say so before sending rather than after.
+ */
+export const WEB_IMPORT_LIMIT_BYTES = 64 * 1024 * 1024 - 64 * 1024;
+
+export type VaultPhase = 'loading' | 'unavailable' | 'absent' | 'locked' | 'unlocked';
+
+export type FocusTarget = 'passphrase' | 'lookup' | 'reveal-form' | 'revealed' | 'import-summary';
+
+export interface FieldFailure<F extends string> {
+  message: string;
+  /** The field the failure is shown beside; null: above the form. */
+  field: F | null;
+}
+
+export type UnlockField = 'passphrase' | 'repeat';
+export type RevealField = 'machine' | 'reason';
+export type ImportField = 'sources' | 'expires' | 'scope';
+
+export interface LookupState {
+  status: 'idle' | 'running' | 'done' | 'failed';
+  /** The query the result is for. */
+  query: string;
+  result: LookupKeyResult | null;
+  error: string | null;
+}
+
+export interface ImportState {
+  phase: 'idle' | 'running' | 'done' | 'failed';
+  progress: ProgressEvent | null;
+  summary: ImportSummary | null;
+  failure: FieldFailure<ImportField> | null;
+}
+
+export interface ClipboardState {
+  status: 'idle' | 'copied' | 'refused' | 'cleared';
+  /** Epoch ms at which the copied password is wiped from the clipboard. */
+  clearAt: number | null;
+}
+
+/** The clipboard as the store needs it (navigator.clipboard in the app, a fake in tests). */
+export interface ClipboardWriter {
+  writeText(text: string): Promise<void>;
+}
+
+export interface ImportOptions {
+  format: KeyFormatOption;
+  /** One pattern a line or comma-separated; empty: import every row. */
+  scope: string;
+  /** yyyy-mm-dd from a date input; empty: keep the vault's expiry. */
+  expires: string;
+}
+
+export interface ImportFile {
+  name: string;
+  text: string;
+}
+
+interface KeysState {
+  status: VaultStatus | null;
+  statusError: string | null;
+  unlockBusy: boolean;
+  unlockFailure: FieldFailure<UnlockField> | null;
+
+  lookup: LookupState;
+  /** The key the reveal form is for: the found key, or the candidate picked from an ambiguous list. */
+  selected: KeySummaryInfo | null;
+  revealBusy: boolean;
+  revealFailure: FieldFailure<RevealField> | null;
+  /** SECRET while set. */
+  revealed: RevealedKey | null;
+  /** Epoch ms at which the reveal view hides itself. */
+  revealedUntil: number | null;
+  clipboard: ClipboardState;
+
+  importing: ImportState;
+  revealedList: RevealedList | null;
+  revealedListError: string | null;
+  wipeBusy: boolean;
+  wipeError: string | null;
+  /** Set after a wipe, until the next vault is made, for the "wiped" note. */
+  wiped: boolean;
+
+  /** Which element should take focus; `seq` changes on every request. */
+  focus: { target: FocusTarget; seq: number } | null;
+
+  refresh(client: ApiClient): Promise<void>;
+  unlock(client: ApiClient, passphrase: string): Promise<void>;
+  /** Unlocks with the copy of the vault key in the OS keychain (Electron safeStorage): no passphrase typed. */
+  unlockWithKeychain(client: ApiClient): Promise<void>;
+  create(client: ApiClient, passphrase: string, repeat: string): Promise<void>;
+  lock(client: ApiClient): Promise<void>;
+  clearUnlockFailure(): void;
+  runLookup(client: ApiClient, query: string): Promise<void>;
+  select(key: KeySummaryInfo): void;
+  clearRevealFailure(field: RevealField): void;
+  reveal(client: ApiClient, machine: string, reason: string): Promise<void>;
+  hide(clipboard?: ClipboardWriter): void;
+  copyPassword(clipboard: ClipboardWriter | undefined): Promise<void>;
+  clearClipboard(clipboard: ClipboardWriter | undefined): Promise<void>;
+  importFiles(client: ApiClient, files: ImportFile[], options: ImportOptions): Promise<void>;
+  resetImport(): void;
+  loadRevealedList(client: ApiClient): Promise<void>;
+  wipe(client: ApiClient, confirm: string): Promise<void>;
+}
+
+/** This laptop can open the vault from the OS keychain: the host has one and the vault holds a key wrapped with it. */
+export function keychainUnlockable(status: VaultStatus | null): boolean {
+  return status !== null && status.safeStorageAvailable && status.keySources.includes('safe-storage');
+}
+
+export function vaultPhase(status: VaultStatus | null, statusError: string | null): VaultPhase {
+  if (!status) return statusError ? 'unavailable' : 'loading';
+  if (!status.exists) return 'absent';
+  return status.unlocked ? 'unlocked' : 'locked';
+}
+
+/** What the create form can say before asking the privileged side. */
+export function checkNewPassphrase(passphrase: string, repeat: string): FieldFailure<UnlockField> | null {
+  if (passphrase.length < MIN_PASSPHRASE) return { field: 'passphrase', message: `Use at least ${MIN_PASSPHRASE} characters.` };
+  if (repeat !== passphrase) return { field: 'repeat', message: 'The two passphrases differ: type the same one twice.' };
+  return null;
+}
+
+/** The 8 blocks of 6 digits, as the recovery screen asks for them. */
+export function passwordGroups(password: string): string[] {
+  const digits = password.replace(/\D/g, '');
+  return digits.match(/\d{1,6}/g) ?? [];
+}
+
+/** A key ID split where the recovery screen stops showing it: its first 8 characters, then the rest. */
+export function splitKeyId(id: string): { head: string; rest: string } {
+  return { head: id.slice(0, 8), rest: id.slice(8) };
+}
+
+export function parseScope(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((pattern) => pattern.trim())
+    .filter((pattern) => pattern !== '');
+}
+
+/** End of the chosen day, local time: "expires on 31 August" should still work on 31 August. */
+export function expiryFromDate(date: string): string | undefined {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T23:59:59` : undefined;
+}
+
+export function revealedCsvFileName(now: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `bootmend-revealed-keys-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.csv`;
+}
+
+/** "Locked" from the privileged side (auto-lock after idle time): the screen must follow. */
+function isLockedError(error: unknown): boolean {
+  return isBootmendError(error) && error.code === 'UNAUTHORIZED';
+}
+
+function asField<F extends string>(field: string | undefined, fields: readonly F[]): F | null {
+  return field !== undefined && (fields as readonly string[]).includes(field) ? (field as F) : null;
+}
+
+const IDLE_LOOKUP: LookupState = { status: 'idle', query: '', result: null, error: null };
+const IDLE_IMPORT: ImportState = { phase: 'idle', progress: null, summary: null, failure: null };
+const IDLE_CLIPBOARD: ClipboardState = { status: 'idle', clearAt: null };
+
+let revealTimer: ReturnType<typeof setTimeout> | null = null;
+let clipboardTimer: ReturnType<typeof setTimeout> | null = null;
+/** The clipboard the last copy went to, so the timed clear and hide() reach the same one. */
+let copiedTo: ClipboardWriter | undefined;
+
+function stopTimer(timer: ReturnType<typeof setTimeout> | null): null {
+  if (timer) clearTimeout(timer);
+  return null;
+}
+
+export const useKeys = create<KeysState>()((set, get) => {
+  /** Everything a locked vault must not keep on screen. */
+  const forgetUnlocked = (): Partial<KeysState> => {
+    revealTimer = stopTimer(revealTimer);
+    return { lookup: IDLE_LOOKUP, selected: null, revealed: null, revealedUntil: null, revealFailure: null, revealBusy: false };
+  };
+
+  const focus = (target: FocusTarget): Pick<KeysState, 'focus'> => ({ focus: { target, seq: (get().focus?.seq ?? 0) + 1 } });
+
+  /** Applies a new status; a vault that is no longer unlocked drops the password and the lookup. */
+  const applyStatus = (status: VaultStatus): void => {
+    const wasUnlocked = get().status?.unlocked === true;
+    if (!status.unlocked) {
+      if (get().revealed) void get().clearClipboard(copiedTo);
+      set({ status, statusError: null, ...forgetUnlocked(), ...(wasUnlocked ? focus('passphrase') : {}) });
+    } else set({ status, statusError: null });
+  };
+
+  const afterLockedError = async (client: ApiClient, error: unknown): Promise<boolean> => {
+    if (!isLockedError(error)) return false;
+    await get().refresh(client);
+    return true;
+  };
+
+  return {
+    status: null,
+    statusError: null,
+    unlockBusy: false,
+    unlockFailure: null,
+    lookup: IDLE_LOOKUP,
+    selected: null,
+    revealBusy: false,
+    revealFailure: null,
+    revealed: null,
+    revealedUntil: null,
+    clipboard: IDLE_CLIPBOARD,
+    importing: IDLE_IMPORT,
+    revealedList: null,
+    revealedListError: null,
+    wipeBusy: false,
+    wipeError: null,
+    wiped: false,
+    focus: null,
+
+    async refresh(client) {
+      try {
+        applyStatus(await client.call('getVaultStatus', {}));
+      } catch (error) {
+        set({ statusError: describeError(error) });
+      }
+    },
+
+    async unlock(client, passphrase) {
+      if (passphrase === '') {
+        set({ unlockFailure: { field: 'passphrase', message: 'Type the vault passphrase.' }, ...focus('passphrase') });
+        return;
+      }
+      set({ unlockBusy: true, unlockFailure: null });
+      try {
+        const status = await client.call('unlockVault', { passphrase });
+        set({ unlockBusy: false, wiped: false });
+        applyStatus(status);
+        set(focus('lookup'));
+      } catch (error) {
+        // A wrong passphrase (UNAUTHORIZED) names no field, but it is about the passphrase.
+        const field = isLockedError(error) ? 'passphrase' : asField(errorField(error), ['passphrase'] as const);
+        set({ unlockBusy: false, unlockFailure: { message: describeError(error), field }, ...focus('passphrase') });
+      }
+    },
+
+    async unlockWithKeychain(client) {
+      set({ unlockBusy: true, unlockFailure: null });
+      try {
+        const status = await client.call('unlockVault', {});
+        set({ unlockBusy: false, wiped: false });
+        applyStatus(status);
+        set(focus('lookup'));
+      } catch (error) {
+        // The passphrase still works when the keychain does not (another user, a reset keychain).
+        set({ unlockBusy: false, unlockFailure: { message: `${describeError(error)} Type the passphrase instead.`, field: null }, ...focus('passphrase') });
+      }
+    },
+
+    async create(client, passphrase, repeat) {
+      const problem = checkNewPassphrase(passphrase, repeat);
+      if (problem) {
+        set({ unlockFailure: problem, ...focus('passphrase') });
+        return;
+      }
+      set({ unlockBusy: true, unlockFailure: null });
+      try {
+        const status = await client.call('unlockVault', { passphrase, create: true });
+        set({ unlockBusy: false, wiped: false, importing: IDLE_IMPORT });
+        applyStatus(status);
+        set(focus('lookup'));
+      } catch (error) {
+        set({ unlockBusy: false, unlockFailure: { message: describeError(error), field: asField(errorField(error), ['passphrase'] as const) }, ...focus('passphrase') });
+      }
+    },
+
+    async lock(client) {
+      get().hide(copiedTo);
+      try {
+        applyStatus(await client.call('lockVault', {}));
+      } catch (error) {
+        set({ statusError: describeError(error) });
+      }
+    },
+
+    clearUnlockFailure() {
+      if (get().unlockFailure) set({ unlockFailure: null });
+    },
+
+    async runLookup(client, query) {
+      const text = query.trim();
+      if (text === '') {
+        set({ lookup: { status: 'failed', query: text, result: null, error: 'Type the key ID shown on the recovery screen (8 or more characters) or a device name.' }, selected: null });
+        return;
+      }
+      set({ lookup: { status: 'running', query: text, result: get().lookup.result, error: null }, revealFailure: null });
+      try {
+        const result = await client.call('lookupKey', { query: text });
+        set({ lookup: { status: 'done', query: text, result, error: null }, selected: result.kind === 'found' ? result.key : null });
+        if (result.kind === 'found') set(focus('reveal-form'));
+      } catch (error) {
+        if (await afterLockedError(client, error)) return;
+        set({ lookup: { status: 'failed', query: text, result: null, error: describeError(error) }, selected: null });
+      }
+    },
+
+    select(key) {
+      set({ selected: key, revealFailure: null, ...focus('reveal-form') });
+    },
+
+    clearRevealFailure(field) {
+      if (get().revealFailure?.field === field) set({ revealFailure: null });
+    },
+
+    async reveal(client, machine, reason) {
+      const key = get().selected;
+      if (!key || get().revealBusy) return;
+      if (machine.trim() === '') {
+        set({ revealFailure: { field: 'machine', message: 'Type the name of the PC you are unlocking: it goes into the audit record.' } });
+        return;
+      }
+      if (reason.trim() === '') {
+        set({ revealFailure: { field: 'reason', message: 'Say why you need the password: it goes into the audit record.' } });
+        return;
+      }
+      set({ revealBusy: true, revealFailure: null });
+      try {
+        const revealed = await client.call('revealKey', { id: key.id, machine: machine.trim(), reason: reason.trim() });
+        revealTimer = stopTimer(revealTimer);
+        revealTimer = setTimeout(() => get().hide(copiedTo), REVEAL_VISIBLE_MS);
+        set({ revealBusy: false, revealed, revealedUntil: Date.now() + REVEAL_VISIBLE_MS, clipboard: IDLE_CLIPBOARD, ...focus('revealed') });
+        void get().loadRevealedList(client);
+      } catch (error) {
+        set({ revealBusy: false });
+        if (await afterLockedError(client, error)) return;
+        set({ revealFailure: { message: describeError(error), field: asField(errorField(error), ['machine', 'reason'] as const) } });
+      }
+    },
+
+    hide(clipboard) {
+      const wasShown = get().revealed !== null;
+      revealTimer = stopTimer(revealTimer);
+      if (get().clipboard.status === 'copied') void get().clearClipboard(clipboard ?? copiedTo);
+      set({ revealed: null, revealedUntil: null, ...(wasShown ? focus('lookup') : {}) });
+    },
+
+    async copyPassword(clipboard) {
+      const revealed = get().revealed;
+      if (!revealed) return;
+      if (!clipboard) {
+        set({ clipboard: { status: 'refused', clearAt: null } });
+        return;
+      }
+      try {
+        await clipboard.writeText(revealed.password);
+      } catch {
+        set({ clipboard: { status: 'refused', clearAt: null } });
+        return;
+      }
+      copiedTo = clipboard;
+      clipboardTimer = stopTimer(clipboardTimer);
+      clipboardTimer = setTimeout(() => void get().clearClipboard(clipboard), CLIPBOARD_CLEAR_MS);
+      set({ clipboard: { status: 'copied', clearAt: Date.now() + CLIPBOARD_CLEAR_MS } });
+    },
+
+    async clearClipboard(clipboard) {
+      clipboardTimer = stopTimer(clipboardTimer);
+      if (get().clipboard.status !== 'copied') return;
+      set({ clipboard: { status: 'cleared', clearAt: null } });
+      copiedTo = undefined;
+      try {
+        // Overwrite rather than read-and-compare: reading the clipboard needs a permission we do not ask for.
+        await clipboard?.writeText('');
+      } catch {
+        // The window lost focus or the permission was withdrawn: nothing more can be done from here.
+      }
+    },
+
+    async importFiles(client, files, options) {
+      if (get().importing.phase === 'running') return;
+      if (files.length === 0) {
+        set({ importing: { ...IDLE_IMPORT, phase: 'failed', failure: { field: 'sources', message: 'Choose or drop at least one key export file first.' } } });
+        return;
+      }
+      if (client.host === 'web') {
+        // Measured as JSON, the way it travels: quotes and line ends grow when escaped.
+        const bytes = files.reduce((sum, file) => sum + new Blob([JSON.stringify(file.text)]).size, 0);
+        if (bytes > WEB_IMPORT_LIMIT_BYTES) {
+          const message = `These files hold ${(bytes / 1024 / 1024).toFixed(1)} MB; in the browser window Bootmend can import up to 64 MB at a time. Import fewer files at once, or use the command line: bootmend keys import <file>.`;
+          set({ importing: { ...IDLE_IMPORT, phase: 'failed', failure: { field: 'sources', message } } });
+          return;
+        }
+      }
+      const scope = parseScope(options.scope);
+      const expires = expiryFromDate(options.expires);
+      if (options.expires !== '' && !expires) {
+        set({ importing: { ...IDLE_IMPORT, phase: 'failed', failure: { field: 'expires', message: 'Choose a date like 2024-08-31, or leave it empty.' } } });
+        return;
+      }
+      const input = {
+        sources: files.map((file) => ({ name: file.name, text: file.text })),
+        format: options.format,
+        ...(scope.length > 0 ? { scope } : {}),
+        ...(expires ? { expires } : {}),
+      };
+      set({ importing: { phase: 'running', progress: null, summary: null, failure: null } });
+      try {
+        const summary = await client.stream('importKeys', input, { onProgress: (progress) => set((s) => ({ importing: { ...s.importing, progress } })) });
+        set({ importing: { phase: 'done', progress: null, summary, failure: null }, ...focus('import-summary') });
+        await get().refresh(client);
+      } catch (error) {
+        if (await afterLockedError(client, error)) {
+          set({ importing: IDLE_IMPORT });
+          return;
+        }
+        set({ importing: { phase: 'failed', progress: null, summary: null, failure: { message: describeError(error), field: asField(errorField(error), ['sources', 'expires', 'scope'] as const) } } });
+      }
+    },
+
+    resetImport() {
+      set({ importing: IDLE_IMPORT });
+    },
+
+    async loadRevealedList(client) {
+      try {
+        set({ revealedList: await client.call('listRevealedKeys', {}), revealedListError: null });
+      } catch (error) {
+        set({ revealedListError: describeError(error) });
+      }
+    },
+
+    async wipe(client, confirm) {
+      if (confirm !== 'WIPE') {
+        set({ wipeError: 'Type WIPE in capital letters to confirm.' });
+        return;
+      }
+      get().hide(copiedTo);
+      set({ wipeBusy: true, wipeError: null });
+      try {
+        const status = await client.call('wipeVault', { confirm: 'WIPE' });
+        applyStatus(status);
+        set({ wipeBusy: false, wiped: true, importing: IDLE_IMPORT, unlockFailure: null, ...focus('passphrase') });
+      } catch (error) {
+        set({ wipeBusy: false, wipeError: describeError(error) });
+      }
+    },
+  };
+});
+
+/** For tests: back to a fresh store and no timers. */
+export function resetKeysStore(): void {
+  revealTimer = stopTimer(revealTimer);
+  clipboardTimer = stopTimer(clipboardTimer);
+  copiedTo = undefined;
+  useKeys.setState(useKeys.getInitialState(), true);
+}

@@ -1,0 +1,61 @@
+import { create } from 'zustand';
+import type { Settings, ThemePreference } from '../../../core/settings/schemas.js';
+import type { ApiClient } from '../../api/client.js';
+import { describeError, errorField } from '../../state/errors.js';
+import { applyTheme } from '../../state/theme.js';
+
+export interface SaveFailure {
+  message: string;
+  /** The settings field the failure is about ("backendUrl"), when the service named one. */
+  field: string | undefined;
+}
+
+interface SettingsState {
+  settings: Settings | null;
+  loading: boolean;
+  loadError: string | null;
+  themeSaveError: string | null;
+  load(client: ApiClient): Promise<void>;
+  /** Applies the theme at once, then saves it. */
+  setTheme(client: ApiClient, theme: ThemePreference): Promise<void>;
+  /** Saves the given fields; resolves to the failure (never rejects) or null when saved. */
+  save(client: ApiClient, changes: Partial<Settings>): Promise<SaveFailure | null>;
+}
+
+export const useSettings = create<SettingsState>()((set, get) => ({
+  settings: null,
+  loading: false,
+  loadError: null,
+  themeSaveError: null,
+  async load(client) {
+    set({ loading: true });
+    try {
+      const settings = await client.call('getSettings', {});
+      applyTheme(settings.theme);
+      set({ settings, loading: false, loadError: null });
+    } catch (error) {
+      set({ loading: false, loadError: describeError(error) });
+    }
+  },
+  async setTheme(client, theme) {
+    applyTheme(theme);
+    const previous = get().settings;
+    if (previous) set({ settings: { ...previous, theme } });
+    try {
+      const settings = await client.call('saveSettings', { theme });
+      set({ settings, themeSaveError: null });
+    } catch (error) {
+      set({ themeSaveError: describeError(error) });
+    }
+  },
+  async save(client, changes) {
+    try {
+      const settings = await client.call('saveSettings', changes);
+      applyTheme(settings.theme);
+      set({ settings });
+      return null;
+    } catch (error) {
+      return { message: describeError(error), field: errorField(error) };
+    }
+  },
+}));
