@@ -19,6 +19,10 @@ function fuseConfig(target, fuses = require('@electron/fuses')) {
   const armOrUniversal = target.arch === ARCH_ARM64 || target.arch === ARCH_UNIVERSAL || target.arch === 'arm64' || target.arch === 'universal';
   return {
     version: FuseVersion.V1,
+    // Every fuse this @electron/fuses knows is decided below, and flipping fails on an Electron
+    // whose fuse wire is longer than that: a fuse added by a new Electron is decided here (after
+    // updating @electron/fuses), never silently left at its default.
+    strictlyRequireAllFuses: true,
     // Flipping fuses breaks the ad-hoc signature arm64 macOS requires; redo it (a real
     // signature, when configured, is applied by electron-builder afterwards).
     resetAdHocDarwinSignature: mac && armOrUniversal,
@@ -32,8 +36,12 @@ function fuseConfig(target, fuses = require('@electron/fuses')) {
     [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
     // Only resources/app.asar is loaded: no loose resources/app folder next to it.
     [FuseV1Options.OnlyLoadAppFromAsar]: true,
+    // The app ships no custom V8 snapshot: the browser process uses Electron's default one.
+    [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
     // The app never uses file:// (it is served as bootmend://app), so file: pages get no extra powers.
     [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+    // Electron's default: V8 guards WebAssembly memory with trap handlers (the drive writer's xxhash-wasm).
+    [FuseV1Options.WasmTrapHandlers]: true,
   };
 }
 

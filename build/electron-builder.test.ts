@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FuseV1Options, FuseVersion, type FuseConfig } from '@electron/fuses';
@@ -35,7 +36,7 @@ interface AfterPackContext {
 }
 interface AfterPackModule {
   afterPack: (context: AfterPackContext) => Promise<void>;
-  createAfterPack: (deps: { flipFuses: (path: string, config: FuseConfig) => Promise<number>; log?: (line: string) => void }) => (context: AfterPackContext) => Promise<void>;
+  createAfterPack: (deps: { flipFuses?: (path: string, config: FuseConfig) => Promise<number>; log?: (line: string) => void }) => (context: AfterPackContext) => Promise<void>;
   fuseConfig: (target: { platform: string; arch?: number | string }) => FuseConfig;
   electronBinaryPath: (context: AfterPackContext) => string;
 }
@@ -98,6 +99,47 @@ describe('Electron fuses (build/after-pack.cjs)', () => {
     expect(fuses[FuseV1Options.OnlyLoadAppFromAsar]).toBe(true);
     expect(fuses[FuseV1Options.EnableCookieEncryption]).toBe(true);
     expect(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false);
+  });
+
+  it('decides every fuse @electron/fuses knows (V8 snapshot: Electron\'s own; WebAssembly trap handlers: on) and asks for all of them strictly', () => {
+    const fuses = hook.fuseConfig({ platform: 'linux', arch: 1 }) as Record<number | string, unknown>;
+    expect(fuses.strictlyRequireAllFuses).toBe(true);
+    const known = Object.values(FuseV1Options).filter((value): value is number => typeof value === 'number');
+    expect(known.length).toBeGreaterThanOrEqual(9);
+    for (const option of known) expect(typeof fuses[option], FuseV1Options[option]).toBe('boolean');
+    expect(fuses[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]).toBe(false);
+    expect(fuses[FuseV1Options.WasmTrapHandlers]).toBe(true);
+  });
+
+  it('with the real @electron/fuses: flips Electron\'s 9-fuse wire and refuses a wire with a fuse it has no decision for', async () => {
+    // Sentinel @electron/fuses looks for, then wire version 1, wire length, one byte per fuse ('0' off, '1' on).
+    const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+    const dir = mkdtempSync(join(tmpdir(), 'bootmend-fuses-'));
+    const binaryWith = (defaults: string): string => {
+      const binary = join(dir, 'bootmend');
+      writeFileSync(binary, Buffer.concat([Buffer.from('ELF-ish\n'), Buffer.from(SENTINEL), Buffer.from([1, defaults.length]), Buffer.from(defaults), Buffer.alloc(32)]));
+      chmodSync(binary, 0o755);
+      return binary;
+    };
+    const wireOf = (binary: string, length: number): string => {
+      const bytes = readFileSync(binary);
+      const start = bytes.indexOf(SENTINEL) + SENTINEL.length + 2;
+      return bytes.subarray(start, start + length).toString('latin1');
+    };
+    const context: AfterPackContext = { electronPlatformName: 'linux', appOutDir: dir, arch: 1, packager: { appInfo: { productFilename: 'Bootmend' }, executableName: 'bootmend' } };
+    const afterPack = hook.createAfterPack({ log: () => undefined });
+    try {
+      // Electron's shipped defaults (build/fuses/fuses.json5 in electron/electron, 9 fuses as of Electron 45).
+      const current = binaryWith('101100001');
+      await afterPack(context);
+      expect(wireOf(current, 9)).toBe('010011001');
+      // A later Electron with a tenth fuse: the build stops instead of leaving it at its default.
+      const later = binaryWith('1011000011');
+      await expect(afterPack(context)).rejects.toThrow(/strictlyRequireAllFuses/);
+      expect(wireOf(later, 10)).toBe('1011000011');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('redoes the ad-hoc signature only for arm64/universal macOS builds', () => {

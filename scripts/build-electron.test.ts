@@ -50,7 +50,7 @@ const electron = {
   protocol: { registerSchemesAsPrivileged: (s) => (seen.privileged = s), handle: (scheme) => seen.handled.push(scheme) },
   session: { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} } },
   shell: { openExternal: async () => {} },
-  safeStorage: { isEncryptionAvailable: () => false, encryptString: () => { throw new Error('no keychain'); }, decryptString: () => { throw new Error('no keychain'); } },
+  safeStorage: { isAsyncEncryptionAvailable: async () => false, encryptStringAsync: async () => { throw new Error('no keychain'); }, decryptStringAsync: async () => { throw new Error('no keychain'); } },
 };
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'electron' ? electron : load.call(this, request, ...rest); };

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs after `npm install` and before `npm run typecheck` (a later `npm install <pkg>`
-// drops the binary-less package again). Electron is an optional dependency: where its binary cannot be downloaded (an
-// offline CI, a locked-down network) npm drops the whole package and install still
-// succeeds. The Electron host must be type-checked everywhere, so we put the package
-// back from the npm registry without running its download script — the same state
-// as ELECTRON_SKIP_BINARY_DOWNLOAD=1: typings and launcher, no binary.
+// drops the binary-less package again). Electron is an optional dependency, and npm leaves
+// an optional package out, still exiting 0, when it cannot install it: since Electron 42
+// (no download at install any more) that is when this Node is older than the package's
+// `engines` (recent Electron packages want Node >= 22.12), or with --omit=optional. The Electron host
+// must be type-checked everywhere, so we put the package back from the npm registry as it is
+// published: typings and launcher, no binary (which Electron downloads on its first launch).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,8 +31,10 @@ try {
   const tarball = join(work, out.split('\n').pop());
   mkdirSync(target, { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
-  console.log(`bootmend: Electron ${version} binary unavailable here; installed its typings only. ` +
-    '`npm start` will use the web host.');
+  const wants = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).engines?.node;
+  console.log(`bootmend: npm left out the optional electron ${version} package here` +
+    `${wants ? ` (it wants Node ${wants}; this is ${process.version})` : ''}; restored its typings without a binary. ` +
+    '`npm start` will use the web host where no Electron binary can be had.');
 } catch (err) {
   // Not fatal: only the Electron host type-check needs these files.
   console.warn(`bootmend: could not restore Electron typings (${err instanceof Error ? err.message : err}).`);
