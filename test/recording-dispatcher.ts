@@ -1,6 +1,6 @@
 import { contract, isMethodName } from '../core/api/contract.js';
 import type { Envelope } from '../core/api/envelope.js';
-import type { CallOptions, Dispatcher } from '../main/dispatcher.js';
+import type { CallOptions, Dispatcher } from '../core/api/dispatcher.js';
 
 export interface RecordedCall {
   name: string;

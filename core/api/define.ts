@@ -12,11 +12,6 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   readonly output: O;
   /** True when the method reports progress events while it runs and can be cancelled. */
   readonly streams: S;
-  /**
-   * A cancelled call still answers with the handler's value (e.g. what each drive was left
-   * as) instead of a bare CANCELLED error: for jobs whose partial outcome the person must see.
-   */
-  readonly answersWhenCancelled: boolean;
 }
 
 export function defineMethod<I extends z.ZodType, O extends z.ZodType, const S extends boolean = false>(spec: {
@@ -24,7 +19,38 @@ export function defineMethod<I extends z.ZodType, O extends z.ZodType, const S e
   input: I;
   output: O;
   streams?: S;
-  answersWhenCancelled?: boolean;
 }): MethodSpec<I, O, S> {
-  return { summary: spec.summary, input: spec.input, output: spec.output, streams: (spec.streams ?? false) as S, answersWhenCancelled: spec.answersWhenCancelled ?? false };
+  return { summary: spec.summary, input: spec.input, output: spec.output, streams: (spec.streams ?? false) as S };
+}
+
+/** Any set of methods: the technician app's local API, the backend's, the helpdesk's. */
+export type ContractSpec = Readonly<Record<string, MethodSpec>>;
+
+export type MethodNameOf<C extends ContractSpec> = keyof C & string;
+export type InputOf<C extends ContractSpec, K extends MethodNameOf<C>> = z.input<C[K]['input']>;
+export type ParsedInputOf<C extends ContractSpec, K extends MethodNameOf<C>> = z.output<C[K]['input']>;
+export type OutputOf<C extends ContractSpec, K extends MethodNameOf<C>> = z.output<C[K]['output']>;
+export type StreamingNameOf<C extends ContractSpec> = { [K in MethodNameOf<C>]: C[K]['streams'] extends true ? K : never }[MethodNameOf<C>];
+export type PlainNameOf<C extends ContractSpec> = Exclude<MethodNameOf<C>, StreamingNameOf<C>>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/**
+ * Joins feature slices (core/<feature>/contract.ts) into one contract. A name declared by
+ * two slices is a mistake that a spread would hide (the later one silently wins), so it
+ * throws when the module loads.
+ */
+export function mergeContracts<const S extends readonly ContractSpec[]>(...slices: S): UnionToIntersection<S[number]> {
+  const merged: Record<string, MethodSpec> = {};
+  for (const slice of slices) {
+    for (const [name, spec] of Object.entries(slice)) {
+      if (Object.prototype.hasOwnProperty.call(merged, name)) throw new Error(`Two contract slices declare the method "${name}".`);
+      merged[name] = spec;
+    }
+  }
+  return merged as UnionToIntersection<S[number]>;
+}
+
+export function methodNamesOf<C extends ContractSpec>(contract: C): MethodNameOf<C>[] {
+  return Object.keys(contract) as MethodNameOf<C>[];
 }

@@ -1,7 +1,7 @@
-import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from './contract.js';
-import type { Envelope, ProgressListener } from './envelope.js';
 import { BootmendError, describeZodError } from '../errors.js';
 import type { ProgressEvent } from '../progress.js';
+import type { ContractSpec, MethodNameOf, OutputOf, ParsedInputOf } from './define.js';
+import type { Envelope, ProgressListener } from './envelope.js';
 import type { JobRegistry } from './jobs.js';
 
 export interface CallContext {
@@ -11,9 +11,9 @@ export interface CallContext {
   readonly progress: (event: Omit<ProgressEvent, 'jobId'>) => void;
 }
 
-/** What `main/api.ts` must provide: one implementation per contract method, typed from the contract. */
-export type Handlers = {
-  [K in MethodName]: (input: ParsedInput<K>, ctx: CallContext) => Promise<MethodOutput<K>>;
+/** One implementation per method of a contract, typed from it: a missing or mistyped one does not compile. */
+export type HandlersOf<C extends ContractSpec> = {
+  [K in MethodNameOf<C>]: (input: ParsedInputOf<C, K>, ctx: CallContext) => Promise<OutputOf<C, K>>;
 };
 
 export interface CallOptions {
@@ -24,17 +24,18 @@ export interface CallOptions {
 }
 
 /**
- * The single entry every host adapter (ipcMain, web host, CLI) goes through: it refuses
- * unknown names, validates input before any work, checks the output against the contract
- * and turns every failure into a typed error envelope.
+ * The single entry every host adapter (ipcMain, web host, CLI, the backend's routes) goes
+ * through: it refuses unknown names, validates input before any work, checks the output
+ * against the contract and turns every failure into a typed error envelope.
  */
 export interface Dispatcher {
   call(name: string, input: unknown, options?: CallOptions): Promise<Envelope>;
   isStreaming(name: string): boolean;
 }
 
-export interface DispatcherOptions {
-  handlers: Handlers;
+export interface DispatcherOptions<C extends ContractSpec> {
+  contract: C;
+  handlers: HandlersOf<C>;
   jobs: JobRegistry;
   /** Receives unexpected failures (never inputs or outputs: they may hold secrets). */
   onInternalError?: (method: string, error: unknown) => void;
@@ -42,14 +43,15 @@ export interface DispatcherOptions {
 
 const JOB_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
-export function createDispatcher({ handlers, jobs, onInternalError }: DispatcherOptions): Dispatcher {
+export function createDispatcher<C extends ContractSpec>({ contract, handlers, jobs, onInternalError }: DispatcherOptions<C>): Dispatcher {
+  const has = (name: string): name is MethodNameOf<C> => Object.prototype.hasOwnProperty.call(contract, name);
   return {
-    isStreaming: (name) => isMethodName(name) && contract[name].streams,
+    isStreaming: (name) => has(name) && contract[name]!.streams,
     async call(name, rawInput, options = {}) {
-      if (!isMethodName(name)) {
+      if (!has(name)) {
         return fail(new BootmendError('UNKNOWN_METHOD', `Bootmend has no operation called "${name}".`));
       }
-      const spec = contract[name];
+      const spec = contract[name]!;
       const parsed = spec.input.safeParse(rawInput ?? {});
       if (!parsed.success) return fail(describeZodError(parsed.error, `Invalid request to ${name}`));
 
@@ -76,8 +78,10 @@ export function createDispatcher({ handlers, jobs, onInternalError }: Dispatcher
       };
       try {
         const handler = handlers[name] as (input: unknown, ctx: CallContext) => Promise<unknown>;
+        // A handler that answers after a cancel has a real result (e.g. what each drive was
+        // left as): it is passed through, not replaced by a bare CANCELLED. Handlers that
+        // stop on the signal throw, and that becomes CANCELLED below.
         const value = await handler(parsed.data, { jobId, signal, progress });
-        if (signal.aborted && !spec.answersWhenCancelled) throw new BootmendError('CANCELLED', 'Cancelled before it finished.');
         const checked = spec.output.safeParse(value);
         if (!checked.success) {
           onInternalError?.(name, new Error(`output of ${name} does not match the contract: ${checked.error.issues[0]?.path.join('.')}`));

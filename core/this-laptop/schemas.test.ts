@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DriveEntry } from '../drives/drives.js';
-import { diskFromDriveEntry } from './this-laptop.js';
+import { diskFromDriveEntry } from './schemas.js';
 import { usbStickEntry } from '../drives/fixtures/usb-stick-entry.js';
 
 const entry = (over: Partial<DriveEntry>): DriveEntry => usbStickEntry({ device: '/dev/sda', size: 32_015_679_488, ...over });

@@ -17,7 +17,7 @@ export const DiskSchema = z.object({
 });
 export type Disk = z.infer<typeof DiskSchema>;
 
-export const MachineOverviewSchema = z.object({
+export const ThisLaptopOverviewSchema = z.object({
   hostname: z.string(),
   manufacturer: z.string(),
   model: z.string(),
@@ -28,7 +28,7 @@ export const MachineOverviewSchema = z.object({
   disks: z.array(DiskSchema),
   collectedAt: z.string(),
 });
-export type MachineOverview = z.infer<typeof MachineOverviewSchema>;
+export type ThisLaptopOverview = z.infer<typeof ThisLaptopOverviewSchema>;
 
 /** The "This machine" panel shows the drive guard's own verdicts, so the two can never disagree. */
 export function diskFromDriveEntry(entry: DriveEntry): Disk {

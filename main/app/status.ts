@@ -1,4 +1,4 @@
-import type { Status } from '../../core/api/contract.js';
+import type { Status } from '../../core/app/contract.js';
 
 export interface PendingCounter {
   /** Journal records not yet accepted by the backend (the journal issue provides the real one). */

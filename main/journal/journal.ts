@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { BootmendError } from '../../core/errors.js';
 
 /**
@@ -15,9 +15,6 @@ import { BootmendError } from '../../core/errors.js';
  * Every event has a client-made `id` (a UUID): appending an id already present is a no-op,
  * so a retried write or sync never duplicates. Events must never hold secrets: append()
  * refuses any string that looks like a BitLocker recovery password.
- *
- * The walkthrough issue extends the event types and may move this to SQLite behind the
- * same two methods.
  */
 
 export interface JournalEvent {
@@ -148,4 +145,22 @@ export class FileJournal implements EventJournal {
     if (!this.ids) this.ids = new Set((await this.read()).events.map((e) => e.id));
     return this.ids;
   }
+}
+
+const openJournals = new Map<string, FileJournal>();
+
+/**
+ * The one FileJournal of a file in this process. Its duplicate check and write queue are per
+ * instance, so two instances on one file could each accept the same event id, or interleave
+ * a torn-tail repair with another's append: every host takes its journal from here (through
+ * main/services), never with `new`.
+ */
+export function openJournal(file: string): FileJournal {
+  const key = resolve(file);
+  let journal = openJournals.get(key);
+  if (!journal) {
+    journal = new FileJournal(key);
+    openJournals.set(key, journal);
+  }
+  return journal;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { vaultPlace } from '../../test/vault-place.js';
 import type { BootmendApi } from '../api.js';
 import type { CommandContext, OptionValues } from '../cli/command.js';
 import { keysImport, keysLookup, keysRevealed, keysStats } from '../cli/commands/keys.js';
@@ -64,7 +65,7 @@ describe('no recovery password in plaintext after import, lookup and reveal', ()
       await keysStats.run(ctx([], {}, json));
       await keysRevealed.run(ctx([], {}, json));
     }
-    const session = new VaultSession({ dataDir: dir, vaultPath: join(dir, 'app-vault.bmv'), autoLockMinutes: null });
+    const session = new VaultSession({ ...vaultPlace(dir), vaultPath: join(dir, 'app-vault.bmv'), autoLockMinutes: null });
     await session.unlock({ passphrase: 'session passphrase', create: true });
     await session.import({ sources: FILES.map((f) => ({ path: join(FIXTURES, f) })) }, (_d, _t, message) => logged.push(message));
     for (const key of keys.slice(0, 3)) {

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { vaultPlace } from '../../test/vault-place.js';
 import { BootmendError } from '../../core/errors.js';
 import { keyCodes } from './codes.js';
 import { ROTATION_ADVICE } from './reveal.js';
@@ -39,7 +40,7 @@ const noProgress = (): void => undefined;
 const signal = new AbortController().signal;
 
 async function vaultWithKeys(options: { now?: () => Date } = {}): Promise<VaultSession> {
-  const vault = new VaultSession({ dataDir: dir, ...options });
+  const vault = new VaultSession({ ...vaultPlace(dir), ...options });
   await vault.unlock({ passphrase: PASSPHRASE, create: true });
   await vault.import({ sources: [{ name: 'ad-raw-type.csv', text: AD_RAW }] }, noProgress, signal);
   return vault;
@@ -60,13 +61,13 @@ async function revealWithCodes(vault: VaultSession, request: Parameters<VaultSes
 
 describe('VaultSession (the local API behind the Keys screen)', () => {
   it('says there is no vault yet, and refuses to unlock one that does not exist', async () => {
-    const vault = new VaultSession({ dataDir: dir });
+    const vault = new VaultSession({ ...vaultPlace(dir) });
     expect(await vault.status()).toMatchObject({ exists: false, unlocked: false, keys: null, path: join(dir, 'vault.bmv') });
     expect((await failure(vault.unlock({ passphrase: PASSPHRASE }))).code).toBe('NOT_FOUND');
   });
 
   it('creates a vault only with a passphrase of 8 characters or more, named as the passphrase field', async () => {
-    const vault = new VaultSession({ dataDir: dir });
+    const vault = new VaultSession({ ...vaultPlace(dir) });
     const short = await failure(vault.unlock({ passphrase: 'short', create: true }));
     expect(short.field).toBe('passphrase');
     expect(await vault.status()).toMatchObject({ exists: false });
@@ -74,7 +75,7 @@ describe('VaultSession (the local API behind the Keys screen)', () => {
   });
 
   it('imports text sources with progress and reports each rejected row by file and line', async () => {
-    const vault = new VaultSession({ dataDir: dir });
+    const vault = new VaultSession({ ...vaultPlace(dir) });
     await vault.unlock({ passphrase: PASSPHRASE, create: true });
     const progress: string[] = [];
     const summary = await vault.import({ sources: [{ name: 'ad-raw-type.csv', text: AD_RAW }] }, (_d, _t, message) => progress.push(message), signal);
@@ -85,7 +86,7 @@ describe('VaultSession (the local API behind the Keys screen)', () => {
   });
 
   it('keeps only the rows in scope, and refuses a file whose layout it cannot recognise, importing nothing', async () => {
-    const vault = new VaultSession({ dataDir: dir });
+    const vault = new VaultSession({ ...vaultPlace(dir) });
     await vault.unlock({ passphrase: PASSPHRASE, create: true });
     const scoped = await vault.import({ sources: [{ name: 'ad.csv', text: AD_RAW }], scope: ['OU=Munich'] }, noProgress, signal);
     // The Berlin row with a bad block is out of scope too, so it is not reported as rejected.
@@ -148,7 +149,7 @@ describe('VaultSession (the local API behind the Keys screen)', () => {
     expect(wrong.message).toContain('passphrase is wrong');
     expect(await vault.status()).toMatchObject({ unlocked: false });
 
-    const restarted = new VaultSession({ dataDir: dir });
+    const restarted = new VaultSession({ ...vaultPlace(dir) });
     expect(await restarted.status()).toMatchObject({ exists: true, unlocked: false });
     expect(await restarted.unlock({ passphrase: PASSPHRASE })).toMatchObject({ unlocked: true, keys: 3 });
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { vaultPlace } from '../../test/vault-place.js';
 import { BootmendError } from '../../core/errors.js';
 import { buildFixtures } from './fixtures/generate.js';
 import { VaultSession } from './session.js';
@@ -43,7 +44,7 @@ function keychain(): KeySource {
 
 describe('VaultSession (the app\'s open vault)', () => {
   it('unlock with a new passphrase starts a vault; import (a path and dropped text) writes it; lookup and audited reveal', async () => {
-    const session = new VaultSession({ dataDir: dir, autoLockMinutes: null });
+    const session = new VaultSession({ ...vaultPlace(dir), autoLockMinutes: null });
     expect(await session.status()).toMatchObject({ exists: false, unlocked: false, keys: null });
     await expect(session.import({ sources: [{ path: join(FIXTURES, 'mbam.csv') }] })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect((await failure(session.unlock({ passphrase: 'short', create: true }))).field).toBe('passphrase');
@@ -69,7 +70,7 @@ describe('VaultSession (the app\'s open vault)', () => {
   });
 
   it('a failed file imports nothing; lock forgets the keys; a wrong passphrase keeps it locked', async () => {
-    const session = new VaultSession({ dataDir: dir, autoLockMinutes: null });
+    const session = new VaultSession({ ...vaultPlace(dir), autoLockMinutes: null });
     await session.unlock({ passphrase: PASS, create: true });
     await session.import({ sources: [{ path: join(FIXTURES, 'mbam.csv') }] });
     const bad = await failure(session.import({ sources: [{ path: join(FIXTURES, 'minimal.csv') }, { path: join(dir, 'missing.csv') }] }));
@@ -85,7 +86,7 @@ describe('VaultSession (the app\'s open vault)', () => {
 
   it('locks itself after the idle minutes; lookups keep it open, status does not', async () => {
     vi.useFakeTimers();
-    const session = new VaultSession({ dataDir: dir, autoLockMinutes: 5 });
+    const session = new VaultSession({ ...vaultPlace(dir), autoLockMinutes: 5 });
     await session.unlock({ passphrase: PASS, create: true });
     vi.advanceTimersByTime(4 * 60_000);
     session.lookup('anything');
@@ -97,10 +98,10 @@ describe('VaultSession (the app\'s open vault)', () => {
   });
 
   it('with a keychain: a passphrase vault gains a keychain copy on unlock, later unlocks need no passphrase, and the passphrase still works', async () => {
-    const plain = new VaultSession({ dataDir: dir, autoLockMinutes: null });
+    const plain = new VaultSession({ ...vaultPlace(dir), autoLockMinutes: null });
     await plain.unlock({ passphrase: PASS, create: true });
     await plain.import({ sources: [{ path: join(FIXTURES, 'mbam.csv') }] });
-    const app = new VaultSession({ dataDir: dir, autoLockMinutes: null, keychain: keychain() });
+    const app = new VaultSession({ ...vaultPlace(dir), autoLockMinutes: null, keychain: keychain() });
     await expect(app.unlock({})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await app.unlock({ passphrase: PASS })).toMatchObject({ keySources: ['scrypt-passphrase', 'safe-storage'], safeStorageAvailable: true });
     await app.lock();
@@ -110,7 +111,7 @@ describe('VaultSession (the app\'s open vault)', () => {
   });
 
   it('wipe locks and destroys the vault; the audit journal stays', async () => {
-    const session = new VaultSession({ dataDir: dir, autoLockMinutes: null });
+    const session = new VaultSession({ ...vaultPlace(dir), autoLockMinutes: null });
     await session.unlock({ passphrase: PASS, create: true });
     await session.import({ sources: [{ path: join(FIXTURES, 'mbam.csv') }] });
     const key = keys.find((k) => k.device === 'PC-STU-002')!;

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { BootmendError } from '../../core/errors.js';
 import type { ImportKeysRequest, ImportSummary, LookupKeyResult, RevealedList, VaultStatus } from '../../core/keys/schemas.js';
-import { FileJournal, type EventJournal } from '../journal/journal.js';
+import type { EventJournal } from '../journal/journal.js';
 import { checkImportOptions, mergeImports, readImportSources, type ImportProgress } from './import-keys.js';
 import { KeyIndex } from './lookup.js';
 import { isKeyRevealedEvent, revealedKeysCsv, revealKey, ROTATION_ADVICE, type Revealed } from './reveal.js';
@@ -38,14 +37,14 @@ import {
  */
 
 export interface VaultSessionOptions {
-  dataDir: string;
-  /** Default <dataDir>/vault.bmv. */
-  vaultPath?: string;
+  /** The vault file (main/services/data-folder.ts names it; `--vault` may point elsewhere). */
+  vaultPath: string;
+  /** The data folder's one journal (main/services builds it): reveals are audited there. */
+  journal: EventJournal;
   /** Minutes without use before the vault locks itself; null never (tests, kiosk). Default 15. */
   autoLockMinutes?: number | null;
   /** The OS keychain as a key source (main/electron/vault-key-source.ts), when the host has one. */
   keychain?: KeySource | null | (() => KeySource | null);
-  journal?: EventJournal;
   now?: () => Date;
 }
 
@@ -84,8 +83,8 @@ export class VaultSession {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: VaultSessionOptions) {
-    this.path = options.vaultPath ?? join(options.dataDir, 'vault.bmv');
-    this.journal = options.journal ?? new FileJournal(join(options.dataDir, 'journal', 'events.ndjson'));
+    this.path = options.vaultPath;
+    this.journal = options.journal;
     const minutes = options.autoLockMinutes === undefined ? 15 : options.autoLockMinutes;
     this.autoLockMs = minutes === null ? null : minutes * 60_000;
     this.now = options.now ?? (() => new Date());

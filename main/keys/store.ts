@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
-import { open, rename, rm, stat, mkdir, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BootmendError } from '../../core/errors.js';
+import { syncFolder, writeFileAtomic } from '../fs/atomic-write.js';
 import type { KeyRecord } from './importers/types.js';
 
 /**
@@ -436,7 +437,7 @@ export async function saveVault(file: string, protection: KeySource | VaultKeyri
     const aad = Buffer.concat([VAULT_MAGIC, length, headerBytes]);
     const cipher = createCipheriv('aes-256-gcm', keyring.dataKey, iv);
     cipher.setAAD(aad);
-    await writeAtomicWith(file, async (write) => {
+    await writeFileAtomic(file, async (write) => {
       await write(aad);
       const encrypt = async (text: string): Promise<void> => {
         const plain = Buffer.from(text, 'utf8');
@@ -458,47 +459,6 @@ export async function saveVault(file: string, protection: KeySource | VaultKeyri
     });
   } finally {
     if (!isKeyring(protection)) forgetKeyring(keyring);
-  }
-}
-
-export async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
-  await writeAtomicWith(file, (write) => write(bytes));
-}
-
-/** Writes through `fill` into a temp file, fsyncs, renames over `file`, fsyncs the folder. */
-export async function writeAtomicWith(file: string, fill: (write: (bytes: Buffer) => Promise<void>) => Promise<void>): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await fill(async (bytes) => {
-        await handle.write(bytes);
-      });
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    if (error instanceof BootmendError) throw error;
-    throw new BootmendError('IO_ERROR', `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`);
-  }
-  await syncFolder(dirname(file));
-}
-
-/** fsync of the folder makes the rename durable on POSIX; Windows refuses it and does not need it. */
-export async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Not supported on this platform (Windows): rename is already durable there.
   }
 }
 

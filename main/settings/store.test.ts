@@ -7,16 +7,16 @@ import { SettingsStore } from './store.js';
 describe('settings file', () => {
   it('starts from defaults and keeps what was saved', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bootmend-settings-'));
-    const store = new SettingsStore(dir);
+    const store = new SettingsStore(join(dir, 'settings.json'));
     expect(await store.read()).toEqual({ theme: 'system', technicianName: '', backendUrl: '' });
     await store.save({ backendUrl: 'https://helpdesk.example.org' });
-    expect(await new SettingsStore(dir).read()).toMatchObject({ backendUrl: 'https://helpdesk.example.org' });
+    expect(await new SettingsStore(join(dir, 'settings.json')).read()).toMatchObject({ backendUrl: 'https://helpdesk.example.org' });
   });
 
   it('sets a damaged file aside instead of crashing or deleting it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bootmend-settings-'));
     writeFileSync(join(dir, 'settings.json'), '{ "theme": "neon", ');
-    expect(await new SettingsStore(dir).read()).toMatchObject({ theme: 'system' });
+    expect(await new SettingsStore(join(dir, 'settings.json')).read()).toMatchObject({ theme: 'system' });
     const kept = readdirSync(dir).find((f) => f.startsWith('settings.json.unreadable-'));
     expect(kept).toBeDefined();
     expect(readFileSync(join(dir, kept!), 'utf8')).toContain('neon');
@@ -24,7 +24,7 @@ describe('settings file', () => {
 
   it('leaves the saved file untouched when a change is invalid', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bootmend-settings-'));
-    const store = new SettingsStore(dir);
+    const store = new SettingsStore(join(dir, 'settings.json'));
     await store.save({ technicianName: 'Ana' });
     await expect(store.save({ backendUrl: 'not a url' })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'backendUrl' });
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ technicianName: 'Ana', backendUrl: '' });

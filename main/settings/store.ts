@@ -1,18 +1,19 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { BootmendError, describeZodError } from '../../core/errors.js';
 import { SettingsSchema, type Settings } from '../../core/settings/schemas.js';
 
 /**
- * settings.json in the data folder. Written to a temp file and renamed, so a crash
+ * The technician's settings file. Written atomically (main/fs/atomic-write.ts), so a crash
  * mid-write leaves the old file; a file that no longer parses is set aside (never
  * deleted) and defaults are used.
  */
 export class SettingsStore {
   readonly file: string;
 
-  constructor(dataDir: string) {
-    this.file = join(dataDir, 'settings.json');
+  /** The file's name comes from main/services/data-folder.ts. */
+  constructor(file: string) {
+    this.file = file;
   }
 
   async read(): Promise<Settings> {
@@ -40,11 +41,8 @@ export class SettingsStore {
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const parsed = SettingsSchema.safeParse({ ...current, ...defined });
     if (!parsed.success) throw describeZodError(parsed.error, 'Settings not saved');
-    await mkdir(dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
     try {
-      await writeFile(temp, `${JSON.stringify(parsed.data, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
-      await rename(temp, this.file);
+      await writeFileAtomic(this.file, `${JSON.stringify(parsed.data, null, 2)}\n`);
     } catch (error) {
       throw new BootmendError('IO_ERROR', `Cannot save settings to ${this.file}: ${(error as Error).message}`);
     }

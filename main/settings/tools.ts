@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { Tool } from '../../core/api/contract.js';
+import type { Tool } from '../../core/settings/contract.js';
 
 export interface ToolDefinition {
   id: string;

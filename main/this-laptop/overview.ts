@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import si from 'systeminformation';
-import { diskFromDriveEntry, MachineOverviewSchema, type MachineOverview } from '../../core/this-laptop/this-laptop.js';
+import { diskFromDriveEntry, ThisLaptopOverviewSchema, type ThisLaptopOverview } from '../../core/this-laptop/schemas.js';
 import { defaultAppPath, listDrives, takeDriveSnapshot } from '../drives/list.js';
 
 /** Reads this laptop through systeminformation; each probe may fail alone without hiding the others. */
-export async function readMachineOverview(): Promise<MachineOverview> {
+export async function readThisLaptop(): Promise<ThisLaptopOverview> {
   // The drive snapshot already reads osInfo; reuse it rather than asking the OS twice.
   const [system, cpu, mem, snapshot] = await Promise.all([
     si.system().catch(() => null),
@@ -15,7 +15,7 @@ export async function readMachineOverview(): Promise<MachineOverview> {
   const appPath = defaultAppPath();
   const drives = await listDrives({ snapshot, ...(appPath ? { appPath } : {}) });
   const os = snapshot.osInfo as Partial<si.Systeminformation.OsData> | undefined;
-  return MachineOverviewSchema.parse({
+  return ThisLaptopOverviewSchema.parse({
     hostname: os?.hostname || hostname(),
     manufacturer: clean(system?.manufacturer),
     model: clean(system?.model),

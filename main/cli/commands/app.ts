@@ -20,7 +20,7 @@ export const machine: Command = {
   name: 'machine',
   usage: "this computer's system, OS and disks (system disk marked)",
   async run({ api, io, json }) {
-    const m = await callApi(api, 'getMachineOverview', {}, io, json);
+    const m = await callApi(api, 'getThisLaptop', {}, io, json);
     if (json) {
       printJson(io, m);
       return EXIT.OK;

@@ -4,9 +4,8 @@ import type { Readable } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import { BootmendError } from '../../../core/errors.js';
-import { JobLineSchema, SECRET_ARG, secretDigest, type ElevatedJob, type WorkerError, type WorkerLine } from './protocol.js';
-import { verifyImage } from './verify-image.js';
-import { writeImage } from './write-image.js';
+import { JobLineSchema, SECRET_ARG, secretDigest, type WorkerError, type WorkerLine } from './protocol.js';
+import { runJobHere } from './run-here.js';
 
 /**
  * The elevated writer: a short-lived process started by elevate.ts with administrator
@@ -96,7 +95,7 @@ export async function runWorker(channel: WorkerChannel, expectedDigest: string |
       return 2;
     }
     channel.onCancel(() => controller.abort());
-    const result = await runJob(parsed.data.job, controller.signal, (progress) => channel.send({ type: 'progress', progress }));
+    const result = await runJobHere(parsed.data.job, controller.signal, (progress) => channel.send({ type: 'progress', progress }));
     channel.send({ type: 'result', result });
     return 0;
   } catch (error) {
@@ -105,20 +104,6 @@ export async function runWorker(channel: WorkerChannel, expectedDigest: string |
   } finally {
     channel.close();
   }
-}
-
-function runJob(job: ElevatedJob, signal: AbortSignal, onProgress: Parameters<typeof writeImage>[0]['onProgress']) {
-  if (job.kind === 'verify') return verifyImage({ image: job.image, target: job.target, signal, ...(onProgress ? { onProgress } : {}) });
-  return writeImage({
-    image: job.image,
-    targets: job.targets,
-    verify: job.verify,
-    signal,
-    guard: job.guard === false ? false : { ...(job.guard.includeUsbHdd !== undefined ? { includeUsbHdd: job.guard.includeUsbHdd } : {}), ...(job.guard.confirm !== undefined ? { confirm: job.guard.confirm } : {}) },
-    ...(job.checkCapacity !== undefined ? { checkCapacity: job.checkCapacity } : {}),
-    ...(job.firstMiBLast !== undefined ? { firstMiBLast: job.firstMiBLast } : {}),
-    ...(onProgress ? { onProgress } : {}),
-  });
 }
 
 function errorLine(error: unknown): WorkerError {

@@ -8,3 +8,4 @@ export { writeImage, type WriteImageOptions } from './write-image.js';
 export { verifyImage, type VerifyImageOptions } from './verify-image.js';
 export { runElevated, type ElevatedJob, type Launcher } from './elevate.js';
 export type { GuardOptions } from './guard.js';
+export { runDriveJob, type RunDriveJobOptions } from './run-job.js';

@@ -1,0 +1,59 @@
+import { NoInput } from '../app/contract.js';
+import { defineMethod, type ContractSpec } from '../api/define.js';
+import {
+  ImportKeysRequestSchema,
+  ImportSummarySchema,
+  LookupKeyRequestSchema,
+  LookupKeyResultSchema,
+  RevealedKeySchema,
+  RevealedListSchema,
+  RevealKeyRequestSchema,
+  UnlockVaultRequestSchema,
+  VaultStatusSchema,
+  WipeVaultRequestSchema,
+} from './schemas.js';
+
+/** The BitLocker key vault: unlock, import, look up, the audited reveal, and the list of keys to rotate. */
+export const keysContract = {
+  getVaultStatus: defineMethod({
+    summary: 'Whether a key vault exists, is unlocked, how many keys it holds and when it expires.',
+    input: NoInput,
+    output: VaultStatusSchema,
+  }),
+  unlockVault: defineMethod({
+    summary: 'Decrypts the key vault into memory with the passphrase (or the OS keychain), or creates an empty one.',
+    input: UnlockVaultRequestSchema,
+    output: VaultStatusSchema,
+  }),
+  lockVault: defineMethod({
+    summary: "Forgets the decrypted keys and the passphrase from the app's memory.",
+    input: NoInput,
+    output: VaultStatusSchema,
+  }),
+  importKeys: defineMethod({
+    summary: 'Imports BitLocker key exports (AD, Graph, Entra/Intune, MBAM, CSV) into the unlocked vault, reporting each rejected row.',
+    input: ImportKeysRequestSchema,
+    output: ImportSummarySchema,
+    streams: true,
+  }),
+  lookupKey: defineMethod({
+    summary: 'Finds a key by key ID (8+ characters) or device name; never returns the password.',
+    input: LookupKeyRequestSchema,
+    output: LookupKeyResultSchema,
+  }),
+  revealKey: defineMethod({
+    summary: 'Records the reveal in the audit journal, then returns the recovery password with its QR code and barcodes.',
+    input: RevealKeyRequestSchema,
+    output: RevealedKeySchema,
+  }),
+  listRevealedKeys: defineMethod({
+    summary: 'Every key revealed on this laptop (no passwords), with CSV for the admin who rotates them.',
+    input: NoInput,
+    output: RevealedListSchema,
+  }),
+  wipeVault: defineMethod({
+    summary: 'Overwrites and deletes the key vault file.',
+    input: WipeVaultRequestSchema,
+    output: VaultStatusSchema,
+  }),
+} satisfies ContractSpec;

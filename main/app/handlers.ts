@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { appContract } from '../../core/app/contract.js';
+import type { HandlersOf } from '../../core/api/dispatcher.js';
+import type { Services } from '../services/services.js';
+import { checkBackend, NO_JOURNAL_YET } from './status.js';
+
+const packageJson = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
+  productName: string;
+  version: string;
+};
+
+export function appHandlers(services: Services): HandlersOf<typeof appContract> {
+  return {
+    getAppInfo: async () => ({
+      name: packageJson.productName,
+      version: packageJson.version,
+      host: services.host,
+      platform: process.platform,
+      arch: process.arch,
+      nodeVersion: process.versions.node,
+      electronVersion: services.electronVersion,
+      dataDir: services.files.dataDir,
+    }),
+    getStatus: async () => {
+      const { backendUrl } = await services.settings.read();
+      const [backend, pendingSync] = await Promise.all([checkBackend(backendUrl, services.fetchImpl), NO_JOURNAL_YET.pendingSync()]);
+      return { backend, journal: { pendingSync } };
+    },
+    cancelJob: async ({ jobId }) => ({ cancelled: services.jobs.cancel(jobId) }),
+  };
+}

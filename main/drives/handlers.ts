@@ -1,0 +1,39 @@
+import { stat } from 'node:fs/promises';
+import type { HandlersOf } from '../../core/api/dispatcher.js';
+import type { drivesContract } from '../../core/drives/contract.js';
+import type { WriteProgress } from '../../core/drives/write.js';
+import { toProgressEvent } from '../../core/drives/write-rules.js';
+import { listDrives } from './list.js';
+import { runDriveJob } from './write/run-job.js';
+
+/** Set to 1 to offer loop devices as drives (tests and demos on a machine with no USB stick). */
+export const LIST_LOOP_DEVICES_ENV = 'BOOTMEND_LIST_LOOP_DEVICES';
+
+export function drivesHandlers(): HandlersOf<typeof drivesContract> {
+  return {
+    listDrives: async ({ includeUsbHdd, imagePath }) => {
+      const imageSize = imagePath ? await stat(imagePath).then((info) => info.size, () => undefined) : undefined;
+      const drives = await listDrives({
+        ...(includeUsbHdd !== undefined ? { includeUsbHdd } : {}),
+        // Loop devices stand in for USB sticks in the loop-device proofs and demos.
+        ...(process.env[LIST_LOOP_DEVICES_ENV] === '1' ? { includeLoop: true } : {}),
+        ...(imagePath ? { imagePath } : {}),
+        ...(imageSize !== undefined ? { imageSize } : {}),
+      });
+      return { drives };
+    },
+    writeDrives: async (request, ctx) => {
+      const verify = request.verify ?? true;
+      const guard = {
+        ...(request.includeUsbHdd !== undefined ? { includeUsbHdd: request.includeUsbHdd } : {}),
+        ...(request.confirm !== undefined ? { confirm: request.confirm } : {}),
+      };
+      const onProgress = (p: WriteProgress): void => ctx.progress({ ...toProgressEvent(p, verify), drives: p.drives });
+      return runDriveJob({ kind: 'write', image: request.image, targets: request.drives, verify, guard }, { signal: ctx.signal, onProgress });
+    },
+    verifyDrive: async ({ image, drive }, ctx) => {
+      const onProgress = (p: WriteProgress): void => ctx.progress({ ...toProgressEvent(p, false), drives: p.drives });
+      return runDriveJob({ kind: 'verify', image, target: drive }, { signal: ctx.signal, onProgress });
+    },
+  };
+}

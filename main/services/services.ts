@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import type { HostKind } from '../../core/app/contract.js';
+import { JobRegistry } from '../../core/api/jobs.js';
+import { openJournal, type FileJournal } from '../journal/journal.js';
+import type { KeySource } from '../keys/store.js';
+import { VaultSession } from '../keys/session.js';
+import { SettingsStore } from '../settings/store.js';
+import { KNOWN_TOOLS, type ToolDefinition } from '../settings/tools.js';
+import { dataFiles, defaultDataDir, type DataFiles } from './data-folder.js';
+
+/**
+ * THE composition root: per data folder, the one settings store, the one journal, the vault
+ * session (auditing into that journal) and the job registry. The Electron host, the web host
+ * and the CLI all start here (through main/api.ts), so two parts of one process can never hold
+ * two journals or two vault sessions on the same files.
+ */
+export interface ServicesOptions {
+  host: z.infer<typeof HostKind>;
+  dataDir?: string | undefined;
+  /** `bootmend keys … --vault FILE`: a vault outside the data folder (its audit stays in the data folder's journal). */
+  vaultPath?: string | undefined;
+  electronVersion?: string | null | undefined;
+  /** The OS keychain as a vault key source (Electron's safeStorage), when the host has one. */
+  keychain?: KeySource | null | (() => KeySource | null) | undefined;
+  /** Minutes without use before the vault locks itself (default 15; null never). */
+  vaultAutoLockMinutes?: number | null | undefined;
+  tools?: ToolDefinition[] | undefined;
+  fetchImpl?: typeof fetch | undefined;
+}
+
+export interface Services {
+  host: z.infer<typeof HostKind>;
+  electronVersion: string | null;
+  files: DataFiles;
+  settings: SettingsStore;
+  journal: FileJournal;
+  vault: VaultSession;
+  jobs: JobRegistry;
+  tools: ToolDefinition[];
+  fetchImpl: typeof fetch;
+}
+
+export function createServices(options: ServicesOptions): Services {
+  const files = dataFiles(options.dataDir ?? defaultDataDir());
+  const journal = openJournal(files.journal);
+  return {
+    host: options.host,
+    electronVersion: options.electronVersion ?? process.versions.electron ?? null,
+    files,
+    settings: new SettingsStore(files.settings),
+    journal,
+    vault: new VaultSession({
+      vaultPath: options.vaultPath ?? files.vault,
+      journal,
+      keychain: options.keychain ?? null,
+      ...(options.vaultAutoLockMinutes !== undefined ? { autoLockMinutes: options.vaultAutoLockMinutes } : {}),
+    }),
+    jobs: new JobRegistry(),
+    tools: options.tools ?? KNOWN_TOOLS,
+    fetchImpl: options.fetchImpl ?? fetch,
+  };
+}
