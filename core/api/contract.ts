@@ -5,6 +5,7 @@ import { mediaContract } from '../media/contract.js';
 import { playbooksContract } from '../playbooks/contract.js';
 import { settingsContract } from '../settings/contract.js';
 import { thisLaptopContract } from '../this-laptop/contract.js';
+import type { BridgeOf } from './envelope.js';
 import { mergeContracts, methodNamesOf, type InputOf, type MethodNameOf, type OutputOf, type ParsedInputOf, type StreamingNameOf } from './define.js';
 
 /**
@@ -28,3 +29,6 @@ export const methodNames = methodNamesOf(contract);
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(contract, name);
 }
+
+/** The one global the Electron preload exposes (`window.bootmend`), derived from the contract. */
+export type BootmendBridge = BridgeOf<Contract>;

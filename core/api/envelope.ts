@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiErrorSchema } from '../error-schema.js';
 import { BootmendError, type ApiError } from '../errors.js';
 import { ProgressEventSchema, type ProgressEvent } from '../progress.js';
-import type { MethodInput, MethodName, MethodOutput, StreamingMethodName } from './contract.js';
+import type { ContractSpec, InputOf, MethodNameOf, OutputOf, StreamingNameOf } from './define.js';
 
 /**
  * What crosses a process boundary: a result or a typed error, never a thrown Error
@@ -22,17 +22,17 @@ export function unwrap<T>(envelope: Envelope<T>): T {
 
 export type ProgressListener = (event: ProgressEvent) => void;
 
-/** The one global the Electron preload exposes (`window.bootmend`), derived from the contract. */
-export type BootmendBridge = {
-  [K in MethodName]: K extends StreamingMethodName
-    ? (input: MethodInput<K>, jobId: string, onProgress: ProgressListener) => Promise<Envelope<MethodOutput<K>>>
-    : (input: MethodInput<K>) => Promise<Envelope<MethodOutput<K>>>;
+/** A contract as named functions, as the Electron preload exposes it (`window.bootmend`). */
+export type BridgeOf<C extends ContractSpec> = {
+  [K in MethodNameOf<C>]: K extends StreamingNameOf<C>
+    ? (input: InputOf<C, K>, jobId: string, onProgress: ProgressListener) => Promise<Envelope<OutputOf<C, K>>>
+    : (input: InputOf<C, K>) => Promise<Envelope<OutputOf<C, K>>>;
 };
 
 /** Channel names: prefixed so the main process can refuse anything that is not ours. */
 export const IPC_PREFIX = 'bootmend:';
 export const IPC_PROGRESS_CHANNEL = 'bootmend:progress';
-export const ipcChannel = (name: MethodName): string => `${IPC_PREFIX}${name}`;
+export const ipcChannel = (name: string): string => `${IPC_PREFIX}${name}`;
 
 /** HTTP: POST /api/<method>; streaming methods answer with server-sent events. */
 export const HTTP_API_PREFIX = '/api/';

@@ -1,6 +1,6 @@
 import type { ContextBridge, IpcRenderer, IpcRendererEvent } from 'electron';
-import { contract, type MethodName } from '../../core/api/contract.js';
-import { IPC_PROGRESS_CHANNEL, ipcChannel, type BootmendBridge, type Envelope, type ProgressListener } from '../../core/api/envelope.js';
+import { contract, type BootmendBridge, type MethodName } from '../../core/api/contract.js';
+import { IPC_PROGRESS_CHANNEL, ipcChannel, type Envelope, type ProgressListener } from '../../core/api/envelope.js';
 import type { MethodSpec } from '../../core/api/define.js';
 
 /** The name of the one global the preload exposes: `window.bootmend`. */

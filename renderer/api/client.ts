@@ -1,25 +1,30 @@
-import type { MethodInput, MethodName, MethodOutput, StreamingMethodName } from '../../core/api/contract.js';
-import { unwrap, type BootmendBridge, type ProgressListener } from '../../core/api/envelope.js';
+import type { BootmendBridge, Contract } from '../../core/api/contract.js';
+import type { ContractSpec, InputOf, OutputOf, PlainNameOf, StreamingNameOf } from '../../core/api/define.js';
+import { unwrap, type ProgressListener } from '../../core/api/envelope.js';
 import { BootmendError } from '../../core/errors.js';
 import { createElectronTransport } from './electron-transport.js';
 import type { Transport } from './transport.js';
 import { createWebTransport, takeTokenFromLocation } from './web-transport.js';
 
 /**
- * The renderer's typed client of the local API. Every call resolves to the contract's
- * output type or throws a BootmendError whose message can be shown as is.
+ * A typed client of any contract (the app's local API; the helpdesk reuses it for the
+ * backend's). Every call resolves to the contract's output type or throws a BootmendError
+ * whose message can be shown as is. A cancelled stream asks the other side to `cancelJob`.
  */
-export interface ApiClient {
+export interface ClientOf<C extends ContractSpec> {
   readonly host: Transport['kind'];
-  call<K extends Exclude<MethodName, StreamingMethodName>>(name: K, input: MethodInput<K>): Promise<MethodOutput<K>>;
-  stream<K extends StreamingMethodName>(
+  call<K extends PlainNameOf<C>>(name: K, input: InputOf<C, K>): Promise<OutputOf<C, K>>;
+  stream<K extends StreamingNameOf<C>>(
     name: K,
-    input: MethodInput<K>,
+    input: InputOf<C, K>,
     options: { onProgress: ProgressListener; signal?: AbortSignal },
-  ): Promise<MethodOutput<K>>;
+  ): Promise<OutputOf<C, K>>;
 }
 
-export function createClient(transport: Transport): ApiClient {
+/** The technician app's client of its local API. */
+export type ApiClient = ClientOf<Contract>;
+
+export function createClient<C extends ContractSpec = Contract>(transport: Transport): ClientOf<C> {
   return {
     host: transport.kind,
     async call(name, input) {

@@ -1,4 +1,5 @@
-import type { BootmendBridge, Envelope, ProgressListener } from '../../core/api/envelope.js';
+import type { BootmendBridge } from '../../core/api/contract.js';
+import type { Envelope, ProgressListener } from '../../core/api/envelope.js';
 import type { Transport } from './transport.js';
 
 type LooseBridge = Record<string, (input: unknown, jobId?: string, onProgress?: ProgressListener) => Promise<Envelope>>;

@@ -7,4 +7,4 @@ export const useStatus = createResource((client) => client.call('getStatus', {})
 export const useAppInfo = createResource((client) => client.call('getAppInfo', {}));
 
 /** This laptop's system and disks (the "This machine" screen); kept while the technician moves between screens. */
-export const useMachine = createResource((client) => client.call('getMachineOverview', {}));
+export const useThisLaptop = createResource((client) => client.call('getThisLaptop', {}));

@@ -328,8 +328,8 @@ export function resultSummary(rows: readonly DriveResultRow[]): ResultSummary {
 }
 
 /**
- * A cancelled write normally answers with the writer's own per-drive results (writeDrives is
- * declared `answersWhenCancelled`). When it answers CANCELLED instead — the writer was gone
+ * A cancelled write normally answers with the writer's own per-drive results (the dispatcher
+ * passes a handler's answer through even after a cancel). When it answers CANCELLED instead — the writer was gone
  * before it could answer, e.g. the elevated child was killed — say what each drive was left as
  * from the last progress it reported (the same sentences the writer uses).
  */

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactElement } from 'react';
-import type { AppInfo, Tool } from '../../../core/api/contract.js';
+import type { AppInfo } from '../../../core/app/contract.js';
+import type { Tool } from '../../../core/settings/contract.js';
 import type { Settings, ThemePreference } from '../../../core/settings/schemas.js';
 import { useClient } from '../../state/client.js';
 import { useAppInfo, useStatus } from '../../state/resources.js';

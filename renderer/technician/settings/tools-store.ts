@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Tool } from '../../../core/api/contract.js';
+import type { Tool } from '../../../core/settings/contract.js';
 import type { ProgressEvent } from '../../../core/progress.js';
 import type { ApiClient } from '../../api/client.js';
 import { describeError, isCancelled } from '../../state/errors.js';

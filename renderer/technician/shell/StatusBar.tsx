@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import type { Status } from '../../../core/api/contract.js';
+import type { Status } from '../../../core/app/contract.js';
 import { useClient } from '../../state/client.js';
 import { useAppInfo, useStatus } from '../../state/resources.js';
 import { StatusDot, type Tone } from '../../ui/Badge.js';

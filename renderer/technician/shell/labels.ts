@@ -1,4 +1,4 @@
-import type { AppInfo } from '../../../core/api/contract.js';
+import type { AppInfo } from '../../../core/app/contract.js';
 
 const HOSTS: Record<AppInfo['host'], string> = { electron: 'Electron', web: 'Web host', cli: 'Command line' };
 const PLATFORMS: Record<string, string> = { win32: 'Windows', darwin: 'macOS', linux: 'Linux' };

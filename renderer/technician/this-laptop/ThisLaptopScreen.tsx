@@ -1,8 +1,8 @@
 import { useEffect, type ReactElement } from 'react';
-import type { Disk, MachineOverview } from '../../../core/this-laptop/this-laptop.js';
+import type { Disk, ThisLaptopOverview } from '../../../core/this-laptop/schemas.js';
 import { formatBytes } from '../../../core/progress.js';
 import { useClient } from '../../state/client.js';
-import { useMachine } from '../../state/resources.js';
+import { useThisLaptop } from '../../state/resources.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
@@ -13,10 +13,10 @@ import { ScreenHeader } from '../../ui/ScreenHeader.js';
 
 export function MachineScreen(): ReactElement {
   const client = useClient();
-  const { data, error, loading, load } = useMachine();
+  const { data, error, loading, load } = useThisLaptop();
 
   useEffect(() => {
-    const state = useMachine.getState();
+    const state = useThisLaptop.getState();
     if (state.data === null && !state.loading) void state.load(client);
   }, [client]);
 
@@ -49,7 +49,7 @@ export function MachineScreen(): ReactElement {
   );
 }
 
-function Overview({ overview }: { overview: MachineOverview }): ReactElement {
+function Overview({ overview }: { overview: ThisLaptopOverview }): ReactElement {
   const { cpu } = overview;
   const items: KeyValueItem[] = [
     { label: 'Hostname', value: overview.hostname || 'Unknown', testId: 'machine-hostname' },
@@ -183,7 +183,7 @@ function optional(label: string, value: string, mono = false): KeyValueItem[] {
 
 const PLATFORM_NAMES: Record<string, string> = { win32: 'Windows', darwin: 'macOS', linux: 'Linux' };
 
-function describeOs({ os }: MachineOverview): string {
+function describeOs({ os }: ThisLaptopOverview): string {
   const name = os.distro || PLATFORM_NAMES[os.platform] || os.platform || 'Unknown system';
   return [name, os.release, os.arch ? `(${os.arch})` : null].filter(Boolean).join(' ');
 }
