@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
-import { keysImport } from '../main/keys/cli-commands.js';
+import { openJournal } from '../main/journal/journal.js';
 import { KeyIndex } from '../main/keys/lookup.js';
+import { VaultSession } from '../main/keys/session.js';
 import { openVault, passphraseKeySource } from '../main/keys/store.js';
 
 /**
@@ -18,14 +19,14 @@ function vmHwmKiB(): number | null {
 const [mode, a, b, c] = process.argv.slice(2);
 const passphrase = process.env.BOOTMEND_VAULT_PASSPHRASE ?? '';
 if (mode === 'import' && a && b && c) {
+  // The import `bootmend keys import` runs (through the API's unlockVault + importKeys): the vault session's.
   const started = performance.now();
-  const result = await keysImport({ files: [a] }, { vaultPath: b, journalPath: c, passphrase });
-  const ms = performance.now() - started;
-  if (result.exitCode !== 0) {
-    console.error(result.text);
+  const session = new VaultSession({ vaultPath: b, journal: openJournal(c), autoLockMinutes: null });
+  const json = await session.unlock({ passphrase, create: true }).then(() => session.import({ sources: [{ path: a }] })).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
-  }
-  const json = result.json as { imported: number; rejected: unknown[]; duplicates: number };
+  });
+  const ms = performance.now() - started;
   console.log(JSON.stringify({ ms, vmHwmKiB: vmHwmKiB(), vaultBytes: statSync(b).size, imported: json.imported, duplicates: json.duplicates, rejected: json.rejected.length }));
 } else if (mode === 'lookup' && a && b) {
   const queries = JSON.parse(readFileSync(b, 'utf8')) as string[];

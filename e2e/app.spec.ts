@@ -2,9 +2,12 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
+import { SCREEN_LIST, SHORTCUT_COUNT } from '../renderer/technician/shell/screen-list.js';
 import { expect, test } from './fixtures.js';
 
-const SCREENS = ['Media', 'Recover', 'Keys', 'Journal', 'Settings', 'This machine'] as const;
+/** The sidebar's names, in its order: the renderer's own screen list. */
+const SCREENS = SCREEN_LIST.map((screen) => screen.label);
+const THIS_LAPTOP = 'This laptop';
 const SHOTS = 'e2e/screenshots';
 
 function nav(app: Page, name: string) {
@@ -23,15 +26,15 @@ test.describe('technician app shell', () => {
       for (const name of SCREENS) {
         await open(app, name);
         await expect(nav(app, name)).toHaveAttribute('aria-current', 'page');
-        if (name === 'This machine') await expect(app.getByTestId('disk-row').first()).toBeVisible();
+        if (name === THIS_LAPTOP) await expect(app.getByTestId('disk-row').first()).toBeVisible();
         await app.screenshot({ path: `${SHOTS}/${info.project.name}-${scheme}-${name.toLowerCase().replace(/ /g, '-')}.png` });
       }
     }
   });
 
   test('shows this laptop as systeminformation reads it, system disk marked', async ({ app }) => {
-    await open(app, 'This machine');
-    await expect(app.getByTestId('machine-hostname')).toHaveText(hostname());
+    await open(app, THIS_LAPTOP);
+    await expect(app.getByTestId('this-laptop-hostname')).toHaveText(hostname());
     const rows = app.getByTestId('disk-row');
     await expect(rows.first()).toBeVisible();
     await expect(rows.filter({ hasText: 'System disk' })).toHaveCount(1);
@@ -46,10 +49,15 @@ test.describe('technician app shell', () => {
   test('is usable from the keyboard: skip link and Alt+number shortcuts', async ({ app }) => {
     await app.keyboard.press('Tab');
     await expect(app.getByRole('link', { name: /skip to content/i })).toBeFocused();
-    await app.keyboard.press('Alt+2');
-    await expect(app.getByRole('heading', { level: 1, name: 'Recover' })).toBeVisible();
-    await app.keyboard.press('Alt+6');
-    await expect(app.getByRole('heading', { level: 1, name: 'This machine' })).toBeVisible();
+    // Every shortcut opens its screen, in the sidebar's order, and the hint names the last one.
+    for (const [index, screen] of SCREEN_LIST.slice(0, SHORTCUT_COUNT).entries()) {
+      await app.keyboard.press(`Alt+${index + 1}`);
+      const heading = app.getByRole('heading', { level: 1, name: screen.label, exact: true });
+      await expect(heading).toBeVisible();
+      await expect(heading).toBeFocused();
+      await expect(nav(app, screen.label)).toHaveAttribute('aria-keyshortcuts', `Alt+${index + 1}`);
+    }
+    await expect(app.locator('.sidebar__hint')).toContainText(`Alt + 1 … ${SHORTCUT_COUNT}`);
   });
 
   test('settings: saves, refuses a bad backend URL by name, and runs the environment check', async ({ app }, info) => {

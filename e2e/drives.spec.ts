@@ -348,7 +348,7 @@ test.describe('write to drives (loop devices, as root)', () => {
     await openDriveStep(app);
     await app.getByRole('textbox', { name: 'Image file' }).fill(image);
     await app.getByRole('textbox', { name: 'Image file' }).press('Enter');
-    // Tick exactly our two devices: other loop devices on this machine (other tests) are listed too.
+    // Tick exactly our two devices: other loop devices on this host (other tests) are listed too.
     await card(app, a).getByRole('checkbox').check();
     await card(app, b).getByRole('checkbox').check();
     await app.getByRole('button', { name: 'Write to 2 drives…' }).click();

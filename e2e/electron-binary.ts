@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-/** The Electron binary's path, or why there is none (its install downloads it; offline machines have only the typings). */
+/** The Electron binary's path, or why there is none (its install downloads it; offline computers have only the typings). */
 export function findElectronBinary(): { path: string } | { missing: string } {
   try {
     const path = createRequire(import.meta.url)('electron') as unknown;

@@ -3,8 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { _electron, test as base, type Browser, type ElectronApplication, type Page } from '@playwright/test';
+import { _electron, test as base, type Browser, type BrowserType, type ElectronApplication, type Page } from '@playwright/test';
+import { CHOSEN_BROWSER_ENV, findBrowser, machineLookup, npmChromiumIn } from '../scripts/find-browser.js';
 import { findElectronBinary } from './electron-binary.js';
+import { NPM_CHROMIUM_CACHE } from './global-setup.js';
 
 export interface HostOptions {
   bootmendHost: 'web' | 'electron';
@@ -44,7 +46,20 @@ async function startWebHost(dataDir: string): Promise<{ child: ChildProcess; hos
   return { child, host: { url, origin: new URL(url).origin, log: () => stderr } };
 }
 
-export const CHROMIUM_PATH = process.env.BOOTMEND_CHROMIUM ?? '/usr/bin/chromium';
+/**
+ * The web project's browser: the one e2e/global-setup.ts chose (BOOTMEND_CHROMIUM, a system Chromium
+ * or Chrome, Playwright's Chromium, or the npm registry's; scripts/find-browser.ts). Without the global
+ * setup (another config), the same search runs here, minus fetching the npm Chromium.
+ */
+async function chromiumPath(playwrightChromium: BrowserType): Promise<string> {
+  const chosen = process.env[CHOSEN_BROWSER_ENV];
+  if (chosen) return chosen;
+  const lookup = machineLookup({
+    playwrightExecutablePath: () => playwrightChromium.executablePath(),
+    npmChromium: npmChromiumIn(NPM_CHROMIUM_CACHE, { fetch: false }),
+  });
+  return (await findBrowser(lookup)).path;
+}
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -62,7 +77,7 @@ interface TestFixtures {
 
 interface WorkerFixtures extends HostOptions {
   dataDir: string;
-  /** Debian's Chromium for the web project (never a downloaded browser); null for Electron. */
+  /** The web project's Chromium (see chromiumPath); null for Electron. */
   webBrowser: Browser | null;
 }
 
@@ -81,7 +96,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         await use(null);
         return;
       }
-      const browser = await playwright.chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      const browser = await playwright.chromium.launch({ executablePath: await chromiumPath(playwright.chromium), args: CHROMIUM_ARGS });
       await use(browser);
       await browser.close();
     },

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
 import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/keys/fake-keys.js';
 import { buildFixtures } from '../main/keys/fixtures/generate.js';
+import { checkNeeds, requireTool } from '../test/tools-playwright.js';
 import { expect, test } from './fixtures.js';
 import { screenshot, withWholeScreen } from './screens.js';
 
@@ -90,13 +91,11 @@ function lookupBox(app: Page) {
   return app.getByRole('textbox', { name: 'Key ID or device name' });
 }
 
-/** zbarimg's symbols in a PNG, or null (with the reason printed) where zbar is not installed. */
-function zbarDecode(png: string): string[] | null {
-  const probe = spawnSync('zbarimg', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  if (probe.error) {
-    console.log(`keys e2e: zbarimg is not installed (Debian zbar-tools), so the QR and barcodes are not decoded: ${probe.error.message}`);
-    return null;
-  }
+/** Decoding the codes needs zbar: skipped outside CI where it is missing (one line at the end says so), failing in CI. */
+const zbar = requireTool('zbarimg', { package: 'zbar-tools', for: "scanning the reveal view's QR and barcodes" });
+
+/** zbarimg's symbols in a PNG. */
+function zbarDecode(png: string): string[] {
   const out = execFileSync('zbarimg', ['--raw', '-q', png], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return out.split('\n').filter((line) => line !== '');
 }
@@ -110,7 +109,7 @@ test.describe('keys screen', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  test('creates a vault, imports exports, finds a key by 8 characters, reveals it with audit, and its codes scan to the password', async ({ app, webHost }, info) => {
+  test('creates a vault, imports exports, finds a key by 8 characters, reveals it with audit', async ({ app, webHost }, info) => {
     test.setTimeout(120_000);
     const shot = (name: string) => screenshot(app, `${SHOTS}/${info.project.name}-keys-${name}.png`);
     const ambiguous = ambiguousExport(work);
@@ -196,16 +195,6 @@ test.describe('keys screen', () => {
     expect(await app.evaluate(() => JSON.stringify({ ...window.localStorage }) + JSON.stringify({ ...window.sessionStorage }))).not.toContain(BERLIN.password.slice(0, 6));
     await bothThemes(app, shot, 'reveal', reveal);
 
-    // The codes in the reveal view, as a camera sees them: the QR holds the 48 digits, the four barcodes 12 each.
-    const codesPng = join(work, 'reveal-codes.png');
-    await reveal.locator('.codes').screenshot({ path: codesPng });
-    const symbols = zbarDecode(codesPng);
-    if (symbols) {
-      const digits = BERLIN.password.replace(/-/g, '');
-      expect(symbols).toContain(digits);
-      expect(symbols.filter((s) => s !== digits).sort()).toEqual([0, 12, 24, 36].map((at) => digits.slice(at, at + 12)).sort());
-    }
-
     // Copy puts the password on the clipboard with a countdown; Hide wipes it.
     if (webHost) {
       await app.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: webHost.origin });
@@ -261,6 +250,35 @@ test.describe('keys screen', () => {
     await expect(app.getByTestId('vault-bar')).toContainText('Expired');
     await expect(lookupBox(app)).toBeDisabled();
     await bothThemes(app, shot, 'expired');
+  });
+
+  test("the reveal view's QR and four barcodes, as a camera sees them, scan to the password (zbarimg)", async ({ app }) => {
+    checkNeeds(zbar, (reason) => test.skip(true, reason));
+    await setTechnicianName(app);
+    await startWithoutVault(app);
+    await app.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await app.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+    await app.getByRole('button', { name: 'Create the vault' }).click();
+    await app.getByTestId('import-file-input').setInputFiles(AD_FIXTURE);
+    await app.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(app.getByRole('heading', { name: /Imported 3 keys/ })).toBeVisible();
+    await lookupBox(app).fill(BERLIN.id.slice(0, 8));
+    await lookupBox(app).press('Enter');
+    await expect(app.getByLabel('For which PC?')).toHaveValue('PC-BER-001');
+    await app.getByRole('radio', { name: 'Recovery screen after the faulty update' }).check();
+    await app.getByRole('button', { name: 'Reveal recovery password' }).click();
+    const reveal = app.getByTestId('reveal-view');
+    await expect(reveal.getByTestId('password-group')).toHaveText(BERLIN.password.split('-'));
+
+    // The QR holds the 48 digits, the four barcodes 12 each.
+    const codesPng = join(work, 'reveal-codes.png');
+    await reveal.locator('.codes').screenshot({ path: codesPng });
+    const symbols = zbarDecode(codesPng);
+    const digits = BERLIN.password.replace(/-/g, '');
+    expect(symbols).toContain(digits);
+    expect(symbols.filter((s) => s !== digits).sort()).toEqual([0, 12, 24, 36].map((at) => digits.slice(at, at + 12)).sort());
+    await reveal.getByRole('button', { name: 'Hide' }).click();
+    await expect(reveal).toHaveCount(0);
   });
 
   test("offers the OS keychain when the vault holds a key wrapped with it (keychain answers simulated: safeStorage exists only in Electron)", async ({ app }, info) => {

@@ -12,6 +12,7 @@ export default defineConfig<HostOptions>({
   retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
   globalSetup: './global-setup.ts',
+  globalTeardown: './global-teardown.ts',
   use: {
     viewport: { width: 1366, height: 768 },
     trace: 'retain-on-failure',
@@ -20,7 +21,8 @@ export default defineConfig<HostOptions>({
   projects: [
     {
       name: 'web',
-      // Debian's Chromium (e2e/fixtures.ts); no browser is ever downloaded.
+      // A Chromium found by scripts/find-browser.ts: BOOTMEND_CHROMIUM, a system Chromium or Chrome,
+      // Playwright's own, else the npm registry's (fetched by global-setup.ts only then).
       use: { bootmendHost: 'web' },
     },
     {

@@ -1,17 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { methodNames } from '../core/api/contract.js';
+import type { DriveSnapshotInput } from '../core/drives/drives.js';
+import linuxLaptop from '../core/drives/fixtures/linux-laptop.json' with { type: 'json' };
 import type { WriteDrivesResult } from '../core/drives/write.js';
 import { leftAs } from '../core/drives/write-rules.js';
 import type { ProgressEvent } from '../core/progress.js';
+import { tempDir } from '../test/temp.js';
+import { requireRoot } from '../test/tools.js';
 import { createApi } from './api.js';
+import { dataFiles } from './services/data-folder.js';
 
-function api() {
-  return createApi({ host: 'cli', dataDir: mkdtempSync(join(tmpdir(), 'bootmend-api-')), tools: [{ id: 'node', name: 'Node.js', purpose: 'test', commands: ['node'], versionArgs: ['--version'] }] });
+// listDrives classifies a recorded laptop (core/drives/fixtures/linux-laptop.json) instead of
+// this host, whose disks are whatever the test machine has (a container may have none).
+vi.mock('./drives/list.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./drives/list.js')>();
+  return { ...real, listDrives: (options: Parameters<typeof real.listDrives>[0] = {}) => real.listDrives({ ...options, snapshot: linuxLaptop as DriveSnapshotInput }) };
+});
+
+function api(dataDir = tempDir('api')) {
+  return createApi({ host: 'cli', dataDir, tools: [{ id: 'node', name: 'Node.js', purpose: 'test', commands: ['node'], versionArgs: ['--version'] }] });
 }
+
+/** Every file and folder below `dir`, sorted. */
+const everything = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
 
 describe('the local API dispatcher', () => {
   it('refuses a name that is not in the contract', async () => {
@@ -19,10 +33,32 @@ describe('the local API dispatcher', () => {
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'UNKNOWN_METHOD' }) });
   });
 
-  it.each(methodNames)('validates the input of %s before doing any work', async (name) => {
+  it.each(methodNames)('refuses input of the wrong shape for %s', async (name) => {
     const result = await api().dispatcher.call(name, { unexpected: true }, { jobId: 'job-validate-1' });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.code).toBe('INVALID_INPUT');
+    expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'INVALID_INPUT' }) });
+  });
+
+  // That the dispatcher never calls a handler with invalid input is core/api/dispatcher.test.ts's
+  // (with a spy); here, real handlers whose work would show: nothing is written.
+  it('validates before doing any work: a bad field beside good ones saves no settings and writes no payload', async () => {
+    const dataDir = tempDir('api');
+    const out = join(tempDir('api-out'), 'stick');
+    const { dispatcher } = api(dataDir);
+    const before = everything(dataDir);
+
+    const settings = await dispatcher.call('saveSettings', { technicianName: 'Ana', lastScreen: 'keys' });
+    expect(settings).toEqual({ ok: false, error: expect.objectContaining({ code: 'INVALID_INPUT' }) });
+    const payload = await dispatcher.call('buildPayload', { playbook: 'crowdstrike-cf291', out, overwrite: 'yes' });
+    expect(payload).toEqual({ ok: false, error: expect.objectContaining({ code: 'INVALID_INPUT', field: 'overwrite' }) });
+    expect(everything(dataDir)).toEqual(before);
+    expect(existsSync(out)).toBe(false);
+    expect(await dispatcher.call('getSettings', {})).toMatchObject({ ok: true, value: { technicianName: '' } });
+
+    // The same calls with valid input do write, where the checks above look.
+    expect(await dispatcher.call('saveSettings', { technicianName: 'Ana' })).toMatchObject({ ok: true });
+    expect(existsSync(dataFiles(dataDir).settings)).toBe(true);
+    expect(await dispatcher.call('buildPayload', { playbook: 'crowdstrike-cf291', out })).toMatchObject({ ok: true });
+    expect(existsSync(join(out, 'bootmend', 'fix.cmd'))).toBe(true);
   });
 
   it('answers with values that match the contract', async () => {
@@ -59,8 +95,8 @@ describe('the local API dispatcher', () => {
     expect(await dispatcher.call('cancelJob', { jobId: 'job-cancel-1' })).toEqual({ ok: true, value: { cancelled: false } });
   });
 
-  it.skipIf(process.getuid?.() !== 0)('answers a cancelled drive write with what each drive was left as, not a bare CANCELLED (root: writes in-process)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bootmend-cancel-write-'));
+  requireRoot({ for: 'a drive write in-process' }).it('answers a cancelled drive write with what each drive was left as, not a bare CANCELLED (root: writes in-process)', async () => {
+    const dir = tempDir('cancel-write');
     const image = join(dir, 'image.img');
     const target = join(dir, 'stick.img');
     writeFileSync(image, randomBytes(16 << 20));
@@ -78,7 +114,6 @@ describe('the local API dispatcher', () => {
     const value = result.ok ? (result.value as WriteDrivesResult) : null;
     expect(value?.results[0]).toMatchObject({ device: target, outcome: 'cancelled', error: { code: 'CANCELLED' } });
     expect([leftAs.untouched, leftAs.partlyWritten, leftAs.writtenVerifyCancelled]).toContain(value?.results[0]?.leftAs);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('saves settings and refuses a bad backend URL naming the field', async () => {
@@ -91,7 +126,7 @@ describe('the local API dispatcher', () => {
 
   it('turns an unexpected failure into a typed error without its details', async () => {
     const internal: string[] = [];
-    const { dispatcher, handlers } = createApi({ host: 'cli', dataDir: mkdtempSync(join(tmpdir(), 'bootmend-api-')), onInternalError: (m) => internal.push(m) });
+    const { dispatcher, handlers } = createApi({ host: 'cli', dataDir: tempDir('api'), onInternalError: (m) => internal.push(m) });
     handlers.getAppInfo = async () => {
       throw new Error('ENOSPC at /secret/path');
     };
@@ -101,12 +136,15 @@ describe('the local API dispatcher', () => {
     expect(internal).toEqual(['getAppInfo']);
   });
 
-  it('lists drives through the same guard the writer obeys: the system disk is never selectable', async () => {
+  it('lists drives through the same guard the writer obeys: on a recorded laptop, the system disk is never selectable', async () => {
     const result = await api().dispatcher.call('listDrives', {});
     expect(result.ok).toBe(true);
-    const drives = result.ok ? (result.value as { drives: { kind: string; selectable: boolean }[] }).drives : [];
-    expect(drives.some((d) => d.kind === 'system')).toBe(true);
-    expect(drives.filter((d) => d.kind === 'system').every((d) => !d.selectable)).toBe(true);
+    const drives = result.ok ? (result.value as { drives: { device: string; kind: string; selectable: boolean }[] }).drives : [];
+    expect(drives.map((d) => [d.device, d.kind, d.selectable])).toEqual([
+      ['/dev/mmcblk0', 'sd-card', true],
+      ['/dev/nvme0n1', 'system', false],
+      ['/dev/sda', 'usb-stick', true],
+    ]);
   });
 
   it('lists the built-in playbooks and the user folder', async () => {

@@ -34,12 +34,23 @@ describe('bootmend CLI (runs from source, no build step)', () => {
     expect(JSON.parse(stdout)).toMatchObject({ name: 'Bootmend', host: 'cli' });
   });
 
-  it('reads this machine through systeminformation and marks the system disk', async () => {
-    const { code, stdout } = await bootmend(['machine', '--json']);
+  it('reads this laptop through systeminformation and marks the system disk', async () => {
+    const { code, stdout, stderr } = await bootmend(['this-laptop', '--json']);
     expect(code).toBe(0);
-    const machine = JSON.parse(stdout) as { hostname: string; disks: { isSystem: boolean }[] };
-    expect(machine.hostname.length).toBeGreaterThan(0);
-    expect(machine.disks.filter((d) => d.isSystem)).toHaveLength(1);
+    expect(stderr).toBe('');
+    const laptop = JSON.parse(stdout) as { hostname: string; disks: { isSystem: boolean }[] };
+    expect(laptop.hostname.length).toBeGreaterThan(0);
+    expect(laptop.disks.filter((d) => d.isSystem)).toHaveLength(1);
+  });
+
+  it('keeps "machine" working as the old name of this-laptop, with a one-line note on stderr', async () => {
+    const { code, stdout, stderr } = await bootmend(['machine', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ hostname: expect.any(String) });
+    expect(stderr).toBe('bootmend: "machine" is now "this-laptop" (a machine is the PC being recovered); the old name still works.\n');
+    const help = (await bootmend(['--help'])).stdout;
+    expect(help).toMatch(/^ {2}this-laptop +this laptop's system/m);
+    expect(help).not.toMatch(/^ {2}machine /m);
   });
 
   it('streams progress as JSON lines on stderr, keeping stdout for the result', async () => {
@@ -58,6 +69,13 @@ describe('bootmend CLI (runs from source, no build step)', () => {
     expect(bad.code).toBe(64);
     expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'backendUrl' } });
     expect(JSON.parse((await bootmend(['settings', '--json'], dir)).stdout)).toMatchObject({ technicianName: 'Ana Lopez', backendUrl: '' });
+  });
+
+  it('takes global options before the command, values included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bootmend-cli-'));
+    const { code, stdout } = await bootmend(['--data-dir', dir, 'info', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ dataDir: dir });
   });
 
   it('exits 64 on an unknown command or flag, saying what to do', async () => {

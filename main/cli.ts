@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { BootmendError } from '../core/errors.js';
-import { createApi } from './api.js';
+import { createApi, type ApiOptions } from './api.js';
 import { UsageError, type Command, type OptionSpec } from './cli/command.js';
 import { drivesList, drivesSnapshot } from './cli/commands/drives.js';
-import { info, machine, serve, settingsGet, settingsSet, tools } from './cli/commands/app.js';
+import { info, machineAlias, serve, settingsGet, settingsSet, thisLaptop, tools } from './cli/commands/app.js';
 import { KEYS_COMMANDS } from './cli/commands/keys.js';
 import { mediaBuild, payloadBuild } from './cli/commands/media.js';
 import { mediaVerify, mediaWrite } from './cli/commands/media-write.js';
@@ -15,7 +15,8 @@ import { processIo, type Io } from './cli/output.js';
 /** Every command; `group sub` names are subcommands. Later issues add theirs here. */
 const COMMANDS: Command[] = [
   info,
-  machine,
+  thisLaptop,
+  machineAlias,
   tools,
   settingsGet,
   settingsSet,
@@ -43,21 +44,40 @@ const GLOBAL_OPTIONS: OptionSpec = {
 };
 
 function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  const listed = COMMANDS.filter((c) => c.hidden !== true);
+  const width = Math.max(...listed.map((c) => c.name.length)) + 2;
   return `bootmend — boot-recovery toolkit for Windows PCs left unbootable by a bad update
 
 Usage: bootmend <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.usage}`).join('\n')}
+${listed.map((c) => `  ${c.name.padEnd(width)}${c.usage}`).join('\n')}
 
 Options for every command:
   --json               machine-readable result on stdout (progress as JSON lines on stderr)
   --data-dir DIR       use DIR instead of the default data folder (or BOOTMEND_DATA_DIR)
   -h, --help           this help      -v, --version   the version
 
-Exit codes: 0 success, 1 the operation failed, 64 wrong usage, 130 cancelled.
+Exit codes: 0 success, 1 the operation failed, 64 wrong usage, 130 cancelled
+(keys lookup adds 2 not found, 3 ambiguous).
 `;
+}
+
+/** Options that take a value, in any command: their value is not a command word ("--data-dir DIR keys import"). */
+const VALUE_OPTIONS = new Set(
+  [GLOBAL_OPTIONS, ...COMMANDS.map((c) => c.options ?? {})].flatMap((spec) => Object.entries(spec).filter(([, option]) => option.type === 'string').map(([name]) => `--${name}`)),
+);
+
+/** The words that are neither an option nor an option's value: the command, its subcommand, its arguments. */
+function commandWords(argv: string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...words, ...argv.slice(i + 1)];
+    if (VALUE_OPTIONS.has(arg)) i += 1;
+    else if (!arg.startsWith('-')) words.push(arg);
+  }
+  return words;
 }
 
 /** Finds the command named by the leading words: "drives list ..." or "info ...". */
@@ -75,10 +95,13 @@ function findCommand(words: string[]): { command: Command; consumed: number } | 
   throw new UsageError(`"${first}" is not a bootmend command.`);
 }
 
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+/** What a test may change in the API the CLI builds (e.g. a stand-in fetch for Microsoft Graph). */
+export type CliApiOverrides = Pick<ApiOptions, 'fetchImpl'>;
+
+export async function main(argv: string[], io: Io = processIo, overrides: CliApiOverrides = {}): Promise<number> {
   let json = argv.includes('--json');
   try {
-    const words = argv.filter((a) => !a.startsWith('-'));
+    const words = commandWords(argv);
     const found = argv.some((a) => a === '--version' || a === '-v') || words.length === 0 ? null : findCommand(words);
     const { values, positionals } = (() => {
       try {
@@ -89,9 +112,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     })();
     json = values.json === true;
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined;
+    // `--vault FILE` (the keys commands' option): the vault the API's keys methods use.
+    const vaultPath = typeof values.vault === 'string' && values.vault !== '' ? values.vault : undefined;
     const api = createApi({
+      ...overrides,
       host: 'cli',
       ...(dataDir ? { dataDir } : {}),
+      ...(vaultPath ? { vaultPath } : {}),
+      // One command per process: the vault never outlives it, so no idle timer.
+      vaultAutoLockMinutes: null,
       // The typed error says "details are in the log": for the CLI that log is stderr.
       onInternalError: (method, error) => io.err(`bootmend: ${method} failed: ${error instanceof Error ? error.message : String(error)}\n`),
     });

@@ -1,13 +1,16 @@
-import { useEffect, type MouseEvent, type ReactElement } from 'react';
+import { useEffect, useMemo, type MouseEvent, type ReactElement } from 'react';
 import { useClient } from './state/client.js';
-import { SCREEN_IDS, useNavigation } from './state/navigation.js';
+import { describeError } from './state/errors.js';
+import { useNavigation } from './state/navigation.js';
 import { useAppInfo, useStatus } from './state/resources.js';
 import { useSettings } from './technician/settings/store.js';
+import { screenAtShortcut } from './technician/shell/screen-list.js';
 import { screenById } from './technician/shell/screens.js';
 import { useActivityTitle } from './technician/shell/activity-title.js';
 import { Sidebar } from './technician/shell/Sidebar.js';
 import { StatusBar } from './technician/shell/StatusBar.js';
 import { ErrorBoundary } from './ui/ErrorBoundary.js';
+import { HeadingFocusContext } from './ui/ScreenHeader.js';
 import { useRefresh } from './ui/useRefresh.js';
 
 const STATUS_POLL_MS = 10_000;
@@ -18,6 +21,9 @@ export function App(): ReactElement {
   const screenId = useNavigation((s) => s.screen);
   const screen = screenById(screenId);
   const Screen = screen.component;
+  const focusRequest = useNavigation((s) => s.focusRequest);
+  const focusHeading = useNavigation((s) => s.focusHeading);
+  const headingFocus = useMemo(() => ({ request: focusRequest, focus: focusHeading }), [focusRequest, focusHeading]);
 
   useEffect(() => {
     void useAppInfo.getState().load(client);
@@ -31,7 +37,7 @@ export function App(): ReactElement {
       const modifiers = Number(event.altKey) + Number(event.ctrlKey) + Number(event.metaKey);
       if (modifiers !== 1 || event.shiftKey) return;
       const match = /^(?:Digit|Numpad)([1-9])$/.exec(event.code);
-      const id = match ? SCREEN_IDS[Number(match[1]) - 1] : undefined;
+      const id = match ? screenAtShortcut(Number(match[1])) : undefined;
       if (!id) return;
       event.preventDefault();
       useNavigation.getState().go(id, { focusHeading: true });
@@ -60,8 +66,10 @@ export function App(): ReactElement {
       <Sidebar />
       <main className="main" id="main" tabIndex={-1}>
         <div className="screen" data-screen={screen.id}>
-          <ErrorBoundary key={screen.id} title={`The ${screen.label} screen could not be shown`}>
-            <Screen />
+          <ErrorBoundary key={screen.id} title={`The ${screen.label} screen could not be shown`} describe={describeError}>
+            <HeadingFocusContext value={headingFocus}>
+              <Screen />
+            </HeadingFocusContext>
           </ErrorBoundary>
         </div>
       </main>

@@ -4,11 +4,13 @@ import {
   ImportKeysRequestSchema,
   ImportSummarySchema,
   LookupKeyRequestSchema,
+  ListRevealedKeysRequestSchema,
   LookupKeyResultSchema,
   RevealedKeySchema,
   RevealedListSchema,
   RevealKeyRequestSchema,
   UnlockVaultRequestSchema,
+  VaultStatsSchema,
   VaultStatusSchema,
   WipeVaultRequestSchema,
 } from './schemas.js';
@@ -47,9 +49,14 @@ export const keysContract = {
     output: RevealedKeySchema,
   }),
   listRevealedKeys: defineMethod({
-    summary: 'Every key revealed on this laptop (no passwords), with CSV for the admin who rotates them.',
-    input: NoInput,
+    summary: 'Every key revealed on this laptop (no passwords), optionally since a time, with CSV for the admin who rotates them.',
+    input: ListRevealedKeysRequestSchema,
     output: RevealedListSchema,
+  }),
+  getVaultStats: defineMethod({
+    summary: 'How many keys and devices the vault holds, by volume type, the oldest and newest key, and its expiry (unlocked vault; none yet: exists false).',
+    input: NoInput,
+    output: VaultStatsSchema,
   }),
   wipeVault: defineMethod({
     summary: 'Overwrites and deletes the key vault file.',

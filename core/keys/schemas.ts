@@ -94,6 +94,11 @@ export const RevealKeyRequestSchema = z
     /** The PC the password is for (defaults to the key's own device name in the UI). */
     machine: z.string().trim().min(1, 'is needed for the audit record').max(200, 'must be at most 200 characters'),
     reason: z.string().trim().min(1, 'is needed for the audit record').max(200, 'must be at most 200 characters'),
+    /**
+     * Who is revealing it, for the audit record (the CLI's --technician). Absent: the name in
+     * Settings, else this laptop's user name, else "unnamed technician" (main/keys/technician.ts).
+     */
+    technician: z.string().trim().min(1, 'is empty').max(200, 'must be at most 200 characters').optional(),
   })
   .strict();
 
@@ -125,12 +130,56 @@ export const RevealedEntrySchema = z.object({
 });
 export type RevealedEntry = z.infer<typeof RevealedEntrySchema>;
 
+export const ListRevealedKeysRequestSchema = z
+  .object({
+    /** Only reveals at or after this ISO 8601 date or UTC time (2024-07-20 or 2024-07-20T08:00:00Z). */
+    since: z
+      .string()
+      .trim()
+      .max(40, 'must be at most 40 characters')
+      .regex(/^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO date or time like 2024-07-20 or 2024-07-20T08:00:00Z')
+      .optional(),
+  })
+  .strict();
+
 export const RevealedListSchema = z.object({
   revealed: z.array(RevealedEntrySchema),
   advice: z.string(),
   /** The same list as CSV (no passwords), for the admin who rotates the keys. */
   csv: z.string(),
+  /** Journal lines skipped because their checksum did not match (a torn write, a hand edit): reveals may be missing. */
+  damagedJournalLines: z.number().int().nonnegative(),
 });
 export type RevealedList = z.infer<typeof RevealedListSchema>;
+
+/** Counts over the whole vault (it must be unlocked when it exists). Field names are those of `bootmend keys stats --json`. */
+export const VaultStatsSchema = z.discriminatedUnion('exists', [
+  z.object({ vault: z.string(), exists: z.literal(false), keys: z.literal(0) }),
+  z.object({
+    vault: z.string(),
+    exists: z.literal(true),
+    keys: z.number().int().nonnegative(),
+    devices: z.number().int().nonnegative(),
+    withoutDevice: z.number().int().nonnegative(),
+    /** Keys per volume type as the export names it ("unknown" when it does not). */
+    byVolumeType: z.record(z.string(), z.number().int().nonnegative()),
+    /** Creation dates of the oldest and newest key, as the exports give them. */
+    oldestKey: z.string().nullable(),
+    newestKey: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    expiresAt: z.string().nullable(),
+    expired: z.boolean(),
+  }),
+]);
+export type VaultStats = z.infer<typeof VaultStatsSchema>;
+
+/**
+ * importKeys refuses the whole import when one export cannot be read or is not a key export:
+ * INVALID_INPUT on field "sources", and the error carries every such file beside its code and
+ * message (what `bootmend keys import --json` prints as `failed`).
+ */
+export const ImportFailedSchema = z.object({ failed: z.array(z.object({ file: z.string(), reason: z.string() })) });
+export type ImportFailed = z.infer<typeof ImportFailedSchema>;
 
 export const WipeVaultRequestSchema = z.object({ confirm: z.literal('WIPE', { message: 'must be the word WIPE' }) }).strict();

@@ -5,7 +5,7 @@ import { usbStickEntry } from '../drives/fixtures/usb-stick-entry.js';
 
 const entry = (over: Partial<DriveEntry>): DriveEntry => usbStickEntry({ device: '/dev/sda', size: 32_015_679_488, ...over });
 
-describe('this machine panel: disks come from the drive guard', () => {
+describe('this laptop panel: disks come from the drive guard', () => {
   it('marks the disk the guard calls system', () => {
     expect(diskFromDriveEntry(entry({ device: '/dev/vda', kind: 'system', vendor: '', model: '', bus: 'virtual', mounts: ['/'] }))).toEqual({
       device: '/dev/vda',

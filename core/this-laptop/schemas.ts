@@ -30,7 +30,7 @@ export const ThisLaptopOverviewSchema = z.object({
 });
 export type ThisLaptopOverview = z.infer<typeof ThisLaptopOverviewSchema>;
 
-/** The "This machine" panel shows the drive guard's own verdicts, so the two can never disagree. */
+/** The "This laptop" screen shows the drive guard's own verdicts, so the two can never disagree. */
 export function diskFromDriveEntry(entry: DriveEntry): Disk {
   return {
     device: entry.device,

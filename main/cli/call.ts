@@ -1,7 +1,18 @@
 import type { MethodInput, MethodName, MethodOutput } from '../../core/api/contract.js';
-import { BootmendError } from '../../core/errors.js';
+import { BootmendError, type ApiError } from '../../core/errors.js';
 import type { BootmendApi } from '../api.js';
 import { progressPrinter, type Io } from './output.js';
+
+/**
+ * A failed API call: the typed error, plus the error exactly as the envelope carried it —
+ * some methods add details beside code and message (importKeys: the `failed` files, see
+ * core/keys/schemas.ts ImportFailedSchema).
+ */
+export class ApiCallError extends BootmendError {
+  constructor(readonly detail: ApiError) {
+    super(detail.code, detail.message, detail.field === undefined ? undefined : { field: detail.field });
+  }
+}
 
 /**
  * Calls the local API exactly as the app does (validation, typed errors, progress), so the
@@ -19,7 +30,7 @@ export async function callApi<K extends MethodName>(api: BootmendApi, name: K, i
       signal: controller.signal,
     });
     printer.done();
-    if (!envelope.ok) throw BootmendError.from(envelope.error);
+    if (!envelope.ok) throw new ApiCallError(envelope.error);
     return envelope.value as MethodOutput<K>;
   } finally {
     process.off('SIGINT', onSigint);

@@ -22,6 +22,8 @@ export interface Command {
   /** One line for --help: "<args>  what it does". */
   usage: string;
   options?: OptionSpec;
+  /** An old name kept working for scripts, left out of --help. */
+  hidden?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }
 

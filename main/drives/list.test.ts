@@ -1,27 +1,31 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyDrives } from '../../core/drives/drives.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { classifyDrives, type DriveSnapshotInput } from '../../core/drives/drives.js';
+import vmVirtio from '../../core/drives/fixtures/vm-virtio.json' with { type: 'json' };
+import { tempDir } from '../../test/temp.js';
 import { listDrives, parseSnapshotText, readSnapshotFile, saveDriveSnapshot, takeDriveSnapshot } from './list.js';
 
 let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bootmend-drives-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  dir = tempDir('drives');
 });
 
 describe('this machine', () => {
-  it('never offers the disk this machine runs from', async (ctx) => {
-    const snapshot = await takeDriveSnapshot();
-    const root = snapshot.blockDevices.find((b) => b.mount === '/');
-    if (!root) ctx.skip(); // a container whose / is an overlay, not a block device
-    const entries = classifyDrives(snapshot);
+  it('never offers the disk a machine runs from (a recorded VM whose / is on vda)', async () => {
+    const entries = await listDrives({ snapshot: vmVirtio as DriveSnapshotInput });
     const system = entries.find((e) => e.mounts.includes('/'));
-    expect(system).toMatchObject({ kind: 'system', selectable: false });
+    expect(system).toMatchObject({ device: '/dev/vda', kind: 'system', selectable: false });
     expect(system!.reasons[0]).toMatchObject({ code: 'SYSTEM_DISK', message: 'Holds the running system (/ is mounted from it); choose a USB stick.' });
+  });
+
+  // Whatever disks this host has (a container whose / is an overlay has none of its own):
+  // the live snapshot classifies, and no disk the running system is mounted from is offered.
+  it('classifies the live snapshot and offers no disk the running system is mounted from', async () => {
+    const entries = classifyDrives(await takeDriveSnapshot());
+    const running = (mounts: string[]) => mounts.some((m) => m === '/' || m === '/boot' || m.startsWith('/boot/') || m === '/usr');
+    expect(entries.filter((e) => e.selectable && running(e.mounts))).toEqual([]);
+    for (const entry of entries) expect(entry.reasons.length > 0 || entry.selectable, `${entry.device} is offered or says why not`).toBe(true);
   });
 
   it('classifies a saved snapshot exactly as the live one', async () => {

@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import bwipjs from 'bwip-js/node';
 import QRCode from 'qrcode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/temp.js';
+import { requireCommands } from '../../test/tools.js';
 import { BARCODE_CHUNK_DIGITS, keyCodes, passwordDigits } from './codes.js';
 import { fakeRecoveryPassword, seededRng } from './fake-keys.js';
 
@@ -14,19 +15,14 @@ import { fakeRecoveryPassword, seededRng } from './fake-keys.js';
  * decodes the SVGs as the browser draws them.
  */
 
-const zbar = spawnSync('zbarimg', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-const ZBAR_MISSING = zbar.error ? `zbarimg is not installed (apt-get install zbar-tools): ${zbar.error.message}` : null;
-if (ZBAR_MISSING) console.warn(`codes.test.ts: the decode tests are skipped: ${ZBAR_MISSING}`);
+const zbar = requireCommands(['zbarimg'], { for: 'decoding the key codes' });
 
 const rng = seededRng(4242);
 const PASSWORDS = [fakeRecoveryPassword(rng), fakeRecoveryPassword(rng), '000000-000011-000022-000033-000044-000055-000066-000077'];
 
 let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bootmend-codes-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+beforeAll(() => {
+  dir = tempDir('codes');
 });
 
 function decode(png: string): string[] {
@@ -50,14 +46,17 @@ describe('key codes', () => {
     expect(() => passwordDigits('111111-222222')).toThrow('48 digits');
   });
 
-  it.skipIf(ZBAR_MISSING !== null).each(PASSWORDS)('QR code of %s decodes to its 48 digits', async (password) => {
+});
+
+zbar.describe('key codes, as a scanner reads them (zbarimg)', () => {
+  it.each(PASSWORDS)('QR code of %s decodes to its 48 digits', async (password) => {
     const digits = passwordDigits(password);
     const png = join(dir, `qr-${digits}.png`);
     await QRCode.toFile(png, digits, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 4, color: { dark: '#000000', light: '#ffffff' } });
     expect(decode(png)).toEqual([digits]);
   });
 
-  it.skipIf(ZBAR_MISSING !== null).each(PASSWORDS)('the four Code128 barcodes of %s decode to its 12-digit chunks, in order, with no Enter', async (password) => {
+  it.each(PASSWORDS)('the four Code128 barcodes of %s decode to its 12-digit chunks, in order, with no Enter', async (password) => {
     const digits = passwordDigits(password);
     const { barcodes } = await keyCodes(password);
     for (const [index, barcode] of barcodes.entries()) {

@@ -1,8 +1,10 @@
 import type { HandlersOf } from '../../core/api/dispatcher.js';
+import { BootmendError } from '../../core/errors.js';
 import type { keysContract } from '../../core/keys/contract.js';
 import type { Services } from '../services/services.js';
 import { keyCodes } from './codes.js';
 import { ROTATION_ADVICE } from './reveal.js';
+import { technicianName } from './technician.js';
 
 export function keysHandlers(services: Services): HandlersOf<typeof keysContract> {
   const { vault, settings } = services;
@@ -17,12 +19,25 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
         ctx.signal,
       ),
     lookupKey: async ({ query }) => vault.lookup(query),
-    revealKey: async (request) => {
-      const { technicianName } = await settings.read();
-      const revealed = await vault.reveal({ ...request, technician: technicianName.trim() || 'unnamed technician' });
+    revealKey: async ({ technician, ...request }) => {
+      const saved = technician === undefined ? (await settings.read()).technicianName : undefined;
+      const revealed = await vault.reveal({ ...request, technician: technicianName(technician, saved) });
       return { ...revealed, ...(await keyCodes(revealed.password)), rotationAdvice: ROTATION_ADVICE.join(' ') };
     },
-    listRevealedKeys: () => vault.revealedList(),
+    listRevealedKeys: ({ since }) => vault.revealedList(since === undefined ? {} : { since: utcSince(since) }),
+    getVaultStats: () => vault.stats(),
     wipeVault: () => vault.wipe(),
   };
+}
+
+/**
+ * The journal compares times as text in UTC ("2024-07-20T08:00:00.000Z"): a date stays as it
+ * is (its midnight, UTC); a time becomes that form, read as UTC when it names no offset.
+ */
+function utcSince(since: string): string {
+  const time = since.includes('T');
+  const zoned = !time || /(?:Z|[+-]\d{2}:?\d{2})$/.test(since) ? since : `${since}Z`;
+  const ms = Date.parse(zoned);
+  if (Number.isNaN(ms)) throw new BootmendError('INVALID_INPUT', 'Since must be an ISO date or time like 2024-07-20 or 2024-07-20T08:00:00Z.', { field: 'since' });
+  return time ? new Date(ms).toISOString() : since;
 }

@@ -3,7 +3,7 @@ import { FORMAT_OPTIONS, mergeRecords, parseExportText, readExport, type Conflic
 import type { VaultData } from './store.js';
 
 /**
- * The import step shared by `bootmend keys import` and the app's VaultSession: check the
+ * The import step of the VaultSession (the app's and the CLI's importKeys): check the
  * options, read every export (one at a time, streamed), and merge into a vault in memory.
  * Nothing here writes the vault; the caller saves with its own keyring.
  */
@@ -60,6 +60,20 @@ export function checkImportOptions(options: ImportOptionsIn, sources: number): C
   return { format, scope: [...(options.scope ?? [])], expiresAt };
 }
 
+/** importKeys' refusal when an export cannot be read: its `failed` list crosses the API with the error (core/keys/schemas.ts ImportFailedSchema). */
+export class KeyImportError extends BootmendError {
+  constructor(
+    message: string,
+    readonly failed: { file: string; reason: string }[],
+  ) {
+    super('INVALID_INPUT', message, { field: 'sources' });
+  }
+
+  override toJSON(): ReturnType<BootmendError['toJSON']> & { failed: { file: string; reason: string }[] } {
+    return { ...super.toJSON(), failed: this.failed };
+  }
+}
+
 export type ReadOutcome = { ok: true; results: FileImport[] } | { ok: false; failed: { file: string; reason: string }[]; message: string };
 
 /** Reads every source; all of them must be readable key exports, or nothing is imported. */
@@ -111,15 +125,4 @@ export function mergeImports(vault: VaultData, results: readonly FileImport[], e
     expiresAt: next.expiresAt,
   };
   return { next, json };
-}
-
-/** What a person reads after an import. */
-export function importText(json: ImportJson): string {
-  const lines = [
-    ...json.files.map((f) => `${f.file}: ${f.layout} layout, ${f.rows} rows, ${f.keys} keys read`),
-    `Imported ${json.imported} new keys (${json.duplicates} duplicates collapsed, ${json.conflicts.length} conflicts, ${json.rejected.length} rows rejected${json.outOfScope ? `, ${json.outOfScope} out of scope` : ''}). The vault now holds ${json.total} keys.`,
-    ...json.conflicts.map((c) => `conflict ${c.id}: kept ${c.kept.source} (${c.kept.created ?? 'no date'}), dropped ${c.dropped.source} (${c.dropped.created ?? 'no date'})`),
-    ...json.rejected.map((r) => `rejected ${r.file}:${r.line}: ${r.reason}`),
-  ];
-  return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 import { BootmendError } from '../../core/errors.js';
-import type { ImportKeysRequest, ImportSummary, LookupKeyResult, RevealedList, VaultStatus } from '../../core/keys/schemas.js';
+import type { ImportKeysRequest, ImportSummary, LookupKeyResult, RevealedList, VaultStats, VaultStatus } from '../../core/keys/schemas.js';
 import type { EventJournal } from '../journal/journal.js';
-import { checkImportOptions, mergeImports, readImportSources, type ImportProgress } from './import-keys.js';
+import { checkImportOptions, KeyImportError, mergeImports, readImportSources, type ImportProgress } from './import-keys.js';
 import { KeyIndex } from './lookup.js';
 import { isKeyRevealedEvent, revealedKeysCsv, revealKey, ROTATION_ADVICE, type Revealed } from './reveal.js';
 import {
@@ -155,7 +155,7 @@ export class VaultSession {
         signal?.throwIfAborted();
         progress?.(p.fileIndex * 1000 + (p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 1000) : 1000), p.files * 1000, `Reading ${p.file}`);
       });
-      if (!read.ok) throw new BootmendError('INVALID_INPUT', read.message, { field: 'sources' });
+      if (!read.ok) throw new KeyImportError(read.message, read.failed);
       signal?.throwIfAborted();
       progress?.(request.sources.length * 1000, request.sources.length * 1000, 'Encrypting the vault');
       const { next, json } = mergeImports(open.data, read.results, options.expiresAt, this.path);
@@ -179,10 +179,42 @@ export class VaultSession {
     return revealKey(open.index, open.data, this.journal, { ...request, now: this.now() });
   }
 
-  async revealedList(): Promise<RevealedList> {
-    const { events } = await this.journal.read({ type: 'key.revealed' });
+  /** Every reveal in the journal (at or after `since`, an ISO time in UTC, when given). Needs no unlocked vault. */
+  async revealedList(filter: { since?: string | undefined } = {}): Promise<RevealedList> {
+    const { events, damaged } = await this.journal.read({ type: 'key.revealed', ...(filter.since === undefined ? {} : { since: filter.since }) });
     const revealed = events.filter(isKeyRevealedEvent).map((e) => ({ eventId: e.id, at: e.at, keyId: e.keyId, device: e.device, machine: e.machine, technician: e.technician, reason: e.reason }));
-    return { revealed, advice: ROTATION_ADVICE.join(' '), csv: revealedKeysCsv(events) };
+    return { revealed, advice: ROTATION_ADVICE.join(' '), csv: revealedKeysCsv(events), damagedJournalLines: damaged.length };
+  }
+
+  /**
+   * Counts over the open vault; a vault that does not exist yet answers `exists: false`
+   * without an unlock. Works on an expired vault (it says so). Like status(), not a use: it
+   * does not hold the vault open.
+   */
+  async stats(): Promise<VaultStats> {
+    const open = this.open;
+    if (!open) {
+      if (!(await vaultExists(this.path))) return { vault: this.path, exists: false, keys: 0 };
+      throw new BootmendError('UNAUTHORIZED', LOCKED);
+    }
+    const { records } = open.data;
+    const created = records.map((r) => r.created).filter((c): c is string => c !== null).sort();
+    const byVolumeType: Record<string, number> = {};
+    for (const r of records) byVolumeType[r.volumeType ?? 'unknown'] = (byVolumeType[r.volumeType ?? 'unknown'] ?? 0) + 1;
+    return {
+      vault: this.path,
+      exists: true,
+      keys: open.index.size,
+      devices: open.index.devices,
+      withoutDevice: records.filter((r) => r.device === null).length,
+      byVolumeType,
+      oldestKey: created[0] ?? null,
+      newestKey: created.at(-1) ?? null,
+      createdAt: open.data.createdAt,
+      updatedAt: open.data.updatedAt,
+      expiresAt: open.data.expiresAt,
+      expired: isExpired(open.data, this.now()),
+    };
   }
 
   async revealedCsv(): Promise<string> {

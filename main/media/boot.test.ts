@@ -1,11 +1,12 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { tempDir } from '../../test/temp.js';
+import { requireTools } from '../../test/tools.js';
 import { writeBareFatImage, writeUsbImage } from './fat/write-fat.js';
 import { writeIsoFile } from './iso/write-iso.js';
 import { bufferSource, treeFromEntries, type InMemoryEntry } from './source-tree.js';
-import { tempDir } from './test-support.js';
-import { MARKERS, bootInQemu, bootToolsMissing, buildGrubLoader, plainTranscript, stageIsolinux, type BootResult, type BootRun } from './testing/qemu.js';
+import { MARKERS, BOOT_TOOLS, bootInQemu, buildGrubLoader, plainTranscript, stageIsolinux, type BootResult, type BootRun } from './testing/qemu.js';
 
 /**
  * Boots what our writers produce in QEMU (TCG): OVMF for UEFI, SeaBIOS for BIOS. The test base
@@ -14,8 +15,7 @@ import { MARKERS, bootInQemu, bootToolsMissing, buildGrubLoader, plainTranscript
  */
 
 const TIMESTAMP = new Date('2024-07-19T04:09:00Z');
-const skipReason = bootToolsMissing();
-if (skipReason) console.warn(skipReason);
+const qemu = requireTools(BOOT_TOOLS, { for: 'booting the media in QEMU' });
 
 /** Two QEMUs at a time: the machine has 2 cores and each TCG guest keeps one busy. */
 const BOOT_SLOTS = 2;
@@ -39,14 +39,14 @@ function expectOutcome(result: BootResult, outcome: BootResult['outcome'], ...ma
   for (const marker of markers) expect(text, context).toContain(marker);
 }
 
-describe.skipIf(skipReason !== null)('boot media boot in QEMU (OVMF and SeaBIOS)', () => {
+qemu.describe('boot media boot in QEMU (OVMF and SeaBIOS)', () => {
   let work = '';
   let iso = '';
   let usb = '';
   let bare = '';
 
   beforeAll(async () => {
-    work = await tempDir('boot');
+    work = tempDir('boot');
     const loader = await readFile(await buildGrubLoader(path.join(work, 'grub')));
     const isolinuxDir = path.join(work, 'isolinux');
     await stageIsolinux(isolinuxDir);
@@ -75,9 +75,6 @@ describe.skipIf(skipReason !== null)('boot media boot in QEMU (OVMF and SeaBIOS)
     bare = path.join(work, 'no-loader.iso');
     await writeIsoFile(treeFromEntries([payload], { timestamp: TIMESTAMP }), bare, { timestamp: TIMESTAMP });
   }, 60_000);
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
-  });
 
   it.concurrent('UEFI: the ISO as a CD-ROM starts the EFI loader, which finds the payload', async () => {
     const result = await boot({ firmware: 'uefi', medium: { kind: 'cdrom', file: iso }, marker: MARKERS.uefi });

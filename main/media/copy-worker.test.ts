@@ -1,18 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/temp.js';
 import { copyFilesAt, prewarmCopyThread } from './copy-worker.js';
-import { tempDir } from './test-support.js';
 
 describe('the copy thread', () => {
   let dir = '';
-  beforeAll(async () => {
-    dir = await tempDir('copy-worker');
+  beforeAll(() => {
+    dir = tempDir('copy-worker');
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('started ahead, copies whole files and byte ranges of a file (an ISO base) to their positions', async () => {
     const whole = path.join(dir, 'whole.bin');

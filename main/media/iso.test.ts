@@ -1,7 +1,9 @@
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/temp.js';
+import { requireCommands } from '../../test/tools.js';
 import { BootmendError } from '../../core/errors.js';
 import { writeBareFatImage } from './fat/write-fat.js';
 import { patchBootInfoTable } from './iso/el-torito.js';
@@ -10,12 +12,13 @@ import { FolderNamer } from './iso/names.js';
 import { directoryExtent } from './iso/structures.js';
 import { writeIso, writeIsoFile, type IsoOptions } from './iso/write-iso.js';
 import { fileSource, treeFromEntries, treeFromFolder, type SourceTree } from './source-tree.js';
-import { DEEP_PATH, LONG_NAME, hasTool, listTree, makeFixture, missingTools, run, sha256File, tempDir } from './test-support.js';
+import { DEEP_PATH, LONG_NAME, listTree, makeFixture, run, sha256File } from './test-support.js';
 
 const TIMESTAMP = new Date('2024-07-19T04:09:00Z');
-const skipReason = missingTools('xorriso', 'isoinfo', '7z', 'mcopy');
+const isoTools = requireCommands(['xorriso', 'isoinfo', '7z', 'mcopy', 'mdir'], { for: 'the ISO writer proofs' });
+const gptTools = requireCommands(['sgdisk', 'fdisk'], { for: 'checking the hybrid GPT' });
 
-describe.skipIf(skipReason !== null)('ISO writer, proven by xorriso, isoinfo, 7z and mtools', () => {
+isoTools.describe('ISO writer, proven by xorriso, isoinfo, 7z and mtools', () => {
   let work = '';
   let source = '';
   let iso = '';
@@ -24,7 +27,7 @@ describe.skipIf(skipReason !== null)('ISO writer, proven by xorriso, isoinfo, 7z
   const progress: number[] = [];
 
   beforeAll(async () => {
-    work = await tempDir('iso');
+    work = tempDir('iso');
     source = path.join(work, 'source');
     await makeFixture(source);
     tree = await treeFromFolder(source, { timestamp: TIMESTAMP });
@@ -35,9 +38,6 @@ describe.skipIf(skipReason !== null)('ISO writer, proven by xorriso, isoinfo, 7z
     options = { timestamp: TIMESTAMP, volumeId: 'BOOTMEND_TEST', bios: { path: 'boot/loader.bin', sectorCount: 8 }, efi: { hidden: await fileSource(efiImage) } };
     iso = path.join(work, 'out.iso');
     await writeIsoFile(tree, iso, { ...options, onProgress: (done) => progress.push(done) });
-  });
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('has the El Torito BIOS and UEFI entries and the hybrid GPT we asked for', () => {
@@ -54,17 +54,13 @@ describe.skipIf(skipReason !== null)('ISO writer, proven by xorriso, isoinfo, 7z
     expect(report.stdout).toMatch(new RegExp(`GPT start and size :\\s+2\\s+${layout.efi!.sector * 4}\\s+${Math.ceil(layout.efi!.source.size / 512)}\\b`));
   });
 
-  it.skipIf(!hasTool('sgdisk') && !hasTool('fdisk'))('the GPT is valid for gdisk and fdisk, with a basic-data and an EFI System partition', () => {
-    if (hasTool('sgdisk')) {
-      const verify = run('sgdisk', ['-v', iso]);
-      expect(verify.stdout).toContain('No problems found');
-    }
-    if (hasTool('fdisk')) {
-      const listing = run('fdisk', ['-l', iso]).stdout;
-      expect(listing).toContain('Disklabel type: gpt');
-      expect(listing).toMatch(/Microsoft basic data/);
-      expect(listing).toMatch(/EFI System/);
-    }
+  gptTools.it('the GPT is valid for gdisk and fdisk, with a basic-data and an EFI System partition', () => {
+    const verify = run('sgdisk', ['-v', iso]);
+    expect(verify.stdout).toContain('No problems found');
+    const listing = run('fdisk', ['-l', iso]).stdout;
+    expect(listing).toContain('Disklabel type: gpt');
+    expect(listing).toMatch(/Microsoft basic data/);
+    expect(listing).toMatch(/EFI System/);
   });
 
   it('the ESP is a FAT volume holding BOOTX64.EFI (what UEFI finds on a raw-written stick)', () => {

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { tempDir } from '../../test/temp.js';
+import { requireCommands } from '../../test/tools.js';
 import { PARTITION_START_SECTOR, writeBareFatImage, writeUsbImage } from './fat/write-fat.js';
 import { IsoImage, isoSourceTree, type IsoEntry } from './iso/read-iso.js';
 import { writeIsoFile } from './iso/write-iso.js';
 import { diskRangeOf, fileSource, treeFromEntries, treeFromFolder, type FileSource } from './source-tree.js';
-import { DEEP_PATH, listTree, makeFixture, missingTools, run, tempDir, type TreeListing } from './test-support.js';
+import { DEEP_PATH, listTree, makeFixture, run, type TreeListing } from './test-support.js';
 
 const TIMESTAMP = new Date('2024-07-19T04:09:00Z');
-const skipReason = missingTools('xorriso', 'genisoimage', 'mkfs.fat', 'mcopy');
+const readerTools = requireCommands(['xorriso', 'genisoimage', 'mcopy'], { for: 'the ISO reader proofs' });
+const bigFileTools = requireCommands(['xorriso', 'isoinfo'], { for: 'the over-4-GiB ISO proof' });
 
 async function sha256(source: FileSource): Promise<string> {
   const hash = createHash('sha256');
@@ -42,22 +45,19 @@ function sortLikeListTree(list: TreeListing[]): TreeListing[] {
   });
 }
 
-describe.skipIf(skipReason !== null)('ISO reader, against our writer, xorriso and genisoimage', () => {
+readerTools.describe('ISO reader, against our writer, xorriso and genisoimage', () => {
   let work = '';
   let source = '';
   let efiImage = '';
   let expected: TreeListing[] = [];
 
   beforeAll(async () => {
-    work = await tempDir('read-iso');
+    work = tempDir('read-iso');
     source = path.join(work, 'source');
     await makeFixture(source);
     expected = await listTree(source);
     efiImage = path.join(work, 'efiboot.img');
     await writeBareFatImage(treeFromEntries([{ path: 'EFI/BOOT/BOOTX64.EFI', content: Buffer.alloc(5000, 0x4d) }], { timestamp: TIMESTAMP }), efiImage, { timestamp: TIMESTAMP });
-  });
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('reads our own ISO: Joliet names, every byte, and both El Torito images', async () => {
@@ -193,14 +193,9 @@ describe.skipIf(skipReason !== null)('ISO reader, against our writer, xorriso an
  * writer skips all-zero blocks), so it takes seconds and almost no disk. Proven by isoinfo,
  * xorriso and our reader: two extents, the first flagged multi-extent, bytes where they belong.
  */
-describe.skipIf(skipReason !== null || missingTools('isoinfo') !== null)('a file over 4 GiB', () => {
-  let work = '';
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
-  });
-
+bigFileTools.describe('a file over 4 GiB', () => {
   it('is stored as a multi-extent file that isoinfo, xorriso and our reader agree on', async () => {
-    work = await tempDir('big-iso');
+    const work = tempDir('big-iso');
     const big = path.join(work, 'install.wim');
     const size = 4 * 2 ** 30 + 5 * 2 ** 20 + 123;
     const handle = await open(big, 'w');

@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/temp.js';
 import { BootmendError } from '../../core/errors.js';
 import { PlaybookSchema, type PlaybookInput } from '../../core/playbooks/playbook.js';
 import { buildPayload, cmdSet, minuteBound, renderFixCmd, volumeRelativeFolder } from './build.js';
 import { loadCrowdStrikePlaybook } from './testing/wine-harness.js';
 
-const fresh = () => join(mkdtempSync(join(tmpdir(), 'bootmend-payload-')), 'out');
+const fresh = () => join(tempDir('payload'), 'out');
 
 function setLines(fixCmd: string): Map<string, string> {
   const map = new Map<string, string>();

@@ -1,15 +1,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReadOnlyMediumUnavailable, wineSkipReason, WineBox, type FakeFile, type RunResult } from './testing/wine-harness.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { requireCapability, requireRoot, requireTools } from '../../test/tools.js';
+import { ReadOnlyMediumUnavailable, WineBox, WINE_TOOLS, type FakeFile, type RunResult } from './testing/wine-harness.js';
 
 /*
  * fix.cmd proven under Wine's cmd.exe: Windows is emulated; manage-bde.exe (English and German
  * output, lock state and accepted password from files the test writes), bcdedit.exe and
  * certutil.exe are stand-ins built from main/payload/testing/standins/*.c.
  */
-const skipReason = wineSkipReason();
-if (skipReason) console.warn(`fix.cmd Wine tests skipped: ${skipReason}`);
+const wine = requireTools(WINE_TOOLS, { for: 'fix.cmd under Wine' });
+const readOnlyMount = requireRoot({ for: 'fix.cmd on a read-only medium (a read-only bind mount)' });
 
 const CS = 'Windows\\System32\\drivers\\CrowdStrike';
 const BAD = 'C-00000291-00000000-00000032.sys';
@@ -42,7 +43,7 @@ function expectNoSecret(run: RunResult, blocks: string[]): void {
   for (const text of texts) for (const form of forms) expect(text).not.toContain(form);
 }
 
-describe.skipIf(skipReason !== null)('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stand-ins): BitLocker, read-only medium, safe boot', () => {
+wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stand-ins): BitLocker, read-only medium, safe boot', () => {
   let box: WineBox;
   beforeAll(async () => {
     box = await WineBox.create();
@@ -112,17 +113,14 @@ describe.skipIf(skipReason !== null)('fix.cmd under Wine (Windows emulated, mana
     expectNoSecret(run, RIGHT);
   }, 90_000);
 
-  it('keeps removed files and the result on the Windows volume when the medium is read-only', async (ctx) => {
+  // A read-only medium is a read-only bind mount: root, and a kernel that lets this process mount.
+  readOnlyMount.it('keeps removed files and the result on the Windows volume when the medium is read-only', async (ctx) => {
     let run: RunResult;
     try {
       run = await box.runFix({ readOnlyMedium: true, args: ['/unattended'], volumes: { D: { files: [badFile] } } });
     } catch (error) {
-      if (error instanceof ReadOnlyMediumUnavailable) {
-        console.warn(`read-only medium test skipped: ${error.message}`);
-        ctx.skip();
-        return;
-      }
-      throw error;
+      if (!(error instanceof ReadOnlyMediumUnavailable)) throw error;
+      return requireCapability('a read-only bind mount', { for: 'fix.cmd on a read-only medium', present: false, howTo: `run as root where mounts are allowed: ${error.message}` }).check(ctx);
     }
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.stdout).toContain('This stick is read-only');

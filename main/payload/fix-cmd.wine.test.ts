@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { requireTools } from '../../test/tools.js';
 import type { MachineResult } from '../../core/playbooks/machine-result.js';
 import type { PlaybookInput } from '../../core/playbooks/playbook.js';
-import { loadCrowdStrikePlaybook, wineSkipReason, WineBox, type FakeFile } from './testing/wine-harness.js';
+import { loadCrowdStrikePlaybook, WineBox, WINE_TOOLS, type FakeFile } from './testing/wine-harness.js';
 
 /*
  * fix.cmd proven under Wine's cmd.exe: Windows is emulated, and manage-bde, bcdedit and
@@ -12,8 +13,7 @@ import { loadCrowdStrikePlaybook, wineSkipReason, WineBox, type FakeFile } from 
  * in UTC whatever TZ says, so these runs have a UTC offset of 0 (TZ=UTC for wmic); the
  * local-time conversion itself is tested through `fix.cmd /selftest-utc` below.
  */
-const skipReason = wineSkipReason();
-if (skipReason) console.warn(`fix.cmd Wine tests skipped: ${skipReason}`);
+const wine = requireTools(WINE_TOOLS, { for: 'fix.cmd under Wine' });
 
 const CS = 'Windows\\System32\\drivers\\CrowdStrike';
 const MAGIC = Buffer.from('AAAAAAAA01002301', 'hex');
@@ -42,7 +42,7 @@ function quarantineRun(mediumDir: string, machine: string): string {
   return join(base, only(readdirSync(base)));
 }
 
-describe.skipIf(skipReason !== null)('fix.cmd under Wine (Windows emulated, tools are stand-ins): files and conditions', () => {
+wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files and conditions', () => {
   let box: WineBox;
   beforeAll(async () => {
     box = await WineBox.create();

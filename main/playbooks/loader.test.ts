@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/temp.js';
 import { evaluateTargetFile } from '../../core/playbooks/conditions.js';
 import { BootmendError } from '../../core/errors.js';
 import type { PlaybookInput } from '../../core/playbooks/playbook.js';
@@ -15,7 +15,7 @@ let dataDir: string;
 let userDir: string;
 
 beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'bootmend-playbooks-'));
+  dataDir = tempDir('playbooks');
   userDir = userPlaybookDir(dataDir);
   mkdirSync(userDir, { recursive: true });
 });

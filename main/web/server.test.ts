@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, methodNames } from '../../core/api/contract.js';
 import { recordingDispatcher } from '../../test/recording-dispatcher.js';
+import { tempDir } from '../../test/temp.js';
+import { requireCapability } from '../../test/tools.js';
 import { startWebHost, type WebHost } from './server.js';
 
 interface Reply {
@@ -30,7 +32,7 @@ function send(port: number, options: { method?: string; path: string; headers?: 
   });
 }
 
-const staticDir = mkdtempSync(join(tmpdir(), 'bootmend-static-'));
+const staticDir = tempDir('static');
 writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Bootmend</title>');
 writeFileSync(join(staticDir, 'app.js'), 'console.log(1)');
 const dispatcher = recordingDispatcher();
@@ -69,14 +71,12 @@ describe('web host: serving the renderer', () => {
     expect(reply.body).not.toContain('root:');
   });
 
-  it('is not reachable on other network interfaces', async () => {
+  it('is not reachable on other network interfaces', async (ctx) => {
     const external = Object.values(networkInterfaces())
       .flat()
       .find((i) => i && i.family === 'IPv4' && !i.internal);
-    if (!external) {
-      console.warn('skipped: this machine has no non-loopback IPv4 address to try');
-      return;
-    }
+    requireCapability('a non-loopback IPv4 address', { for: 'the web host refusing other interfaces', present: external !== undefined, howTo: 'a network interface besides lo' }).check(ctx);
+    if (!external) return;
     const outcome = await new Promise<string>((resolve) => {
       const socket = connect({ host: external.address, port: host.port });
       socket.once('connect', () => {

@@ -1,12 +1,12 @@
 import { create } from 'zustand';
+import type { ScreenId } from '../technician/shell/screen-list.js';
 
-/** The technician app's screens, in sidebar order (Alt+1..6 follow it). */
-export const SCREEN_IDS = ['media', 'recover', 'keys', 'journal', 'settings', 'machine'] as const;
-export type ScreenId = (typeof SCREEN_IDS)[number];
+export type { ScreenId };
 
 /**
  * Which screen is showing. In memory only: the URL fragment belongs to the web host's
- * `#token=`, so screens are not routes.
+ * `#token=`, so screens are not routes. The screens and their order are SCREEN_LIST's
+ * (technician/shell/screen-list.ts, plain data: importing its type makes no cycle).
  */
 interface NavigationState {
   screen: ScreenId;

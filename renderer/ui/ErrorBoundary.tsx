@@ -1,9 +1,15 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { describeError } from '../state/errors.js';
 import { ErrorBanner } from './ErrorBanner.js';
 
+interface ErrorBoundaryProps {
+  children: ReactNode;
+  title: string;
+  /** The sentence for what was thrown (the app passes state/errors' describeError). */
+  describe: (error: unknown) => string;
+}
+
 /** Keeps one broken screen from blanking the whole window; reset it by changing its `key`. */
-export class ErrorBoundary extends Component<{ children: ReactNode; title: string }, { error: unknown }> {
+export class ErrorBoundary extends Component<ErrorBoundaryProps, { error: unknown }> {
   override state: { error: unknown } = { error: null };
 
   static getDerivedStateFromError(error: unknown): { error: unknown } {
@@ -16,7 +22,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode; title: strin
 
   override render(): ReactNode {
     if (this.state.error !== null) {
-      return <ErrorBanner title={this.props.title} message={`${describeError(this.state.error)} Choose another screen, or reload the window.`} />;
+      return <ErrorBanner title={this.props.title} message={`${this.props.describe(this.state.error)} Choose another screen, or reload the window.`} />;
     }
     return this.props.children;
   }

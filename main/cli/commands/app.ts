@@ -16,9 +16,9 @@ export const info: Command = {
   },
 };
 
-export const machine: Command = {
-  name: 'machine',
-  usage: "this computer's system, OS and disks (system disk marked)",
+export const thisLaptop: Command = {
+  name: 'this-laptop',
+  usage: 'this laptop\'s system, OS and disks (system disk marked); "machine" is its old name',
   async run({ api, io, json }) {
     const m = await callApi(api, 'getThisLaptop', {}, io, json);
     if (json) {
@@ -34,6 +34,17 @@ export const machine: Command = {
       ]),
     );
     return EXIT.OK;
+  },
+};
+
+/** The old name of `this-laptop`, kept for scripts; "machine" now means the PC being recovered. */
+export const machineAlias: Command = {
+  name: 'machine',
+  usage: thisLaptop.usage,
+  hidden: true,
+  async run(ctx) {
+    ctx.io.err('bootmend: "machine" is now "this-laptop" (a machine is the PC being recovered); the old name still works.\n');
+    return thisLaptop.run(ctx);
   },
 };
 

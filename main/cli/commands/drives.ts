@@ -1,6 +1,6 @@
 import { formatDrivesTable, drivesJson } from '../../drives/cli-format.js';
 import { listDrives, readSnapshotFile, saveDriveSnapshot } from '../../drives/list.js';
-import { printJson } from '../call.js';
+import { callApi, printJson } from '../call.js';
 import { UsageError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -8,11 +8,15 @@ export const drivesList: Command = {
   name: 'drives list',
   usage: 'disks and whether Bootmend may write to each; --include-usb-hdd, --from-snapshot FILE',
   options: { 'include-usb-hdd': { type: 'boolean' }, 'from-snapshot': { type: 'string' } },
-  async run({ io, json, options }) {
+  async run({ api, io, json, options }) {
     const includeUsbHdd = options['include-usb-hdd'] === true;
     const from = options['from-snapshot'];
-    const snapshot = typeof from === 'string' ? await readSnapshotFile(from) : undefined;
-    const entries = await listDrives({ includeUsbHdd, ...(snapshot ? { snapshot } : {}) });
+    // This computer's disks: the API's listDrives, the list the app offers. A saved snapshot
+    // (another computer's, from a support ticket) has no API method: it is classified here.
+    const entries =
+      typeof from === 'string'
+        ? await listDrives({ includeUsbHdd, snapshot: await readSnapshotFile(from) })
+        : (await callApi(api, 'listDrives', { includeUsbHdd }, io, json)).drives;
     if (json) printJson(io, drivesJson(entries));
     else io.out(formatDrivesTable(entries, { includeUsbHdd }));
     return EXIT.OK;

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi, type BootmendApi } from '../../api.js';
 import { blankFile, randomFile, removeDir, workDir } from '../../drives/write/testing/loop.js';
 import { UsageError, type Command, type OptionValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -9,13 +10,14 @@ import { makeMediaVerify, makeMediaWrite } from './media-write.js';
 const MiB = 1 << 20;
 const asRoot = process.getuid?.() === 0;
 
+/** The commands call the local API (writeDrives, verifyDrive, listDrives) as the CLI builds it. */
+let api: BootmendApi;
+
 function runCommand(command: Command, args: string[], options: OptionValues, json = false): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), tty: false };
-  return command
-    .run({ api: undefined as never, io, args, options, json, dataDir: undefined })
-    .then((code) => ({ code, out, err }));
+  return command.run({ api, io, args, options, json, dataDir: api.dataDir }).then((code) => ({ code, out, err }));
 }
 
 describe('bootmend media write / media verify', () => {
@@ -24,6 +26,7 @@ describe('bootmend media write / media verify', () => {
   let sha = '';
   beforeAll(async () => {
     dir = await workDir('cli-write');
+    api = createApi({ host: 'cli', dataDir: path.join(dir, 'data') });
     image = path.join(dir, 'image.img');
     sha = await randomFile(image, 3 * MiB);
   });

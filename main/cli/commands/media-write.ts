@@ -1,14 +1,21 @@
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { DriveWriteError, type VerifyDriveResult, type WriteDrivesResult, type WriteProgress } from '../../../core/drives/write.js';
-import { describeOffset, toProgressEvent } from '../../../core/drives/write-rules.js';
+import type { WriteDrivesResult } from '../../../core/drives/write.js';
+import { describeOffset } from '../../../core/drives/write-rules.js';
+import type { BootmendError } from '../../../core/errors.js';
 import { formatBytes } from '../../../core/progress.js';
-import { listDrives } from '../../drives/list.js';
-import { runElevated, verifyImage, writeImage } from '../../drives/write/index.js';
-import { printJson } from '../call.js';
+import type { BootmendApi } from '../../api.js';
+import { ApiCallError, callApi, printJson } from '../call.js';
 import { UsageError, type Command, type OptionValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-import { renderBar, type Io } from '../output.js';
+import type { Io } from '../output.js';
+
+/**
+ * `bootmend media write` / `media verify`: the writeDrives and verifyDrive API methods, whose
+ * handler decides how the job gets its rights (main/drives/write/run-job.ts: root runs it in
+ * this process, anyone else through the elevated writer). The CLI adds the confirmation
+ * question, the printing and the exit codes.
+ */
 
 /** What the commands need from the terminal; tests pass their own. */
 export interface TerminalDeps {
@@ -29,9 +36,6 @@ const processTerminal: TerminalDeps = {
   },
 };
 
-/** Root writes in this process; anyone else goes through the elevated writer (pkexec, sudo, a system prompt). */
-const inProcess = (): boolean => process.getuid?.() === 0;
-
 function drivesOption(options: OptionValues, command: string): string[] {
   const raw = options.drive;
   const drives = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((d): d is string => typeof d === 'string' && d !== '');
@@ -46,9 +50,12 @@ function imageArg(args: string[], command: string): string {
   return image;
 }
 
-/** "/dev/sdb (SanDisk Cruzer Blade, 16.0 GB, label RESCUE)" — what the technician recognises. */
-async function describeTargets(targets: string[]): Promise<string[]> {
-  const drives = await listDrives({ includeLoop: true, includeUsbHdd: true }).catch(() => []);
+/** "/dev/sdb (SanDisk Cruzer Blade, 16.0 GB, label RESCUE)" — what the technician recognises, from the API's drive list. */
+async function describeTargets(api: BootmendApi, io: Io, targets: string[]): Promise<string[]> {
+  const drives = await callApi(api, 'listDrives', { includeUsbHdd: true }, io, false).then(
+    (answer) => answer.drives,
+    () => [],
+  );
   return Promise.all(
     targets.map(async (target) => {
       const entry = drives.find((d) => d.device === target);
@@ -60,30 +67,6 @@ async function describeTargets(targets: string[]): Promise<string[]> {
       return info?.isFile() ? `${target} (image file, ${formatBytes(info.size)})` : target;
     }),
   );
-}
-
-/** Live progress: one redrawn line on a terminal; JSON lines on stderr with --json. */
-function progressPrinter(io: Io, json: boolean, verify: boolean): { onProgress: (p: WriteProgress) => void; done: () => void } {
-  let drawn = false;
-  return {
-    onProgress(progress) {
-      const event = { jobId: 'cli', ...toProgressEvent(progress, verify) };
-      if (json) return io.err(`${JSON.stringify({ type: 'progress', ...event, drives: progress.drives })}\n`);
-      if (!io.tty) return;
-      io.err(`\r\x1b[2K${renderBar(event)}`);
-      drawn = true;
-    },
-    done: () => {
-      if (drawn) io.err('\r\x1b[2K');
-    },
-  };
-}
-
-function withSigint<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  return run(controller.signal).finally(() => process.off('SIGINT', onSigint));
 }
 
 function printWriteResult(io: Io, result: WriteDrivesResult): void {
@@ -106,13 +89,13 @@ export function makeMediaWrite(terminal: TerminalDeps = processTerminal): Comman
       'include-usb-hdd': { type: 'boolean' },
       confirm: { type: 'string' },
     },
-    async run({ io, args, options, json }) {
+    async run({ api, io, args, options, json }) {
       const image = imageArg(args, 'media write');
       const drives = drivesOption(options, 'media write');
       const verify = options['no-verify'] !== true;
       if (options.yes !== true) {
         if (!terminal.interactive()) throw new UsageError('media write erases the drives: add --yes to confirm when not on a terminal.');
-        const described = await describeTargets(drives);
+        const described = await describeTargets(api, io, drives);
         io.err(`This erases everything on:\n${described.map((d) => `  ${d}\n`).join('')}and writes ${image} to it.\n`);
         const answer = await terminal.ask('Type "yes" to continue: ');
         if (answer.trim().toLowerCase() !== 'yes') {
@@ -120,16 +103,19 @@ export function makeMediaWrite(terminal: TerminalDeps = processTerminal): Comman
           return EXIT.CANCELLED;
         }
       }
-      const guard = {
-        ...(options['include-usb-hdd'] === true ? { includeUsbHdd: true } : {}),
-        ...(typeof options.confirm === 'string' ? { confirm: options.confirm } : {}),
-      };
-      const printer = progressPrinter(io, json, verify);
-      const result = await withSigint((signal) =>
-        inProcess()
-          ? writeImage({ image, targets: drives, verify, guard, signal, onProgress: printer.onProgress })
-          : runElevated({ kind: 'write', image, targets: drives, verify, guard }, { signal, onProgress: printer.onProgress }),
-      ).finally(printer.done);
+      const result = await callApi(
+        api,
+        'writeDrives',
+        {
+          image,
+          drives,
+          verify,
+          ...(options['include-usb-hdd'] === true ? { includeUsbHdd: true } : {}),
+          ...(typeof options.confirm === 'string' ? { confirm: options.confirm } : {}),
+        },
+        io,
+        json,
+      );
       if (json) printJson(io, result);
       else printWriteResult(io, result);
       if (result.results.some((r) => r.outcome === 'failed')) return EXIT.FAILED;
@@ -144,23 +130,19 @@ export function makeMediaVerify(): Command {
     name: 'media verify',
     usage: '<image> --drive DEV  compare a drive with an image byte for byte (exit 0 only when every byte matches)',
     options: { drive: { type: 'string', multiple: true } },
-    async run({ io, args, options, json }) {
+    async run({ api, io, args, options, json }) {
       const image = imageArg(args, 'media verify');
       const drives = drivesOption(options, 'media verify');
       if (drives.length > 1) throw new UsageError('media verify checks one drive at a time.');
       const target = drives[0]!;
-      const printer = progressPrinter(io, json, false);
-      let result: VerifyDriveResult;
+      let result;
       try {
-        result = await withSigint((signal) =>
-          inProcess()
-            ? verifyImage({ image, target, signal, onProgress: printer.onProgress })
-            : runElevated({ kind: 'verify', image, target }, { signal, onProgress: printer.onProgress }),
-        ).finally(printer.done);
+        result = await callApi(api, 'verifyDrive', { image, drive: target }, io, json);
       } catch (error) {
-        // Could not compare at all (missing, too small, removed): that is "does not match", exit 1, not a usage error.
-        if (!(error instanceof DriveWriteError) || error.failure === 'CANCELLED') throw error;
-        if (json) printJson(io, { error: error.info() });
+        // Could not compare at all (missing, too small, removed): that is "does not match", exit 1,
+        // not a usage error. A cancel, or a request the API refused by field, goes on as it is.
+        if (!(error instanceof ApiCallError) || !couldNotCompare(error)) throw error;
+        if (json) printJson(io, { error: error.toJSON() });
         else io.err(`bootmend: ${error.message}\n`);
         return EXIT.FAILED;
       }
@@ -173,6 +155,11 @@ export function makeMediaVerify(): Command {
       return result.match ? EXIT.OK : EXIT.FAILED;
     },
   };
+}
+
+/** The drive engine's refusals carry no field; the API's input checks name one. */
+function couldNotCompare(error: BootmendError): boolean {
+  return error.code !== 'CANCELLED' && error.field === undefined;
 }
 
 export const mediaWrite = makeMediaWrite();

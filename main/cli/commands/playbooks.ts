@@ -28,11 +28,12 @@ export const playbooksList: Command = {
 
 export const playbooksShow: Command = {
   name: 'playbooks show',
-  usage: '<id|file>  the whole playbook as JSON',
-  async run({ io, args }) {
+  usage: '<id|file>  the whole playbook as JSON (built-in or your own, as "playbooks list" shows them)',
+  async run({ api, io, args }) {
     const [idOrFile] = args;
     if (!idOrFile) throw new UsageError('playbooks show needs a playbook id or file.');
-    printJson(io, (await resolvePlaybook(idOrFile)).playbook);
+    // The data folder's playbooks too, as listPlaybooks and buildMedium find them (the API has no "get one" method yet).
+    printJson(io, (await resolvePlaybook(idOrFile, { userDir: api.services.files.playbooks })).playbook);
     return EXIT.OK;
   },
 };

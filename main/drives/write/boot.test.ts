@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { requireAll, requireRoot, requireTools } from '../../../test/tools.js';
 import { writeUsbImage } from '../../media/fat/write-fat.js';
 import { treeFromEntries } from '../../media/source-tree.js';
-import { MARKERS, bootInQemu, bootToolsMissing, buildGrubLoader, plainTranscript } from '../../media/testing/qemu.js';
+import { BOOT_TOOLS, MARKERS, bootInQemu, buildGrubLoader, plainTranscript } from '../../media/testing/qemu.js';
 import { writeImage } from './write-image.js';
-import { blankFile, LoopDevices, loopSkipReason, removeDir, sha256Of, workDir } from './testing/loop.js';
+import { blankFile, LOOP_TOOLS, LoopDevices, removeDir, sha256Of, workDir } from './testing/loop.js';
 
 /**
  * The proof that matters to the technician: a stick Bootmend wrote starts the PC. A USB image
@@ -13,10 +14,13 @@ import { blankFile, LoopDevices, loopSkipReason, removeDir, sha256Of, workDir } 
  * device, which QEMU + OVMF then boots as a USB stick.
  */
 const MiB = 1 << 20;
-const skip = loopSkipReason() ?? bootToolsMissing();
-if (skip) console.warn(skip);
+const needs = requireAll([
+  requireRoot({ for: 'booting a written loop device in QEMU' }),
+  requireTools(LOOP_TOOLS, { for: 'booting a written loop device in QEMU' }),
+  requireTools(BOOT_TOOLS, { for: 'booting a written loop device in QEMU' }),
+]);
 
-describe.skipIf(skip !== null)('a written loop device boots in QEMU + OVMF', () => {
+needs.describe('a written loop device boots in QEMU + OVMF', () => {
   const loops = new LoopDevices();
   let dir = '';
   let image = '';

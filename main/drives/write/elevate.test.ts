@@ -7,12 +7,14 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WriteProgress } from '../../../core/drives/write.js';
+import { requireRoot } from '../../../test/tools.js';
 import { runElevated, workerCommand, type ElevatedJob, type Launcher } from './elevate.js';
 import { SECRET_ARG, secretDigest } from './protocol.js';
 import { blankFile, randomFile, removeDir, workDir } from './testing/loop.js';
 
 const MiB = 1 << 20;
-const asRoot = process.getuid?.() === 0;
+/** These run the writer in-process as it runs after elevation: root, as the elevated child would be. */
+const asRoot = requireRoot({ for: 'the elevated writer run as root' });
 
 /** A launcher whose "elevation" ends the way a person dismissing the prompt does. */
 const refusingLauncher = (exitCode: number, stderr = ''): Launcher => ({
@@ -31,7 +33,7 @@ describe('the elevated writer process', () => {
   });
   afterAll(() => removeDir(dir));
 
-  it.skipIf(!asRoot)('as root: writes and verifies through the child over its stdio, streaming progress', async () => {
+  asRoot.it('as root: writes and verifies through the child over its stdio, streaming progress', async () => {
     const target = path.join(dir, 'stdio-target.img');
     await blankFile(target, 8 * MiB);
     const seen: WriteProgress[] = [];
@@ -43,7 +45,7 @@ describe('the elevated writer process', () => {
     expect(seen.at(-1)?.overall.phase).toBe('done');
   });
 
-  it.skipIf(!asRoot)('as root: a verify job reports the first differing offset', async () => {
+  asRoot.it('as root: a verify job reports the first differing offset', async () => {
     const target = path.join(dir, 'verify-target.img');
     const copy = Buffer.from(await readFile(image));
     copy[5000] = copy[5000]! ^ 1;
@@ -54,7 +56,7 @@ describe('the elevated writer process', () => {
     expect(result).toMatchObject({ match: false, firstMismatchOffset: 5000, sha256Image: imageSha });
   });
 
-  it.skipIf(!asRoot)('through sudo-prompt\'s file channel (0700 folder, removed afterwards)', async () => {
+  asRoot.it('through sudo-prompt\'s file channel (0700 folder, removed afterwards)', async () => {
     const target = path.join(dir, 'files-target.img');
     await blankFile(target, 8 * MiB);
     let commandLine = '';
@@ -81,7 +83,7 @@ describe('the elevated writer process', () => {
     expect(commandLine).not.toContain(secret);
   });
 
-  it.skipIf(!asRoot)('cancel travels to the child: the drive is reported untouched', async () => {
+  asRoot.it('cancel travels to the child: the drive is reported untouched', async () => {
     const target = path.join(dir, 'cancel-target.img');
     await blankFile(target, 8 * MiB, 0x77);
     const controller = new AbortController();
@@ -105,7 +107,7 @@ describe('the elevated writer process', () => {
     }
   });
 
-  it.skipIf(!asRoot)('the child refuses a job without the one-time secret its command line names, and touches nothing', async () => {
+  asRoot.it('the child refuses a job without the one-time secret its command line names, and touches nothing', async () => {
     const target = path.join(dir, 'refused-target.img');
     await blankFile(target, 8 * MiB, 0x66);
     const { command, args } = workerCommand();

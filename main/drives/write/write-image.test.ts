@@ -3,16 +3,16 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requireAll, requireRoot, requireTools } from '../../../test/tools.js';
 import type { WriteProgress } from '../../../core/drives/write.js';
 import type { DriveEntry } from '../../../core/drives/drives.js';
 import { verifyImage, writeImage } from './index.js';
-import { blankFile, LoopDevices, loopSkipReason, randomFile, removeDir, sha256Of, workDir } from './testing/loop.js';
+import { blankFile, LOOP_TOOLS, LoopDevices, randomFile, removeDir, sha256Of, workDir } from './testing/loop.js';
 import { usbStickEntry } from '../../../core/drives/fixtures/usb-stick-entry.js';
 import { say } from '../../../core/drives/write-rules.js';
 
 const MiB = 1 << 20;
-const skip = loopSkipReason();
-if (skip) console.warn(skip);
+const loopDevices = requireAll([requireRoot({ for: 'writing loop devices' }), requireTools(LOOP_TOOLS, { for: 'writing loop devices' })]);
 
 function corruptByte(file: string, offset: number): void {
   const fd = openSync(file, 'r+');
@@ -130,7 +130,7 @@ describe('writing image files (no root needed)', () => {
   });
 });
 
-describe.skipIf(skip !== null)('writing loop devices as root', () => {
+loopDevices.describe('writing loop devices as root', () => {
   const loops = new LoopDevices();
   let dir = '';
   let image = '';

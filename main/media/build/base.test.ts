@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync, closeSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, openSync, readFileSync, writeFileSync, closeSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir as temp } from '../../../test/temp.js';
+import { requireCommands } from '../../../test/tools.js';
 import { PlaybookSchema } from '../../../core/playbooks/playbook.js';
-import { hasTool } from '../test-support.js';
 import { detectAdkInstall } from './adk.js';
 import { NO_BITLOCKER, inspectBase } from './base.js';
 import { buildMedium } from './build-medium.js';
@@ -12,9 +12,9 @@ import { DRIVERS_NEED_WINDOWS, dismPlan } from './dism.js';
 import { bitLockerFromPaths, planWinreFiles } from './wim.js';
 
 const playbook = PlaybookSchema.parse(JSON.parse(readFileSync(new URL('../../../assets/playbooks/crowdstrike-cf291.json', import.meta.url), 'utf8')));
-const temp = (prefix: string): string => mkdtempSync(join(tmpdir(), `bootmend-${prefix}-`));
-const wimlib = hasTool('wimlib-imagex');
-const xorriso = hasTool('xorriso');
+const wimlib = requireCommands(['wimlib-imagex'], { for: 'reading boot.wim' });
+const wimAndIso = requireCommands(['wimlib-imagex', 'xorriso'], { for: 'building media from a WinPE or WinRE base' });
+const isoBases = requireCommands(['wimlib-imagex', 'xorriso', 'genisoimage', '7z'], { for: 'building media from an ISO base' });
 
 function put(root: string, relative: string, content: Buffer | string): void {
   mkdirSync(dirname(join(root, relative)), { recursive: true });
@@ -65,7 +65,7 @@ describe('BitLocker support in WinPE', () => {
     expect(partial.missing).toContain('BitLocker WMI provider');
   });
 
-  it.skipIf(!wimlib)('reads boot.wim with wimlib: with and without BitLocker, and says when it cannot check', async () => {
+  wimlib.it('reads boot.wim with wimlib: with and without BitLocker, and says when it cannot check', async () => {
     for (const bitlocker of [true, false]) {
       const root = temp('base');
       put(root, 'EFI/Boot/bootx64.efi', 'loader');
@@ -91,7 +91,7 @@ describe('the ADK install folder as a base', () => {
     put(amd64, 'Media/bootmgr', 'bootmgr');
     put(kit, 'Deployment Tools/amd64/Oscdimg/etfsboot.com', Buffer.alloc(4096, 0xeb));
     put(kit, 'Deployment Tools/amd64/Oscdimg/efisys.bin', Buffer.alloc(1_474_560, 0xf6));
-    if (wimlib) syntheticWim(join(amd64, 'en-us', 'winpe.wim'), { bitlocker: false });
+    if (wimlib.ok) syntheticWim(join(amd64, 'en-us', 'winpe.wim'), { bitlocker: false });
     else put(amd64, 'en-us/winpe.wim', 'MSWIM\0\0\0');
     return amd64;
   }
@@ -103,7 +103,7 @@ describe('the ADK install folder as a base', () => {
     expect(await detectAdkInstall('win32', join(amd64, 'nowhere'))).toBeNull();
   });
 
-  it.skipIf(!wimlib || !xorriso)('maps Media + en-us/winpe.wim + Oscdimg boot images to the Media layout and builds a bootable ISO', async () => {
+  wimAndIso.it('maps Media + en-us/winpe.wim + Oscdimg boot images to the Media layout and builds a bootable ISO', async () => {
     const amd64 = fakeAdk();
     const base = await inspectBase(amd64);
     expect(base).toMatchObject({ kind: 'adk-install', efiLoader: 'EFI/Boot/bootx64.efi', biosLoader: 'Boot/etfsboot.com', efiBootImage: 'EFI/Microsoft/Boot/efisys.bin', bootWim: 'sources/boot.wim' });
@@ -120,7 +120,7 @@ describe('the ADK install folder as a base', () => {
   }, 60_000);
 });
 
-describe.skipIf(!wimlib || !xorriso)('a WinRE image (Winre.wim) as a base', () => {
+wimAndIso.describe('a WinRE image (Winre.wim) as a base', () => {
   it('takes the loaders and BCD from the image itself and uses the image as sources/boot.wim', async () => {
     const wim = join(temp('winre'), 'Winre.wim');
     syntheticWim(wim, { bitlocker: true, winreBoot: true });
@@ -149,7 +149,7 @@ describe.skipIf(!wimlib || !xorriso)('a WinRE image (Winre.wim) as a base', () =
   });
 });
 
-describe.skipIf(!wimlib || !xorriso || !hasTool('genisoimage') || !hasTool('7z'))('ISO bases', () => {
+isoBases.describe('ISO bases', () => {
   function winpeTree(): string {
     const root = temp('pe-tree');
     put(root, 'EFI/Boot/bootx64.efi', Buffer.alloc(64 * 1024, 0x4d));

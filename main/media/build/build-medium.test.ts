@@ -1,23 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir as temp } from '../../../test/temp.js';
+import { requireCommands } from '../../../test/tools.js';
 import { PlaybookSchema } from '../../../core/playbooks/playbook.js';
 import { buildMedium } from './build-medium.js';
 
 const playbook = PlaybookSchema.parse(JSON.parse(readFileSync(new URL('../../../assets/playbooks/crowdstrike-cf291.json', import.meta.url), 'utf8')));
-const has = (tool: string): boolean => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
-const temp = (prefix: string): string => mkdtempSync(join(tmpdir(), `bootmend-${prefix}-`));
 
 /** A WinPE-like base in the ADK Media layout; boot.wim is a real WIM made with wimlib (Windows itself cannot exist here). */
 function winpeLikeBase(): { root: string; wimHash: string } {
@@ -35,7 +27,7 @@ function winpeLikeBase(): { root: string; wimHash: string } {
 }
 
 describe('bootmend media build', () => {
-  it.skipIf(!has('xorriso'))('builds a payload-only ISO holding fix.cmd, the playbook and a README, with its SHA-256', async () => {
+  requireCommands(['xorriso'], { for: 'checking a payload-only ISO' }).it('builds a payload-only ISO holding fix.cmd, the playbook and a README, with its SHA-256', async () => {
     const out = join(temp('media'), 'payload.iso');
     const built = await buildMedium({ playbook, format: 'iso', out });
     expect(built).toMatchObject({ format: 'iso', base: null, playbook: { id: 'crowdstrike-cf291', version: '1.0.0' } });
@@ -46,7 +38,7 @@ describe('bootmend media build', () => {
     expect(listing).toContain("'/bootmend/README.txt'");
   });
 
-  it.skipIf(!has('wimlib-imagex') || !has('xorriso'))(
+  requireCommands(['wimlib-imagex', 'xorriso'], { for: 'building an ISO on a WinPE base' }).it(
     'on a WinPE base: boots UEFI and BIOS entries, and boot.wim (a copy) runs \\bootmend\\fix.cmd by itself',
     async () => {
       const base = winpeLikeBase();
@@ -72,7 +64,7 @@ describe('bootmend media build', () => {
     60_000,
   );
 
-  it.skipIf(!has('wimlib-imagex') || !has('fsck.fat') || !has('mdir'))('on a WinPE base: a FAT32 USB image with the loader and the payload passes fsck.fat', async () => {
+  requireCommands(['wimlib-imagex', 'fsck.fat', 'mdir'], { for: 'building a USB image on a WinPE base' }).it('on a WinPE base: a FAT32 USB image with the loader and the payload passes fsck.fat', async () => {
     const base = winpeLikeBase();
     const work = temp('media');
     const out = join(work, 'usb.img');

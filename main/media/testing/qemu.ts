@@ -22,23 +22,19 @@ const ISOLINUX_BIN = '/usr/lib/ISOLINUX/isolinux.bin';
 const SYSLINUX_MODULES = '/usr/lib/syslinux/modules/bios';
 const GRUB_MODULES = 'part_gpt part_msdos fat iso9660 serial terminal echo halt search search_fs_file test';
 
-function hasCommand(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-}
-
-/** Why the boot proofs cannot run here (printed as the skip reason), or null when everything is installed. */
-export function bootToolsMissing(): string | null {
-  const missing: string[] = [];
-  if (!hasCommand('qemu-system-x86_64')) missing.push('qemu-system-x86_64 (qemu-system-x86)');
-  if (!existsSync(OVMF)) missing.push(`${OVMF} (ovmf)`);
-  if (!hasCommand('grub-mkstandalone')) missing.push('grub-mkstandalone (grub-common)');
-  if (!existsSync(GRUB_MODULES_DIR)) missing.push(`${GRUB_MODULES_DIR} (grub-efi-amd64-bin)`);
-  if (!existsSync(ISOLINUX_BIN)) missing.push(`${ISOLINUX_BIN} (isolinux)`);
-  for (const module of ['ldlinux.c32', 'poweroff.c32']) {
-    if (!existsSync(path.join(SYSLINUX_MODULES, module))) missing.push(`${module} (syslinux-common)`);
-  }
-  return missing.length === 0 ? null : `boot proof skipped: missing ${missing.join(', ')}`;
-}
+/**
+ * What the boot proofs run on (Debian packages), for test/tools.ts's one rule: run where they
+ * are installed, skipped outside CI, failing in CI.
+ */
+export const BOOT_TOOLS = [
+  { command: 'qemu-system-x86_64', package: 'qemu-system-x86' },
+  { file: OVMF, package: 'ovmf' },
+  { command: 'grub-mkstandalone', package: 'grub-common' },
+  { file: GRUB_MODULES_DIR, package: 'grub-efi-amd64-bin' },
+  { file: ISOLINUX_BIN, package: 'isolinux' },
+  { file: path.join(SYSLINUX_MODULES, 'ldlinux.c32'), package: 'syslinux-common' },
+  { file: path.join(SYSLINUX_MODULES, 'poweroff.c32'), package: 'syslinux-common' },
+] as const;
 
 /** grub.cfg: serial console, look for the payload on any device (only the boot medium is attached), print the markers, power off. */
 export const GRUB_CFG = [

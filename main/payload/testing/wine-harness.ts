@@ -4,8 +4,8 @@
  * sources next to this file by mingw-w64 at test time (never committed as binaries).
  *
  * One Wine prefix per test file (wineboot takes seconds); a persistent wineserver keeps each
- * fix.cmd run fast. Tests call `wineSkipReason()` first and skip with that reason when Wine or
- * mingw-w64 is missing (CI installs both: see .ci/run).
+ * fix.cmd run fast. The tests require WINE_TOOLS through test/tools.ts: skipped outside CI
+ * where Wine or mingw-w64 is missing, failing in CI (which installs both: see .ci/run).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -24,15 +24,14 @@ export function loadCrowdStrikePlaybook(): PlaybookInput {
   return JSON.parse(readFileSync(CROWDSTRIKE_PLAYBOOK_PATH, 'utf8')) as PlaybookInput;
 }
 
-/** Why the Wine tests cannot run here, or null when they can. */
-export function wineSkipReason(): string | null {
-  if (process.platform !== 'linux') return 'the Wine proofs run on Linux only';
-  if (spawnSync('wine', ['--version'], { encoding: 'utf8' }).status !== 0) return 'wine is not installed (Debian: apt-get install wine64 wine)';
-  if (spawnSync('x86_64-w64-mingw32-gcc', ['--version'], { encoding: 'utf8' }).status !== 0) {
-    return 'x86_64-w64-mingw32-gcc is not installed (Debian: apt-get install gcc-mingw-w64-x86-64)';
-  }
-  return null;
-}
+/**
+ * What the Wine proofs run on (Debian packages), for test/tools.ts's one rule: run where they
+ * are installed, skipped outside CI, failing in CI. `readOnlyMedium` also needs root.
+ */
+export const WINE_TOOLS = [
+  { command: 'wine', package: 'wine64' },
+  { command: 'x86_64-w64-mingw32-gcc', package: 'gcc-mingw-w64-x86-64' },
+] as const;
 
 export interface FakeFile {
   /** Path below the volume root, Windows style, e.g. Windows\System32\drivers\CrowdStrike\C-00000291-1.sys */
@@ -65,7 +64,7 @@ export interface RunOptions {
   language?: 'en' | 'de';
   /** false: Wine's own certutil (a stub that prints nothing), as where certutil is missing. */
   certutil?: boolean;
-  /** Mount the medium read-only (needs root; the test is skipped otherwise). */
+  /** Mount the medium read-only (needs root and a kernel that allows bind mounts here; ReadOnlyMediumUnavailable otherwise). */
   readOnlyMedium?: boolean;
   playbook?: PlaybookInput;
   /** Make the stand-in bcdedit fail. */

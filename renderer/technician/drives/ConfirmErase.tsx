@@ -1,7 +1,10 @@
 import { useRef, type FormEvent, type ReactElement } from 'react';
 import { formatBytes } from '../../../core/progress.js';
 import { useClient } from '../../state/client.js';
-import { confirmationRule, confirmationSatisfied, driveTitle, eraseButtonLabel, fileName, kindLabel, selectedDrives, useDrives } from './store.js';
+import { messageAt } from '../../state/errors.js';
+import { confirmationRule, confirmationSatisfied, driveTitle, selectedDrives } from './rules.js';
+import { useDrives } from './store.js';
+import { eraseButtonLabel, fileName, kindLabel } from './words.js';
 import { Button } from '../../ui/Button.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { Notice } from '../../ui/ErrorBanner.js';
@@ -29,7 +32,7 @@ export function ConfirmErase(): ReactElement {
   const chosen = selectedDrives(selection, drives ?? []);
   const rule = confirmationRule(chosen);
   const ready = confirmationSatisfied(rule, typed);
-  const error = failure?.field === 'confirm' ? failure.message : null;
+  const error = messageAt(failure, 'confirm');
   const close = (): void => useDrives.getState().closeConfirm();
 
   function submit(event: FormEvent<HTMLFormElement>): void {

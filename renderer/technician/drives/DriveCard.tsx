@@ -1,7 +1,8 @@
 import type { ReactElement } from 'react';
 import type { DriveEntry } from '../../../core/drives/drives.js';
 import { formatBytes } from '../../../core/progress.js';
-import { blockedReason, driveTitle, driveWarnings, kindLabel } from './store.js';
+import { driveTitle } from './rules.js';
+import { blockedReason, driveWarnings, kindLabel } from './words.js';
 import { AlertIcon, ErrorIcon } from '../../ui/icons.js';
 import { DriveKindIcon } from './DriveKindIcon.js';
 

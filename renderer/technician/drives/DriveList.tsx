@@ -1,6 +1,8 @@
 import { useRef, type KeyboardEvent, type ReactElement } from 'react';
 import { useClient } from '../../state/client.js';
-import { hiddenUsbHddCount, selectedDrives, useDrives, visibleDrives } from './store.js';
+import { messageAt } from '../../state/errors.js';
+import { hiddenUsbHddCount, selectedDrives, visibleDrives } from './rules.js';
+import { useDrives } from './store.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
@@ -24,7 +26,7 @@ export function DriveList(): ReactElement {
   const hidden = hiddenUsbHddCount(all, showUsbHdd);
   const chosen = selectedDrives(selection, all).length;
   const choosable = shown.filter((d) => d.selectable).length;
-  const error = failure?.field === 'drives' ? failure.message : null;
+  const error = messageAt(failure, 'drives');
 
   return (
     <Card

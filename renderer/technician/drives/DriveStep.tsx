@@ -1,7 +1,11 @@
 import { useEffect, useRef, type ReactElement } from 'react';
 import { useOnNewRequest } from '../../ui/useOnNewRequest.js';
 import { useClient } from '../../state/client.js';
-import { fileName, selectedDrives, useDrives } from './store.js';
+import { messageAt } from '../../state/errors.js';
+import { isActive } from '../../state/job.js';
+import { selectedDrives } from './rules.js';
+import { stepView, useDrives } from './store.js';
+import { fileName } from './words.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
@@ -16,7 +20,7 @@ import './drives.css';
 
 /** The Media screen's "Write to drives" step: choose → confirm → live progress → result. */
 export function DriveStep(): ReactElement {
-  const view = useDrives((s) => s.view);
+  const view = useDrives((s) => stepView(s.writing));
   if (view === 'writing') return <WriteProgress />;
   if (view === 'result') return <WriteResult />;
   return <ChooseDrives />;
@@ -34,7 +38,7 @@ function ChooseDrives(): ReactElement {
   const failureFocus = useDrives((s) => s.failureFocus);
   const selection = useDrives((s) => s.selection);
   const drives = useDrives((s) => s.list.drives);
-  const checking = useDrives((s) => s.check.status === 'running' || s.check.status === 'cancelling');
+  const checking = useDrives((s) => isActive(s.check));
   const imageRef = useRef<HTMLInputElement>(null);
   const writeRef = useRef<HTMLButtonElement>(null);
   const chosen = selectedDrives(selection, drives ?? []).length;
@@ -44,7 +48,7 @@ function ChooseDrives(): ReactElement {
     // A stick plugged in while the window was in the background shows up when the technician comes back.
     const onFocus = (): void => {
       const s = useDrives.getState();
-      if (s.view === 'choose' && !s.confirming && !s.list.loading) void s.refresh(client);
+      if (stepView(s.writing) === 'choose' && !s.confirming && !s.list.loading) void s.refresh(client);
     };
     window.addEventListener('focus', onFocus);
     return () => window.removeEventListener('focus', onFocus);
@@ -71,7 +75,7 @@ function ChooseDrives(): ReactElement {
     else if (field !== 'confirm') writeRef.current?.focus();
   });
 
-  const top = failure && failure.field === null ? failure.message : null;
+  const top = messageAt(failure, null);
 
   return (
     <div className="stack" data-testid="drive-step">

@@ -1,6 +1,7 @@
 import type { ReactElement, Ref } from 'react';
 import { formatBytes } from '../../../core/progress.js';
 import { useClient } from '../../state/client.js';
+import { messageAt } from '../../state/errors.js';
 import { useDrives } from './store.js';
 import { PathField } from '../media/fields.js';
 
@@ -10,7 +11,7 @@ export function ImageField({ inputRef }: { inputRef: Ref<HTMLInputElement> }): R
   const image = useDrives((s) => s.image);
   const imageBytes = useDrives((s) => s.imageBytes);
   const failure = useDrives((s) => s.failure);
-  const error = failure?.field === 'image' ? failure.message : null;
+  const error = messageAt(failure, 'image');
   // A new path changes which drive holds it and which are too small: list again once typing is done.
   const relist = (): void => {
     const listed = useDrives.getState().list.listedFor;

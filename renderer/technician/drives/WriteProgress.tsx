@@ -1,5 +1,7 @@
 import type { ReactElement } from 'react';
-import { fileName, overallProgress, phaseAnnouncement, progressRows, useDrives, type DriveProgressRow } from './store.js';
+import { jobProgress } from '../../state/job.js';
+import { useDrives } from './store.js';
+import { fileName, overallProgress, phaseAnnouncement, progressRows, type DriveProgressRow } from './words.js';
 import { Badge, type Tone } from '../../ui/Badge.js';
 import { CancelButton } from '../../ui/CancelButton.js';
 import { Card } from '../../ui/Card.js';
@@ -19,19 +21,19 @@ const PHASE_TONES: Record<NonNullable<DriveProgressRow['phase']>, Tone> = {
 
 /** The write in flight: the overall bar (slowest drive), one row per drive, and Cancel. */
 export function WriteProgress(): ReactElement {
-  const job = useDrives((s) => s.job);
-  const progress = useDrives((s) => s.progress);
-  const cancelling = useDrives((s) => s.cancelling);
-  const drives = job?.drives ?? [];
+  const request = useDrives((s) => s.request);
+  const progress = useDrives((s) => jobProgress(s.writing));
+  const cancelling = useDrives((s) => s.writing.status === 'cancelling');
+  const drives = request?.drives ?? [];
   const rows = progressRows(drives, progress);
   const overall = overallProgress(progress);
 
   return (
     <Card
-      title={`Writing ${fileName(job?.image ?? '')} to ${drives.length} ${drives.length === 1 ? 'drive' : 'drives'}`}
+      title={`Writing ${fileName(request?.image ?? '')} to ${drives.length} ${drives.length === 1 ? 'drive' : 'drives'}`}
       id="drive-write-progress"
       icon={<MediaIcon size={24} />}
-      description={<span className="mono break">{job?.image}</span>}
+      description={<span className="mono break">{request?.image}</span>}
       actions={<CancelButton cancelling={cancelling} onCancel={() => useDrives.getState().cancelWrite()} />}
     >
       <div className="stack" data-testid="write-progress">

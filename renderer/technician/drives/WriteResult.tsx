@@ -2,7 +2,9 @@ import { useRef, useState, type ReactElement } from 'react';
 import { useOnNewRequest } from '../../ui/useOnNewRequest.js';
 import { formatBytes } from '../../../core/progress.js';
 import { useClient } from '../../state/client.js';
-import { fileName, resultRows, resultSummary, retryLabel, shortHash, unfinishedDrives, useDrives, type DriveResultRow } from './store.js';
+import { unfinishedDrives } from './rules.js';
+import { useDrives } from './store.js';
+import { fileName, resultRows, resultSummary, retryLabel, shortHash, type DriveResultRow } from './words.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
@@ -12,17 +14,18 @@ import { Sha256 } from '../media/BuildResult.js';
 /** Each drive's ending: verified with the hash read back, or what went wrong and what the stick was left as. */
 export function WriteResult(): ReactElement {
   const client = useClient();
-  const result = useDrives((s) => s.result);
-  const job = useDrives((s) => s.job);
+  const writing = useDrives((s) => s.writing);
+  const request = useDrives((s) => s.request);
   const focusRequest = useDrives((s) => s.resultFocus);
   const heading = useRef<HTMLHeadingElement>(null);
   useOnNewRequest('drive-result', focusRequest, () => heading.current?.focus());
 
-  if (!result || !job) return <></>;
-  const rows = resultRows(result, job.drives);
+  if (writing.status !== 'done' || !request) return <></>;
+  const result = writing.result;
+  const rows = resultRows(result, request.drives);
   const summary = resultSummary(rows);
   const Icon = summary.tone === 'success' ? CheckCircleIcon : summary.tone === 'danger' ? CrossCircleIcon : AlertIcon;
-  const unfinished = unfinishedDrives(result, job.drives).length;
+  const unfinished = unfinishedDrives(result, request.drives).length;
 
   return (
     <Card

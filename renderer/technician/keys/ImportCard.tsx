@@ -3,6 +3,8 @@ import type { KeyFormatOption } from '../../../core/keys/schemas.js';
 import { formatBytes } from '../../../core/progress.js';
 import { useClient } from '../../state/client.js';
 import { useKeys } from './store.js';
+import { messageAt } from '../../state/errors.js';
+import { jobProgress } from '../../state/job.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
@@ -34,8 +36,9 @@ export function ImportCard(): ReactElement {
   const [dragging, setDragging] = useState(false);
   const [readError, setReadError] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
-  const running = importing.phase === 'running';
-  const failure = importing.failure;
+  const running = importing.status === 'running';
+  const failure = importing.status === 'failed' ? importing.failure : null;
+  const progress = jobProgress(importing);
 
   function addFiles(list: FileList | null): void {
     if (!list || list.length === 0) return;
@@ -62,14 +65,15 @@ export function ImportCard(): ReactElement {
       return;
     }
     await useKeys.getState().importFiles(client, sources, { format, scope, expires });
-    if (useKeys.getState().importing.phase === 'done') setFiles([]);
+    if (useKeys.getState().importing.status === 'done') setFiles([]);
   }
 
-  const sourcesError = readError ?? (failure?.field === 'sources' ? failure.message : null);
+  const sourcesError = readError ?? messageAt(failure, 'sources');
+  const topError = messageAt(failure, null);
   return (
     <Card title="Import keys" id="keys-import" description="Add a BitLocker key export from Active Directory, Entra ID / Intune, Microsoft Graph or MBAM. Keys are encrypted into the vault; the file itself is not kept.">
       <form className="import" noValidate onSubmit={(event) => void submit(event)} aria-label="Import keys" hidden={running}>
-        {failure && failure.field === null ? <ErrorBanner title="Nothing was imported" message={failure.message} /> : null}
+        {topError ? <ErrorBanner title="Nothing was imported" message={topError} /> : null}
         <div
           className={`dropzone${dragging ? ' dropzone--over' : ''}${sourcesError ? ' dropzone--invalid' : ''}`}
           data-testid="dropzone"
@@ -131,7 +135,7 @@ export function ImportCard(): ReactElement {
               </select>
             )}
           </Field>
-          <Field id="keys-import-expires" label="Lookups stop after (optional)" error={failure?.field === 'expires' ? failure.message : null}>
+          <Field id="keys-import-expires" label="Lookups stop after (optional)" error={messageAt(failure, 'expires')}>
             {(aria) => <input id="keys-import-expires" className="input" type="date" value={expires} {...aria} onChange={(event) => setExpires(event.target.value)} />}
           </Field>
           <Field
@@ -142,7 +146,7 @@ export function ImportCard(): ReactElement {
                 Patterns separated by commas, e.g. <span className="mono">PC-BER-*, OU=Berlin</span>. Carry only your site&apos;s keys.
               </>
             }
-            error={failure?.field === 'scope' ? failure.message : null}
+            error={messageAt(failure, 'scope')}
             className="import__scope"
           >
             {(aria) => (
@@ -168,11 +172,11 @@ export function ImportCard(): ReactElement {
       {running ? (
         <ProgressBar
           label="Import progress"
-          fraction={importing.progress?.fraction ?? null}
-          message={importing.progress?.message ?? 'Reading the files…'}
+          fraction={progress?.fraction ?? null}
+          message={progress?.message ?? 'Reading the files…'}
         />
       ) : null}
-      {importing.phase === 'done' && importing.summary ? <ImportSummaryView summary={importing.summary} /> : null}
+      {importing.status === 'done' ? <ImportSummaryView summary={importing.result} /> : null}
     </Card>
   );
 }

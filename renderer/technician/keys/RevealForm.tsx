@@ -9,6 +9,7 @@ import { KeyIcon } from '../../ui/icons.js';
 import { useFocusRequest } from './shared.js';
 import { Field } from '../../ui/Field.js';
 import { FieldError } from '../../ui/FieldError.js';
+import { messageAt } from '../../state/errors.js';
 
 /** The usual reasons, one keystroke away; "Other" takes the technician's own words. */
 export const QUICK_REASONS = [
@@ -36,8 +37,8 @@ export function RevealForm({ keyInfo }: { keyInfo: KeySummaryInfo }): ReactEleme
   useFocusRequest('reveal-form', machineRef, { select: true });
 
   const reason = choice === OTHER ? details.trim() : details.trim() ? `${choice}: ${details.trim()}` : choice;
-  const machineError = failure?.field === 'machine' ? failure.message : null;
-  const reasonError = failure?.field === 'reason' ? failure.message : null;
+  const machineError = messageAt(failure, 'machine');
+  const reasonError = messageAt(failure, 'reason');
 
   function submit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();

@@ -1,6 +1,7 @@
 import { useRef, type ReactElement } from 'react';
 import type { RevealedKey } from '../../../core/keys/schemas.js';
-import { CLIPBOARD_CLEAR_MS, passwordGroups, useKeys } from './store.js';
+import { CLIPBOARD_CLEAR_MS, useKeys } from './store.js';
+import { passwordGroups } from './words.js';
 import { Button } from '../../ui/Button.js';
 import { Notice } from '../../ui/ErrorBanner.js';
 import { AlertIcon, CheckIcon, ClockIcon, CopyIcon, CrossCircleIcon, InfoIcon, KeyIcon } from '../../ui/icons.js';

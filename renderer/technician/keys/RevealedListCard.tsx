@@ -1,7 +1,8 @@
 import { useEffect, type ReactElement } from 'react';
 import type { RevealedList } from '../../../core/keys/schemas.js';
 import { useClient } from '../../state/client.js';
-import { revealedCsvFileName, useKeys } from './store.js';
+import { useKeys } from './store.js';
+import { revealedCsvFileName } from './words.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';

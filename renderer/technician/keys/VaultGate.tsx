@@ -6,6 +6,7 @@ import { Card } from '../../ui/Card.js';
 import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
 import { CheckCircleIcon, KeyIcon, LockIcon } from '../../ui/icons.js';
 import { useFocusRequest } from './shared.js';
+import { messageAt } from '../../state/errors.js';
 import { Field } from '../../ui/Field.js';
 
 /** No vault on this laptop yet: make one, protected by a passphrase. */
@@ -48,7 +49,7 @@ export function CreateVaultCard(): ReactElement {
           autoComplete="new-password"
           value={passphrase}
           inputRef={passphraseRef}
-          error={failure?.field === 'passphrase' ? failure.message : null}
+          error={messageAt(failure, 'passphrase')}
           onChange={(value) => {
             setPassphrase(value);
             if (failure?.field === 'passphrase') useKeys.getState().clearUnlockFailure();
@@ -60,7 +61,7 @@ export function CreateVaultCard(): ReactElement {
           autoComplete="new-password"
           value={repeat}
           inputRef={repeatRef}
-          error={failure?.field === 'repeat' ? failure.message : null}
+          error={messageAt(failure, 'repeat')}
           onChange={(value) => {
             setRepeat(value);
             if (failure?.field === 'repeat') useKeys.getState().clearUnlockFailure();
@@ -102,7 +103,7 @@ export function UnlockCard(): ReactElement {
           value={passphrase}
           inputRef={inputRef}
           autoFocus
-          error={failure?.field === 'passphrase' ? failure.message : null}
+          error={messageAt(failure, 'passphrase')}
           onChange={(value) => {
             setPassphrase(value);
             useKeys.getState().clearUnlockFailure();

@@ -1,5 +1,6 @@
 import { Fragment, useEffect, useState, type ReactElement, type RefObject } from 'react';
-import { splitKeyId, useKeys, type FocusTarget } from './store.js';
+import { useKeys, type FocusTarget } from './store.js';
+import { splitKeyId } from './words.js';
 
 /**
  * The key ID as the recovery screen shows it: its first 8 characters are all Windows 10/11

@@ -1,19 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MethodName } from '../../../core/api/contract.js';
 import { BootmendError } from '../../../core/errors.js';
 import type { ImportSummary, RevealedKey, VaultStatus } from '../../../core/keys/schemas.js';
 import type { ApiClient } from '../../api/client.js';
+import { fakeClient as fakeApi, type FakeHandlers } from '../../state/fake-client.js';
 import {
   checkNewPassphrase,
   CLIPBOARD_CLEAR_MS,
   expiryFromDate,
   keychainUnlockable,
   parseScope,
-  passwordGroups,
   resetKeysStore,
   REVEAL_VISIBLE_MS,
-  revealedCsvFileName,
-  splitKeyId,
   useKeys,
   WEB_IMPORT_LIMIT_BYTES,
   vaultPhase,
@@ -43,26 +40,10 @@ function status(overrides: Partial<VaultStatus> = {}): VaultStatus {
 
 const REVEALED: RevealedKey = { ...KEY, password: PASSWORD, eventId: 'ev-1', qrSvg: '<svg/>', barcodes: [], rotationAdvice: 'Rotate it.' };
 
-type Handler = (input: unknown) => unknown;
-
-/** A client that answers from a table of handlers and records every call (name and input). */
-function fakeClient(handlers: Partial<Record<MethodName, Handler>>, host: ApiClient['host'] = 'electron') {
-  const calls: { name: string; input: unknown }[] = [];
-  const answer = async (name: MethodName, input: unknown): Promise<never> => {
-    calls.push({ name, input });
-    const handler = handlers[name];
-    if (!handler) throw new Error(`unexpected call ${name}`);
-    return (await handler(input)) as never;
-  };
-  const client: ApiClient = {
-    host,
-    call: (name, input) => answer(name, input),
-    stream: (name, input, { onProgress }) => {
-      onProgress({ phase: 'importing', message: 'Reading a.csv', bytesDone: 0, bytesTotal: 1, speed: null, etaSeconds: null, fraction: 0 });
-      return answer(name, input);
-    },
-  };
-  return { client, calls };
+/** The Electron host's client by default (the web host's import limit is tested on its own). */
+function fakeClient(handlers: FakeHandlers, host: ApiClient['host'] = 'electron') {
+  const client = fakeApi(handlers, host);
+  return { client, calls: client.calls };
 }
 
 function recordingClipboard(options: { refuse?: boolean } = {}): ClipboardWriter & { writes: string[] } {
@@ -77,12 +58,12 @@ function recordingClipboard(options: { refuse?: boolean } = {}): ClipboardWriter
 }
 
 /** Unlocked, with KEY looked up and selected, ready to reveal. */
-async function readyToReveal(extra: Partial<Record<MethodName, Handler>> = {}) {
+async function readyToReveal(extra: FakeHandlers = {}) {
   const fake = fakeClient({
     getVaultStatus: () => status(),
     lookupKey: () => ({ kind: 'found', key: KEY }),
     revealKey: () => REVEALED,
-    listRevealedKeys: () => ({ revealed: [], advice: '', csv: '' }),
+    listRevealedKeys: () => ({ revealed: [], advice: '', csv: '', damagedJournalLines: 0 }),
     lockVault: () => status({ unlocked: false, keys: null, devices: null }),
     ...extra,
   });
@@ -284,14 +265,23 @@ describe('keys state: import', () => {
   const SUMMARY: ImportSummary = { imported: 3, duplicates: 0, conflicts: [], rejected: [{ file: 'ad.csv', line: 6, reason: 'bad checksum in block 3' }], outOfScope: 0, files: [{ file: 'ad.csv', layout: 'ad', rows: 4, keys: 3 }], total: 3, expiresAt: null };
 
   it('sends the files as text with format, scope patterns and an end-of-day expiry, then shows the summary', async () => {
-    const { client, calls } = fakeClient({ importKeys: () => SUMMARY, getVaultStatus: () => status() });
+    const seen: (number | null)[] = [];
+    const { client, calls } = fakeClient({
+      importKeys: (_input, onProgress) => {
+        onProgress({ jobId: 'job-1', phase: 'importing', message: 'Reading ad.csv', bytesDone: 0, bytesTotal: 1, speed: null, etaSeconds: null, fraction: 0 });
+        const importing = useKeys.getState().importing;
+        seen.push(importing.status === 'running' ? (importing.progress?.fraction ?? null) : null);
+        return SUMMARY;
+      },
+      getVaultStatus: () => status(),
+    });
     await useKeys.getState().importFiles(client, [{ name: 'ad.csv', text: 'Id,Key\n' }], { format: 'auto', scope: 'PC-BER-*,\n OU=Berlin ', expires: '2024-08-31' });
     expect(calls[0]).toEqual({
       name: 'importKeys',
       input: { sources: [{ name: 'ad.csv', text: 'Id,Key\n' }], format: 'auto', scope: ['PC-BER-*', 'OU=Berlin'], expires: '2024-08-31T23:59:59' },
     });
-    expect(useKeys.getState().importing.phase).toBe('done');
-    expect(useKeys.getState().importing.summary).toEqual(SUMMARY);
+    expect(seen).toEqual([0]);
+    expect(useKeys.getState().importing).toEqual({ status: 'done', result: SUMMARY });
     expect(useKeys.getState().focus?.target).toBe('import-summary');
     expect(calls.at(-1)?.name).toBe('getVaultStatus');
   });
@@ -305,9 +295,9 @@ describe('keys state: import', () => {
   it('refuses no files, and more than the web host accepts, before sending anything', async () => {
     const { client, calls } = fakeClient({}, 'web');
     await useKeys.getState().importFiles(client, [], { format: 'auto', scope: '', expires: '' });
-    expect(useKeys.getState().importing.failure?.field).toBe('sources');
+    expect(useKeys.getState().importing).toMatchObject({ status: 'failed', failure: { field: 'sources' } });
     await useKeys.getState().importFiles(client, [{ name: 'big.csv', text: 'x'.repeat(WEB_IMPORT_LIMIT_BYTES) }], { format: 'auto', scope: '', expires: '' });
-    expect(useKeys.getState().importing.failure?.message).toContain('bootmend keys import');
+    expect(useKeys.getState().importing).toMatchObject({ status: 'failed', failure: { field: 'sources', message: expect.stringContaining('bootmend keys import') } });
     expect(calls).toEqual([]);
   });
 
@@ -318,7 +308,7 @@ describe('keys state: import', () => {
       },
     });
     await useKeys.getState().importFiles(client, [{ name: 'not-keys.csv', text: 'Name,Email\n' }], { format: 'auto', scope: '', expires: '' });
-    expect(useKeys.getState().importing).toMatchObject({ phase: 'failed', failure: { field: 'sources', message: expect.stringContaining('not-keys.csv') } });
+    expect(useKeys.getState().importing).toMatchObject({ status: 'failed', failure: { field: 'sources', message: expect.stringContaining('not-keys.csv') } });
   });
 });
 
@@ -336,23 +326,10 @@ describe('keys state: wipe', () => {
   });
 });
 
-describe('keys formatting', () => {
-  it('splits the password into the 8 blocks the recovery screen asks for', () => {
-    expect(passwordGroups(PASSWORD)).toEqual(PASSWORD.split('-'));
-    expect(passwordGroups(PASSWORD.replace(/-/g, ' '))).toHaveLength(8);
-  });
-
-  it('emphasises the 8 characters of the key ID the recovery screen shows', () => {
-    expect(splitKeyId(KEY.id)).toEqual({ head: '2C8A6B9F', rest: '-316C-6E71-0603-C40A0906D6BE' });
-  });
-
+describe('keys: what the import form reads', () => {
   it('reads scope patterns from commas and lines, and an expiry date as the end of that day', () => {
     expect(parseScope('PC-BER-*, OU=Berlin\n\nSite=HAM')).toEqual(['PC-BER-*', 'OU=Berlin', 'Site=HAM']);
     expect(expiryFromDate('2024-08-31')).toBe('2024-08-31T23:59:59');
     expect(expiryFromDate('31.08.2024')).toBeUndefined();
-  });
-
-  it('names the CSV export after the local date', () => {
-    expect(revealedCsvFileName(new Date(2024, 6, 9, 23, 30))).toBe('bootmend-revealed-keys-2024-07-09.csv');
   });
 });

@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import type { ProgressEvent } from '../../../core/progress.js';
 import type { ImportSummary, KeyFormatOption, KeySummaryInfo, LookupKeyResult, RevealedKey, RevealedList, VaultStatus } from '../../../core/keys/schemas.js';
 import type { ApiClient } from '../../api/client.js';
 import { isBootmendError } from '../../../core/errors.js';
-import { describeError, errorField } from '../../state/errors.js';
+import { describeError, fieldFailure, type FieldFailure } from '../../state/errors.js';
+import { IDLE_JOB, isActive, jobRunner, type JobState } from '../../state/job.js';
 
 /**
  * The Keys screen: vault state, lookup, the audited reveal, import, the revealed list and
@@ -27,15 +27,10 @@ export type VaultPhase = 'loading' | 'unavailable' | 'absent' | 'locked' | 'unlo
 
 export type FocusTarget = 'passphrase' | 'lookup' | 'reveal-form' | 'revealed' | 'import-summary';
 
-export interface FieldFailure<F extends string> {
-  message: string;
-  /** The field the failure is shown beside; null: above the form. */
-  field: F | null;
-}
-
 export type UnlockField = 'passphrase' | 'repeat';
 export type RevealField = 'machine' | 'reason';
-export type ImportField = 'sources' | 'expires' | 'scope';
+export const IMPORT_FIELDS = ['sources', 'expires', 'scope'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 export interface LookupState {
   status: 'idle' | 'running' | 'done' | 'failed';
@@ -43,13 +38,6 @@ export interface LookupState {
   query: string;
   result: LookupKeyResult | null;
   error: string | null;
-}
-
-export interface ImportState {
-  phase: 'idle' | 'running' | 'done' | 'failed';
-  progress: ProgressEvent | null;
-  summary: ImportSummary | null;
-  failure: FieldFailure<ImportField> | null;
 }
 
 export interface ClipboardState {
@@ -93,7 +81,7 @@ interface KeysState {
   revealedUntil: number | null;
   clipboard: ClipboardState;
 
-  importing: ImportState;
+  importing: JobState<ImportSummary, ImportField>;
   revealedList: RevealedList | null;
   revealedListError: string | null;
   wipeBusy: boolean;
@@ -142,17 +130,6 @@ export function checkNewPassphrase(passphrase: string, repeat: string): FieldFai
   return null;
 }
 
-/** The 8 blocks of 6 digits, as the recovery screen asks for them. */
-export function passwordGroups(password: string): string[] {
-  const digits = password.replace(/\D/g, '');
-  return digits.match(/\d{1,6}/g) ?? [];
-}
-
-/** A key ID split where the recovery screen stops showing it: its first 8 characters, then the rest. */
-export function splitKeyId(id: string): { head: string; rest: string } {
-  return { head: id.slice(0, 8), rest: id.slice(8) };
-}
-
 export function parseScope(text: string): string[] {
   return text
     .split(/[\n,]/)
@@ -165,22 +142,12 @@ export function expiryFromDate(date: string): string | undefined {
   return /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T23:59:59` : undefined;
 }
 
-export function revealedCsvFileName(now: Date): string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `bootmend-revealed-keys-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.csv`;
-}
-
 /** "Locked" from the privileged side (auto-lock after idle time): the screen must follow. */
 function isLockedError(error: unknown): boolean {
   return isBootmendError(error) && error.code === 'UNAUTHORIZED';
 }
 
-function asField<F extends string>(field: string | undefined, fields: readonly F[]): F | null {
-  return field !== undefined && (fields as readonly string[]).includes(field) ? (field as F) : null;
-}
-
 const IDLE_LOOKUP: LookupState = { status: 'idle', query: '', result: null, error: null };
-const IDLE_IMPORT: ImportState = { phase: 'idle', progress: null, summary: null, failure: null };
 const IDLE_CLIPBOARD: ClipboardState = { status: 'idle', clearAt: null };
 
 let revealTimer: ReturnType<typeof setTimeout> | null = null;
@@ -199,6 +166,8 @@ export const useKeys = create<KeysState>()((set, get) => {
     revealTimer = stopTimer(revealTimer);
     return { lookup: IDLE_LOOKUP, selected: null, revealed: null, revealedUntil: null, revealFailure: null, revealBusy: false };
   };
+
+  const importJob = jobRunner<KeysState, ImportSummary, ImportField>({ set, get, read: (s) => s.importing, write: (importing) => ({ importing }), fields: IMPORT_FIELDS });
 
   const focus = (target: FocusTarget): Pick<KeysState, 'focus'> => ({ focus: { target, seq: (get().focus?.seq ?? 0) + 1 } });
 
@@ -229,7 +198,7 @@ export const useKeys = create<KeysState>()((set, get) => {
     revealed: null,
     revealedUntil: null,
     clipboard: IDLE_CLIPBOARD,
-    importing: IDLE_IMPORT,
+    importing: IDLE_JOB,
     revealedList: null,
     revealedListError: null,
     wipeBusy: false,
@@ -258,8 +227,8 @@ export const useKeys = create<KeysState>()((set, get) => {
         set(focus('lookup'));
       } catch (error) {
         // A wrong passphrase (UNAUTHORIZED) names no field, but it is about the passphrase.
-        const field = isLockedError(error) ? 'passphrase' : asField(errorField(error), ['passphrase'] as const);
-        set({ unlockBusy: false, unlockFailure: { message: describeError(error), field }, ...focus('passphrase') });
+        const failure = fieldFailure(error, ['passphrase'] as const);
+        set({ unlockBusy: false, unlockFailure: isLockedError(error) ? { ...failure, field: 'passphrase' } : failure, ...focus('passphrase') });
       }
     },
 
@@ -285,11 +254,11 @@ export const useKeys = create<KeysState>()((set, get) => {
       set({ unlockBusy: true, unlockFailure: null });
       try {
         const status = await client.call('unlockVault', { passphrase, create: true });
-        set({ unlockBusy: false, wiped: false, importing: IDLE_IMPORT });
+        set({ unlockBusy: false, wiped: false, importing: IDLE_JOB });
         applyStatus(status);
         set(focus('lookup'));
       } catch (error) {
-        set({ unlockBusy: false, unlockFailure: { message: describeError(error), field: asField(errorField(error), ['passphrase'] as const) }, ...focus('passphrase') });
+        set({ unlockBusy: false, unlockFailure: fieldFailure(error, ['passphrase'] as const), ...focus('passphrase') });
       }
     },
 
@@ -352,7 +321,7 @@ export const useKeys = create<KeysState>()((set, get) => {
       } catch (error) {
         set({ revealBusy: false });
         if (await afterLockedError(client, error)) return;
-        set({ revealFailure: { message: describeError(error), field: asField(errorField(error), ['machine', 'reason'] as const) } });
+        set({ revealFailure: fieldFailure(error, ['machine', 'reason'] as const) });
       }
     },
 
@@ -396,24 +365,27 @@ export const useKeys = create<KeysState>()((set, get) => {
     },
 
     async importFiles(client, files, options) {
-      if (get().importing.phase === 'running') return;
+      if (isActive(get().importing)) return;
+      const refuse = (field: ImportField, message: string): void => set({ importing: { status: 'failed', failure: { field, message } } });
       if (files.length === 0) {
-        set({ importing: { ...IDLE_IMPORT, phase: 'failed', failure: { field: 'sources', message: 'Choose or drop at least one key export file first.' } } });
+        refuse('sources', 'Choose or drop at least one key export file first.');
         return;
       }
       if (client.host === 'web') {
         // Measured as JSON, the way it travels: quotes and line ends grow when escaped.
         const bytes = files.reduce((sum, file) => sum + new Blob([JSON.stringify(file.text)]).size, 0);
         if (bytes > WEB_IMPORT_LIMIT_BYTES) {
-          const message = `These files hold ${(bytes / 1024 / 1024).toFixed(1)} MB; in the browser window Bootmend can import up to 64 MB at a time. Import fewer files at once, or use the command line: bootmend keys import <file>.`;
-          set({ importing: { ...IDLE_IMPORT, phase: 'failed', failure: { field: 'sources', message } } });
+          refuse(
+            'sources',
+            `These files hold ${(bytes / 1024 / 1024).toFixed(1)} MB; in the browser window Bootmend can import up to 64 MB at a time. Import fewer files at once, or use the command line: bootmend keys import <file>.`,
+          );
           return;
         }
       }
       const scope = parseScope(options.scope);
       const expires = expiryFromDate(options.expires);
       if (options.expires !== '' && !expires) {
-        set({ importing: { ...IDLE_IMPORT, phase: 'failed', failure: { field: 'expires', message: 'Choose a date like 2024-08-31, or leave it empty.' } } });
+        refuse('expires', 'Choose a date like 2024-08-31, or leave it empty.');
         return;
       }
       const input = {
@@ -422,22 +394,16 @@ export const useKeys = create<KeysState>()((set, get) => {
         ...(scope.length > 0 ? { scope } : {}),
         ...(expires ? { expires } : {}),
       };
-      set({ importing: { phase: 'running', progress: null, summary: null, failure: null } });
-      try {
-        const summary = await client.stream('importKeys', input, { onProgress: (progress) => set((s) => ({ importing: { ...s.importing, progress } })) });
-        set({ importing: { phase: 'done', progress: null, summary, failure: null }, ...focus('import-summary') });
-        await get().refresh(client);
-      } catch (error) {
-        if (await afterLockedError(client, error)) {
-          set({ importing: IDLE_IMPORT });
-          return;
-        }
-        set({ importing: { phase: 'failed', progress: null, summary: null, failure: { message: describeError(error), field: asField(errorField(error), ['sources', 'expires', 'scope'] as const) } } });
-      }
+      await importJob.run((signals) => client.stream('importKeys', input, signals), {
+        done: () => focus('import-summary'),
+        // Locked meanwhile: the screen follows the vault, nothing to say about the import.
+        handledElsewhere: (error) => afterLockedError(client, error),
+      });
+      if (get().importing.status === 'done') await get().refresh(client);
     },
 
     resetImport() {
-      set({ importing: IDLE_IMPORT });
+      set({ importing: IDLE_JOB });
     },
 
     async loadRevealedList(client) {
@@ -458,7 +424,7 @@ export const useKeys = create<KeysState>()((set, get) => {
       try {
         const status = await client.call('wipeVault', { confirm: 'WIPE' });
         applyStatus(status);
-        set({ wipeBusy: false, wiped: true, importing: IDLE_IMPORT, unlockFailure: null, ...focus('passphrase') });
+        set({ wipeBusy: false, wiped: true, importing: IDLE_JOB, unlockFailure: null, ...focus('passphrase') });
       } catch (error) {
         set({ wipeBusy: false, wipeError: describeError(error) });
       }

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import { formatBytes, formatDuration, type ProgressEvent } from '../../../core/progress.js';
+import { jobProgress } from '../../state/job.js';
 import { useMedia } from './store.js';
 import { Card } from '../../ui/Card.js';
 import { CancelButton } from '../../ui/CancelButton.js';
@@ -20,11 +21,10 @@ export function phaseLabel(phase: string | undefined): string {
 
 /** The live build: phase, bar, bytes, speed, time left, and Cancel. */
 export function BuildProgress({ out }: { out: string }): ReactElement {
-  const phase = useMedia((s) => s.phase);
-  const progress = useMedia((s) => s.progress);
+  const cancelling = useMedia((s) => s.building.status === 'cancelling');
+  const progress = useMedia((s) => jobProgress(s.building));
   const format = useMedia((s) => s.format);
   const playbookId = useMedia((s) => s.playbookId);
-  const cancelling = phase === 'cancelling';
 
   return (
     <Card

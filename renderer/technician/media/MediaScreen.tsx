@@ -2,7 +2,9 @@ import { useEffect, useRef, type FormEvent, type ReactElement } from 'react';
 import { useOnNewRequest } from '../../ui/useOnNewRequest.js';
 import { useClient } from '../../state/client.js';
 import { useDrives } from '../drives/store.js';
-import { suggestOutput, useMedia, usePlaybooks, type MediaField } from './store.js';
+import { buildFailure, suggestOutput, useMedia, usePlaybooks, type MediaField } from './store.js';
+import { messageAt } from '../../state/errors.js';
+import { isActive } from '../../state/job.js';
 import { useAppInfo } from '../../state/resources.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
@@ -21,8 +23,7 @@ export function MediaScreen(): ReactElement {
   const client = useClient();
   const catalog = usePlaybooks((s) => s.data);
   const dataDir = useAppInfo((s) => s.data?.dataDir ?? null);
-  const phase = useMedia((s) => s.phase);
-  const result = useMedia((s) => s.result);
+  const building = useMedia((s) => s.building);
   const playbookId = useMedia((s) => s.playbookId);
   const format = useMedia((s) => s.format);
   const outTyped = useMedia((s) => s.outTyped);
@@ -45,7 +46,7 @@ export function MediaScreen(): ReactElement {
   const selected = catalog?.playbooks.find((entry) => entry.playbook.id === playbookId)?.playbook ?? null;
   const suggestion = suggestOutput(dataDir, selected, format, builtPaths);
   const out = outTyped ?? suggestion;
-  const building = phase === 'running' || phase === 'cancelling';
+  const busy = isActive(building);
 
   return (
     <>
@@ -53,7 +54,7 @@ export function MediaScreen(): ReactElement {
         title="Media"
         lead="Make the boot medium you carry from one crashed PC to the next."
         actions={
-          writingDrives || building ? null : (
+          writingDrives || busy ? null : (
             <Button icon={<UsbStickIcon />} onClick={() => useDrives.getState().openDirect()}>
               Write an image to USB drives…
             </Button>
@@ -62,13 +63,13 @@ export function MediaScreen(): ReactElement {
       />
       {writingDrives ? (
         <DriveStep />
-      ) : phase === 'done' && result ? (
-        <BuildResult result={result} />
+      ) : building.status === 'done' ? (
+        <BuildResult result={building.result} />
       ) : (
         <>
           {/* The form stays mounted (hidden) while building, so its fields keep their state and can take focus after a failure. */}
-          {building ? <BuildProgress out={out} /> : null}
-          <MediaForm out={out} suggestion={suggestion} hidden={building} />
+          {busy ? <BuildProgress out={out} /> : null}
+          <MediaForm out={out} suggestion={suggestion} hidden={busy} />
         </>
       )}
     </>
@@ -77,8 +78,8 @@ export function MediaScreen(): ReactElement {
 
 function MediaForm({ out, suggestion, hidden }: { out: string; suggestion: string; hidden: boolean }): ReactElement {
   const client = useClient();
-  const phase = useMedia((s) => s.phase);
-  const failure = useMedia((s) => s.failure);
+  const cancelled = useMedia((s) => s.building.status === 'cancelled');
+  const failure = useMedia((s) => buildFailure(s.building));
   const format = useMedia((s) => s.format);
   const baseMode = useMedia((s) => s.baseMode);
   const playbookRef = useRef<HTMLInputElement>(null);
@@ -90,7 +91,7 @@ function MediaForm({ out, suggestion, hidden }: { out: string; suggestion: strin
 
   // Back from a build that failed or was cancelled: the cursor goes to the field at fault, else to Build.
   useOnNewRequest('media-failure', failureFocus, () => {
-    const field = useMedia.getState().failure?.field;
+    const field = buildFailure(useMedia.getState().building)?.field;
     if (!field) {
       buildRef.current?.focus();
       return;
@@ -99,9 +100,9 @@ function MediaForm({ out, suggestion, hidden }: { out: string; suggestion: strin
     refs[field].current?.focus();
   });
 
-  const fieldError = (field: MediaField): string | null => (failure && failure.field === field ? failure.message : null);
+  const fieldError = (field: MediaField): string | null => messageAt(failure, field);
   // A base failure while "Payload only" is chosen still belongs beside the base choice (BaseStep shows it).
-  const topFailure = failure && failure.field === null ? failure.message : null;
+  const topFailure = messageAt(failure, null);
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
@@ -111,7 +112,7 @@ function MediaForm({ out, suggestion, hidden }: { out: string; suggestion: strin
   return (
     <form className="stack media-form" hidden={hidden} noValidate onSubmit={(event) => void submit(event)} aria-label="Build a medium">
       {topFailure ? <ErrorBanner title="The medium was not built" message={topFailure} /> : null}
-      {phase === 'cancelled' ? (
+      {cancelled ? (
         <Notice icon={<InfoIcon size={22} />}>
           <p>
             <strong>Cancelled — nothing usable was written.</strong> Your choices are kept: press Build to start again.

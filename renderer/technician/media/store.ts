@@ -1,25 +1,21 @@
 import { create } from 'zustand';
 import type { BuiltMedium, MediaBaseInfo, MediumFormat } from '../../../core/media/schemas.js';
-import type { ProgressEvent } from '../../../core/progress.js';
 import type { ApiClient } from '../../api/client.js';
-import { describeError, errorField, isCancelled } from '../../state/errors.js';
+import { describeError, type FieldFailure } from '../../state/errors.js';
+import { IDLE_JOB, isActive, jobRunner, type JobState } from '../../state/job.js';
 import { createResource } from '../../state/resource.js';
 
 /** Built-in and the technician's own playbooks, with refused files; read when the Media screen opens. */
 export const usePlaybooks = createResource((client) => client.call('listPlaybooks', {}));
 
 export type BaseMode = 'payload-only' | 'winpe-folder';
-export type BuildPhase = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
 
 /** The form fields a failure can be shown beside; anything else goes on top of the form. */
 export const MEDIA_FIELDS = ['playbook', 'base', 'out', 'timestamp'] as const;
 export type MediaField = (typeof MEDIA_FIELDS)[number];
 
-export interface MediaFailure {
-  message: string;
-  /** The field it is about, when the service (or the form's own check) named one we show. */
-  field: MediaField | null;
-}
+/** The build: its failure is shown beside the field the service (or the form's own check) named, else above the form. */
+export type BuildJob = JobState<BuiltMedium, MediaField>;
 
 export interface BaseCheck {
   status: 'idle' | 'checking' | 'done' | 'failed';
@@ -42,10 +38,7 @@ export interface MediaRequestDraft {
 
 interface MediaState extends MediaRequestDraft {
   baseCheck: BaseCheck;
-  phase: BuildPhase;
-  progress: ProgressEvent | null;
-  result: BuiltMedium | null;
-  failure: MediaFailure | null;
+  building: BuildJob;
   /** Output paths built in this session, so the next suggestion does not collide with them. */
   builtPaths: string[];
   /** Bumped when the result card should take focus. */
@@ -68,119 +61,107 @@ interface MediaState extends MediaRequestDraft {
   buildAnother(): void;
 }
 
-let controller: AbortController | null = null;
-
-function asMediaField(field: string | undefined): MediaField | null {
-  return field !== undefined && (MEDIA_FIELDS as readonly string[]).includes(field) ? (field as MediaField) : null;
+/** The build's failure as the form shows it: null unless the last build (or the form's check) failed. */
+export function buildFailure(building: BuildJob): FieldFailure<MediaField> | null {
+  return building.status === 'failed' ? building.failure : null;
 }
 
 /** Clears a failure about `field` once the technician edits that field. */
-function clearedFor(field: MediaField, failure: MediaFailure | null): { failure?: null } {
-  return failure?.field === field ? { failure: null } : {};
+function clearedFor(field: MediaField, building: BuildJob): { building?: BuildJob } {
+  return buildFailure(building)?.field === field ? { building: IDLE_JOB } : {};
 }
 
-export const useMedia = create<MediaState>()((set, get) => ({
-  playbookId: null,
-  baseMode: 'payload-only',
-  basePath: '',
-  format: 'iso',
-  outTyped: null,
-  overwrite: false,
-  timestamp: '',
-  baseCheck: { status: 'idle', path: '', info: null, error: null },
-  phase: 'idle',
-  progress: null,
-  result: null,
-  failure: null,
-  builtPaths: [],
-  resultFocus: 0,
-  failureFocus: 0,
+export const useMedia = create<MediaState>()((set, get) => {
+  const job = jobRunner<MediaState, BuiltMedium, MediaField>({ set, get, read: (s) => s.building, write: (building) => ({ building }), fields: MEDIA_FIELDS });
 
-  setPlaybook(id) {
-    set((s) => ({ playbookId: id, ...clearedFor('playbook', s.failure) }));
-  },
-  setBaseMode(mode) {
-    set((s) => ({ baseMode: mode, ...clearedFor('base', s.failure) }));
-  },
-  setBasePath(path) {
-    set((s) => ({ basePath: path, ...clearedFor('base', s.failure) }));
-  },
-  setFormat(format) {
-    set((s) => ({ format, ...clearedFor('out', s.failure) }));
-  },
-  setOut(out) {
-    set((s) => ({ outTyped: out, ...clearedFor('out', s.failure) }));
-  },
-  setOverwrite(overwrite) {
-    set((s) => ({ overwrite, ...clearedFor('out', s.failure) }));
-  },
-  setTimestamp(timestamp) {
-    set((s) => ({ timestamp, ...clearedFor('timestamp', s.failure) }));
-  },
+  return {
+    playbookId: null,
+    baseMode: 'payload-only',
+    basePath: '',
+    format: 'iso',
+    outTyped: null,
+    overwrite: false,
+    timestamp: '',
+    baseCheck: { status: 'idle', path: '', info: null, error: null },
+    building: IDLE_JOB,
+    builtPaths: [],
+    resultFocus: 0,
+    failureFocus: 0,
 
-  async checkBase(client) {
-    const path = get().basePath.trim();
-    if (!path) {
-      set({ baseCheck: { status: 'failed', path, info: null, error: 'Type the path of the WinPE or WinRE base first.' } });
-      return;
-    }
-    set((s) => ({ baseCheck: { status: 'checking', path, info: null, error: null }, ...clearedFor('base', s.failure) }));
-    try {
-      const info = await client.call('inspectMediaBase', { base: path });
-      set({ baseCheck: { status: 'done', path, info, error: null } });
-    } catch (error) {
-      set({ baseCheck: { status: 'failed', path, info: null, error: describeError(error) } });
-    }
-  },
+    setPlaybook(id) {
+      set((s) => ({ playbookId: id, ...clearedFor('playbook', s.building) }));
+    },
+    setBaseMode(mode) {
+      set((s) => ({ baseMode: mode, ...clearedFor('base', s.building) }));
+    },
+    setBasePath(path) {
+      set((s) => ({ basePath: path, ...clearedFor('base', s.building) }));
+    },
+    setFormat(format) {
+      set((s) => ({ format, ...clearedFor('out', s.building) }));
+    },
+    setOut(out) {
+      set((s) => ({ outTyped: out, ...clearedFor('out', s.building) }));
+    },
+    setOverwrite(overwrite) {
+      set((s) => ({ overwrite, ...clearedFor('out', s.building) }));
+    },
+    setTimestamp(timestamp) {
+      set((s) => ({ timestamp, ...clearedFor('timestamp', s.building) }));
+    },
 
-  async build(client, out) {
-    const state = get();
-    if (state.phase === 'running' || state.phase === 'cancelling') return;
-    const problem = checkDraft(state, out);
-    if (problem) {
-      set((s) => ({ phase: 'failed', failure: problem, failureFocus: s.failureFocus + 1 }));
-      return;
-    }
-    const timestamp = state.timestamp.trim();
-    const input = {
-      playbook: state.playbookId!,
-      format: state.format,
-      out: out.trim(),
-      ...(state.baseMode === 'winpe-folder' ? { base: state.basePath.trim() } : {}),
-      ...(timestamp ? { timestamp } : {}),
-      ...(state.overwrite ? { overwrite: true } : {}),
-    };
-    const current = new AbortController();
-    controller = current;
-    set({ phase: 'running', progress: null, result: null, failure: null });
-    try {
-      const result = await client.stream('buildMedium', input, { signal: current.signal, onProgress: (progress) => set({ progress }) });
-      set((s) => ({ phase: 'done', result, progress: null, builtPaths: [...s.builtPaths, result.out], resultFocus: s.resultFocus + 1 }));
-    } catch (error) {
-      if (isCancelled(error) || current.signal.aborted) set((s) => ({ phase: 'cancelled', progress: null, failureFocus: s.failureFocus + 1 }));
-      else {
-        const failure = { message: describeError(error), field: asMediaField(errorField(error)) };
-        set((s) => ({ phase: 'failed', progress: null, failure, failureFocus: s.failureFocus + 1 }));
+    async checkBase(client) {
+      const path = get().basePath.trim();
+      if (!path) {
+        set({ baseCheck: { status: 'failed', path, info: null, error: 'Type the path of the WinPE or WinRE base first.' } });
+        return;
       }
-    } finally {
-      if (controller === current) controller = null;
-    }
-  },
+      set((s) => ({ baseCheck: { status: 'checking', path, info: null, error: null }, ...clearedFor('base', s.building) }));
+      try {
+        const info = await client.call('inspectMediaBase', { base: path });
+        set({ baseCheck: { status: 'done', path, info, error: null } });
+      } catch (error) {
+        set({ baseCheck: { status: 'failed', path, info: null, error: describeError(error) } });
+      }
+    },
 
-  cancel() {
-    if (!controller || get().phase !== 'running') return;
-    set({ phase: 'cancelling' });
-    controller.abort();
-  },
+    async build(client, out) {
+      const state = get();
+      if (isActive(state.building)) return;
+      const problem = checkDraft(state, out);
+      if (problem) {
+        set((s) => ({ building: { status: 'failed', failure: problem }, failureFocus: s.failureFocus + 1 }));
+        return;
+      }
+      const timestamp = state.timestamp.trim();
+      const input = {
+        playbook: state.playbookId!,
+        format: state.format,
+        out: out.trim(),
+        ...(state.baseMode === 'winpe-folder' ? { base: state.basePath.trim() } : {}),
+        ...(timestamp ? { timestamp } : {}),
+        ...(state.overwrite ? { overwrite: true } : {}),
+      };
+      await job.run((signals) => client.stream('buildMedium', input, signals), {
+        done: (result, s) => ({ builtPaths: [...s.builtPaths, result.out], resultFocus: s.resultFocus + 1 }),
+        cancelled: (s) => ({ failureFocus: s.failureFocus + 1 }),
+        failed: (_failure, s) => ({ failureFocus: s.failureFocus + 1 }),
+      });
+    },
 
-  buildAnother() {
-    // The last output exists now: let the suggestion move on to a fresh name, and never carry "Replace" over.
-    set({ phase: 'idle', result: null, progress: null, failure: null, outTyped: null, overwrite: false });
-  },
-}));
+    cancel() {
+      job.cancel();
+    },
+
+    buildAnother() {
+      // The last output exists now: let the suggestion move on to a fresh name, and never carry "Replace" over.
+      set({ building: IDLE_JOB, outTyped: null, overwrite: false });
+    },
+  };
+});
 
 /** What the form can tell before asking the privileged side; the service checks everything again. */
-function checkDraft(state: MediaRequestDraft, out: string): MediaFailure | null {
+function checkDraft(state: MediaRequestDraft, out: string): FieldFailure<MediaField> | null {
   if (!state.playbookId) return { field: 'playbook', message: 'Choose the playbook this medium should apply.' };
   if (state.baseMode === 'winpe-folder' && !state.basePath.trim()) {
     return { field: 'base', message: 'Type the path of the WinPE or WinRE base, or choose "Payload only".' };

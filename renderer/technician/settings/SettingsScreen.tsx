@@ -4,8 +4,10 @@ import type { Tool } from '../../../core/settings/contract.js';
 import type { Settings, ThemePreference } from '../../../core/settings/schemas.js';
 import { useClient } from '../../state/client.js';
 import { useAppInfo, useStatus } from '../../state/resources.js';
-import { useSettings, type SaveFailure } from './store.js';
+import { useSettings, type SettingsField } from './store.js';
+import { messageAt, type FieldFailure } from '../../state/errors.js';
 import { useToolCheck } from './tools-store.js';
+import { isActive, jobProgress } from '../../state/job.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
@@ -93,7 +95,7 @@ function AppearanceCard({ theme }: { theme: ThemePreference }): ReactElement {
   );
 }
 
-type Draft = Pick<Settings, 'technicianName' | 'backendUrl'>;
+type Draft = Pick<Settings, SettingsField>;
 
 const FIELDS: Record<keyof Draft, { label: string; hint: string }> = {
   technicianName: {
@@ -109,12 +111,10 @@ const FIELDS: Record<keyof Draft, { label: string; hint: string }> = {
 function TechnicianCard({ settings }: { settings: Settings }): ReactElement {
   const client = useClient();
   const [draft, setDraft] = useState<Draft>({ technicianName: settings.technicianName, backendUrl: settings.backendUrl });
-  const [failure, setFailure] = useState<SaveFailure | null>(null);
+  const [failure, setFailure] = useState<FieldFailure<SettingsField> | null>(null);
   const [saving, setSaving] = useState(false);
   const [savedAt, setSavedAt] = useState<Date | null>(null);
   const inputs = useRef<Partial<Record<keyof Draft, HTMLInputElement | null>>>({});
-
-  const fieldFailure = failure && failure.field && failure.field in FIELDS ? (failure.field as keyof Draft) : null;
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
@@ -124,8 +124,7 @@ function TechnicianCard({ settings }: { settings: Settings }): ReactElement {
     setSaving(false);
     setFailure(result);
     if (result) {
-      const field = result.field && result.field in FIELDS ? (result.field as keyof Draft) : null;
-      if (field) inputs.current[field]?.focus();
+      if (result.field) inputs.current[result.field]?.focus();
       return;
     }
     const saved = useSettings.getState().settings;
@@ -143,13 +142,13 @@ function TechnicianCard({ settings }: { settings: Settings }): ReactElement {
   return (
     <Card title="You and your helpdesk" id="settings-technician" description="Kept on this laptop. Changes take effect when you press Save settings.">
       <form className="form" noValidate onSubmit={(event) => void submit(event)}>
-        {failure && !fieldFailure ? <ErrorBanner title="Your settings were not saved" message={failure.message} /> : null}
+        {failure && !failure.field ? <ErrorBanner title="Your settings were not saved" message={failure.message} /> : null}
         {(Object.keys(FIELDS) as (keyof Draft)[]).map((field) => (
           <TextField
             key={field}
             field={field}
             value={draft[field]}
-            error={fieldFailure === field ? (failure?.message ?? null) : null}
+            error={messageAt(failure, field)}
             inputRef={(element) => {
               inputs.current[field] = element;
             }}
@@ -214,8 +213,11 @@ function TextField({
 
 function EnvironmentCard(): ReactElement {
   const client = useClient();
-  const { phase, progress, tools, error } = useToolCheck();
-  const running = phase === 'running' || phase === 'cancelling';
+  const check = useToolCheck((s) => s.check);
+  const tools = useToolCheck((s) => s.tools);
+  const phase = check.status;
+  const progress = jobProgress(check);
+  const running = isActive(check);
   const found = tools?.filter((tool) => tool.found).length ?? 0;
 
   const actions = running ? (
@@ -243,7 +245,7 @@ function EnvironmentCard(): ReactElement {
           {...(progress?.bytesTotal ? { detail: `${progress.bytesDone} of ${progress.bytesTotal} checked` } : {})}
         />
       ) : null}
-      {phase === 'failed' && error ? <ErrorBanner title="The environment check stopped" message={error} /> : null}
+      {check.status === 'failed' ? <ErrorBanner title="The environment check stopped" message={check.failure.message} /> : null}
       {phase === 'cancelled' ? (
         <Notice icon={<InfoIcon size={22} />}>
           <p>Check cancelled. {tools ? 'The list below is from the previous check.' : 'Press Check again to see which tools this laptop has.'}</p>

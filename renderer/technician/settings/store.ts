@@ -1,14 +1,12 @@
 import { create } from 'zustand';
 import type { Settings, ThemePreference } from '../../../core/settings/schemas.js';
 import type { ApiClient } from '../../api/client.js';
-import { describeError, errorField } from '../../state/errors.js';
+import { describeError, fieldFailure, type FieldFailure } from '../../state/errors.js';
 import { applyTheme } from '../../state/theme.js';
 
-export interface SaveFailure {
-  message: string;
-  /** The settings field the failure is about ("backendUrl"), when the service named one. */
-  field: string | undefined;
-}
+/** The settings the form edits as text; a failure the service names one of them for is shown beside it. */
+export const SETTINGS_FIELDS = ['technicianName', 'backendUrl'] as const;
+export type SettingsField = (typeof SETTINGS_FIELDS)[number];
 
 interface SettingsState {
   settings: Settings | null;
@@ -19,7 +17,7 @@ interface SettingsState {
   /** Applies the theme at once, then saves it. */
   setTheme(client: ApiClient, theme: ThemePreference): Promise<void>;
   /** Saves the given fields; resolves to the failure (never rejects) or null when saved. */
-  save(client: ApiClient, changes: Partial<Settings>): Promise<SaveFailure | null>;
+  save(client: ApiClient, changes: Partial<Settings>): Promise<FieldFailure<SettingsField> | null>;
 }
 
 export const useSettings = create<SettingsState>()((set, get) => ({
@@ -55,7 +53,7 @@ export const useSettings = create<SettingsState>()((set, get) => ({
       set({ settings });
       return null;
     } catch (error) {
-      return { message: describeError(error), field: errorField(error) };
+      return fieldFailure(error, SETTINGS_FIELDS);
     }
   },
 }));

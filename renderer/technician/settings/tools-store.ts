@@ -1,48 +1,31 @@
 import { create } from 'zustand';
 import type { Tool } from '../../../core/settings/contract.js';
-import type { ProgressEvent } from '../../../core/progress.js';
 import type { ApiClient } from '../../api/client.js';
-import { describeError, isCancelled } from '../../state/errors.js';
-
-export type ToolCheckPhase = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
+import { IDLE_JOB, jobRunner, type JobState } from '../../state/job.js';
 
 /** The Settings screen's environment check (a streaming checkTools job); survives leaving the screen. */
 interface ToolCheckState {
-  phase: ToolCheckPhase;
-  progress: ProgressEvent | null;
+  check: JobState<Tool[]>;
+  /** The last complete list, kept while a new check runs and after one is cancelled or fails. */
   tools: Tool[] | null;
-  error: string | null;
   finishedAt: string | null;
   run(client: ApiClient): Promise<void>;
   cancel(): void;
 }
 
-let controller: AbortController | null = null;
-
-export const useToolCheck = create<ToolCheckState>()((set, get) => ({
-  phase: 'idle',
-  progress: null,
-  tools: null,
-  error: null,
-  finishedAt: null,
-  async run(client) {
-    const phase = get().phase;
-    if (phase === 'running' || phase === 'cancelling') return;
-    controller = new AbortController();
-    set({ phase: 'running', progress: null, error: null });
-    try {
-      const { tools } = await client.stream('checkTools', {}, { signal: controller.signal, onProgress: (progress) => set({ progress }) });
-      set({ phase: 'done', tools, finishedAt: new Date().toISOString() });
-    } catch (error) {
-      if (isCancelled(error) || controller.signal.aborted) set({ phase: 'cancelled', progress: null });
-      else set({ phase: 'failed', error: describeError(error), progress: null });
-    } finally {
-      controller = null;
-    }
-  },
-  cancel() {
-    if (!controller || get().phase !== 'running') return;
-    set({ phase: 'cancelling' });
-    controller.abort();
-  },
-}));
+export const useToolCheck = create<ToolCheckState>()((set, get) => {
+  const job = jobRunner<ToolCheckState, Tool[]>({ set, get, read: (s) => s.check, write: (check) => ({ check }) });
+  return {
+    check: IDLE_JOB,
+    tools: null,
+    finishedAt: null,
+    async run(client) {
+      await job.run(async (signals) => (await client.stream('checkTools', {}, signals)).tools, {
+        done: (tools) => ({ tools, finishedAt: new Date().toISOString() }),
+      });
+    },
+    cancel() {
+      job.cancel();
+    },
+  };
+});

@@ -1,11 +1,12 @@
 import type { MouseEvent, ReactElement } from 'react';
 import { useNavigation } from '../../state/navigation.js';
 import { LogoMark } from '../../ui/icons.js';
+import { SHORTCUT_COUNT, screenShortcut } from './screen-list.js';
 import { SCREENS, type ScreenDefinition } from './screens.js';
 
 const GROUPS: { id: ScreenDefinition['group']; label: string }[] = [
   { id: 'work', label: 'Field work' },
-  { id: 'laptop', label: 'This laptop' },
+  { id: 'laptop', label: 'Set-up' },
 ];
 
 /**
@@ -34,7 +35,7 @@ export function Sidebar(): ReactElement {
             <ul className="nav__list" aria-labelledby={`nav-group-${group.id}`}>
               {SCREENS.filter((item) => item.group === group.id).map((item) => {
                 const Icon = item.icon;
-                const shortcut = SCREENS.indexOf(item) + 1;
+                const shortcut = screenShortcut(item.id);
                 const current = item.id === screen;
                 return (
                   <li key={item.id}>
@@ -42,8 +43,8 @@ export function Sidebar(): ReactElement {
                       href="./"
                       className="nav__item"
                       aria-current={current ? 'page' : undefined}
-                      aria-keyshortcuts={`Alt+${shortcut}`}
-                      title={`${item.label} (Alt+${shortcut})`}
+                      aria-keyshortcuts={shortcut ?? undefined}
+                      title={shortcut ? `${item.label} (${shortcut})` : item.label}
                       onClick={(event: MouseEvent<HTMLAnchorElement>) => {
                         event.preventDefault();
                         go(item.id);
@@ -62,7 +63,7 @@ export function Sidebar(): ReactElement {
       <p className="sidebar__hint">
         <span>Switch screens</span>
         <span>
-          <kbd>Alt</kbd> + <kbd>1</kbd> … <kbd>6</kbd>
+          <kbd>Alt</kbd> + <kbd>1</kbd> … <kbd>{SHORTCUT_COUNT}</kbd>
         </span>
       </p>
     </aside>

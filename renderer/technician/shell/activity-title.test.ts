@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { WriteDrivesResult } from '../../../core/drives/write.js';
 import { usbStickEntry } from '../../../core/drives/fixtures/usb-stick-entry.js';
 import type { ProgressEvent } from '../../../core/progress.js';
+import { IDLE_JOB } from '../../state/job.js';
 import { activityTitle, type ActivitySnapshot } from './activity-title.js';
 
 const sticks = [usbStickEntry({ device: '/dev/sdb' }), usbStickEntry({ device: '/dev/sdc', model: 'Cruzer' })];
 const idle: ActivitySnapshot = {
-  drives: { open: false, view: 'choose', cancelling: false, progress: null, result: null, drives: [] },
-  media: { phase: 'idle', format: 'iso', fraction: null },
+  drives: { open: false, writing: IDLE_JOB, drives: [] },
+  media: { status: 'idle', format: 'iso', fraction: null },
   onMediaScreen: true,
 };
 const writing = (fraction: number): ProgressEvent => ({ jobId: 'j', phase: 'writing', message: 'Writing 2 drives', bytesDone: 1, bytesTotal: 2, speed: 1, etaSeconds: 1, fraction });
@@ -27,23 +28,23 @@ describe('the window title during long work', () => {
   });
 
   it('counts a drive write in whole percent, then says how it ended while its result is on screen', () => {
-    const drives = { ...idle.drives, open: true, view: 'writing' as const, drives: sticks };
-    expect(activityTitle({ ...idle, drives: { ...drives, progress: null } })).toBe('Writing 2 drives');
-    expect(activityTitle({ ...idle, drives: { ...drives, progress: writing(0.329) } })).toBe('32% · Writing 2 drives');
-    expect(activityTitle({ ...idle, drives: { ...drives, cancelling: true } })).toBe('Cancelling the write');
-    const ended = { ...drives, view: 'result' as const, result: failedOne };
+    const drives = { ...idle.drives, open: true, drives: sticks };
+    expect(activityTitle({ ...idle, drives: { ...drives, writing: { status: 'running', progress: null } } })).toBe('Writing 2 drives');
+    expect(activityTitle({ ...idle, drives: { ...drives, writing: { status: 'running', progress: writing(0.329) } } })).toBe('32% · Writing 2 drives');
+    expect(activityTitle({ ...idle, drives: { ...drives, writing: { status: 'cancelling', progress: writing(0.329) } } })).toBe('Cancelling the write');
+    const ended = { ...drives, writing: { status: 'done' as const, result: failedOne } };
     expect(activityTitle({ ...idle, drives: ended })).toBe('1 of 2 drives failed');
     expect(activityTitle({ ...idle, drives: ended, onMediaScreen: false })).toBeNull();
   });
 
   it('counts a build, and a write started from its result wins over it', () => {
-    const building = { ...idle, media: { phase: 'running' as const, format: 'usb-image' as const, fraction: 0.5 } };
+    const building = { ...idle, media: { status: 'running' as const, format: 'usb-image' as const, fraction: 0.5 } };
     expect(activityTitle(building)).toMatch(/^50% · Building the /);
-    expect(activityTitle({ ...idle, media: { ...building.media, phase: 'done' } })).toMatch(/ built$/);
-    expect(activityTitle({ ...idle, media: { ...building.media, phase: 'done' }, onMediaScreen: false })).toBeNull();
+    expect(activityTitle({ ...idle, media: { ...building.media, status: 'done' } })).toMatch(/ built$/);
+    expect(activityTitle({ ...idle, media: { ...building.media, status: 'done' }, onMediaScreen: false })).toBeNull();
     // Its result handed over to the drive step: the drive step's words, or the screen's.
-    expect(activityTitle({ ...idle, media: { ...building.media, phase: 'done' }, drives: { ...idle.drives, open: true } })).toBeNull();
-    const alsoWriting = { ...building, drives: { ...idle.drives, open: true, view: 'writing' as const, drives: sticks.slice(0, 1), progress: writing(0.1) } };
+    expect(activityTitle({ ...idle, media: { ...building.media, status: 'done' }, drives: { ...idle.drives, open: true } })).toBeNull();
+    const alsoWriting = { ...building, drives: { ...idle.drives, open: true, drives: sticks.slice(0, 1), writing: { status: 'running' as const, progress: writing(0.1) } } };
     expect(activityTitle(alsoWriting)).toBe('10% · Writing 1 drive');
   });
 });

@@ -1,15 +1,16 @@
 import type { MediumFormat } from '../../../core/media/schemas.js';
-import type { ProgressEvent } from '../../../core/progress.js';
 import type { WriteDrivesResult } from '../../../core/drives/write.js';
 import type { DriveEntry } from '../../../core/drives/drives.js';
-import { overallProgress, resultRows, resultSummary, useDrives, type DriveStepView } from '../drives/store.js';
-import { useMedia, type BuildPhase } from '../media/store.js';
+import { jobProgress, type JobState, type JobStatus } from '../../state/job.js';
+import { useDrives } from '../drives/store.js';
+import { overallProgress, resultRows, resultSummary } from '../drives/words.js';
+import { useMedia } from '../media/store.js';
 import { formatLabel } from '../media/OutputStep.js';
 
 /** What the title needs of the two long jobs: a drive write and a media build. */
 export interface ActivitySnapshot {
-  drives: { open: boolean; view: DriveStepView; cancelling: boolean; progress: ProgressEvent | null; result: WriteDrivesResult | null; drives: readonly DriveEntry[] };
-  media: { phase: BuildPhase; format: MediumFormat; fraction: number | null };
+  drives: { open: boolean; writing: JobState<WriteDrivesResult>; drives: readonly DriveEntry[] };
+  media: { status: JobStatus; format: MediumFormat; fraction: number | null };
   /** A finished job's words stay only while its result is on screen; a running one shows everywhere. */
   onMediaScreen: boolean;
 }
@@ -28,29 +29,26 @@ export function activityTitle({ drives, media, onMediaScreen }: ActivitySnapshot
 }
 
 function driveActivity(drives: ActivitySnapshot['drives'], onMediaScreen: boolean): string | null {
-  if (!drives.open) return null;
-  if (drives.view === 'writing') {
-    if (drives.cancelling) return 'Cancelling the write';
-    return `${percent(overallProgress(drives.progress).fraction)}Writing ${drivesWord(drives.drives.length)}`;
-  }
-  if (onMediaScreen && drives.view === 'result' && drives.result) return resultSummary(resultRows(drives.result, drives.drives)).title;
+  const { open, writing } = drives;
+  if (!open) return null;
+  if (writing.status === 'cancelling') return 'Cancelling the write';
+  if (writing.status === 'running') return `${percent(overallProgress(jobProgress(writing)).fraction)}Writing ${drivesWord(drives.drives.length)}`;
+  if (onMediaScreen && writing.status === 'done') return resultSummary(resultRows(writing.result, drives.drives)).title;
   return null;
 }
 
 function buildActivity(media: ActivitySnapshot['media'], drivesOpen: boolean, onMediaScreen: boolean): string | null {
-  if (media.phase === 'running') return `${percent(media.fraction)}Building the ${formatLabel(media.format)}`;
-  if (media.phase === 'cancelling') return 'Cancelling the build';
+  if (media.status === 'running') return `${percent(media.fraction)}Building the ${formatLabel(media.format)}`;
+  if (media.status === 'cancelling') return 'Cancelling the build';
   // Once the drive step is open, the build's result is no longer what the screen shows.
-  if (onMediaScreen && !drivesOpen && media.phase === 'done') return `${formatLabel(media.format)} built`;
+  if (onMediaScreen && !drivesOpen && media.status === 'done') return `${formatLabel(media.format)} built`;
   return null;
 }
 
 /** activityTitle over the live stores; each selector returns words, so progress re-renders only when they change. */
 export function useActivityTitle(onMediaScreen: boolean): string | null {
   const drivesOpen = useDrives((s) => s.open);
-  const drives = useDrives((s) =>
-    driveActivity({ open: s.open, view: s.view, cancelling: s.cancelling, progress: s.progress, result: s.result, drives: s.job?.drives ?? [] }, onMediaScreen),
-  );
-  const build = useMedia((s) => buildActivity({ phase: s.phase, format: s.format, fraction: s.progress?.fraction ?? null }, drivesOpen, onMediaScreen));
+  const drives = useDrives((s) => driveActivity({ open: s.open, writing: s.writing, drives: s.request?.drives ?? [] }, onMediaScreen));
+  const build = useMedia((s) => buildActivity({ status: s.building.status, format: s.format, fraction: jobProgress(s.building)?.fraction ?? null }, drivesOpen, onMediaScreen));
   return drives ?? build;
 }

@@ -7,6 +7,11 @@ export function hostLabel(host: AppInfo['host']): string {
   return HOSTS[host];
 }
 
+/** "Windows", "macOS", "Linux"; other platforms by their Node name. */
+export function platformName(platform: string): string {
+  return PLATFORMS[platform] ?? platform;
+}
+
 export function platformLabel(platform: string, arch: string): string {
-  return `${PLATFORMS[platform] ?? platform} (${arch})`;
+  return `${platformName(platform)} (${arch})`;
 }
