@@ -1,18 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/temp.js';
 import { writeFileAtomic } from './atomic-write.js';
 
-const dirs: string[] = [];
-const folder = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'bootmend-atomic-'));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const folder = (): string => tempDir('atomic');
 
 describe('writeFileAtomic (settings, vault and anything rewritten whole)', () => {
   it('replaces the file whole, readable only by its owner, and leaves no temp file', async () => {

@@ -1,31 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Shared by the media proof tests: run outside tools, build a tricky fixture tree, compare trees byte for byte. */
-
-export function hasTool(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
-}
-
-/** Tests skip with this printed reason rather than fail where a Debian tool is not installed. */
-export function missingTools(...commands: string[]): string | null {
-  const missing = commands.filter((command) => !hasTool(command));
-  if (missing.length === 0) return null;
-  const reason = `media proof skipped: ${missing.join(', ')} not installed (apt-get install xorriso mtools dosfstools genisoimage p7zip-full)`;
-  console.warn(reason);
-  return reason;
-}
+/** Shared by the media proof tests (tools are required through test/tools.ts): run outside tools, build a tricky fixture tree, compare trees byte for byte. */
 
 export function run(command: string, args: string[], options: { cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
-export async function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), `bootmend-${prefix}-`));
 }
 
 export const LONG_NAME = 'A very long file name that Joliet still keeps whole 1234567890.txt'.slice(0, 64);

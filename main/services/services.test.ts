@@ -1,20 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/temp.js';
 import { createApi } from '../api.js';
 import { dataFiles } from './data-folder.js';
 import { createServices } from './services.js';
 
-const dirs: string[] = [];
-const dataDir = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'bootmend-services-'));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const dataDir = (): string => tempDir('services');
 
 describe('the composition root (one set of services per data folder)', () => {
   it('hands every host in one process the same journal for a data folder, so an event id is accepted once', async () => {
