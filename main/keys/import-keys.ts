@@ -1,5 +1,5 @@
 import { BootmendError } from '../../core/errors.js';
-import { FORMAT_OPTIONS, mergeRecords, parseExportText, readExport, type Conflict, type FileImport, type FormatOption, type KeyRecord, type Rejection } from './importers/index.js';
+import { FORMAT_OPTIONS, mergeRecords, parseExportText, readExport, type Conflict, type FileImport, type FormatOption, type KeyRecord, type Rejection } from './read-export.js';
 import type { VaultData } from './store.js';
 
 /**

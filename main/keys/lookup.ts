@@ -1,5 +1,5 @@
 import { normalizeKeyId } from '../../core/keys/bitlocker.js';
-import type { KeyRecord } from './importers/types.js';
+import type { KeyRecord } from '../../core/keys/importers/types.js';
 
 /** What lookups show: never the password (that takes an explicit, audited reveal). */
 export interface KeySummary {

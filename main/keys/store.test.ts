@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BootmendError } from '../../core/errors.js';
 import { fakeGuid, fakeRecoveryPassword, seededRng } from './fake-keys.js';
-import type { KeyRecord } from './importers/types.js';
+import type { KeyRecord } from '../../core/keys/importers/types.js';
 import { assertNotExpired, emptyVault, openVault, passphraseKeySource, saveVault, wipeVault, type KeySource } from './store.js';
 
 let dir: string;

@@ -3,7 +3,7 @@ import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BootmendError } from '../../core/errors.js';
 import { syncFolder, writeFileAtomic } from '../fs/atomic-write.js';
-import type { KeyRecord } from './importers/types.js';
+import type { KeyRecord } from '../../core/keys/importers/types.js';
 
 /**
  * The vault: ONE file holding every imported key, encrypted with AES-256-GCM.

@@ -3,7 +3,7 @@ import { BootmendError } from '../../../core/errors.js';
 import type { EventJournal } from '../../journal/journal.js';
 import { MAX_CANDIDATES, type KeySummary, type LookupResult } from '../lookup.js';
 import { revealAudited, type Revealed, type RevealRequest } from '../reveal.js';
-import { normalizeVolumeType, parseCreated } from '../importers/values.js';
+import { normalizeVolumeType, parseCreated } from '../../../core/keys/importers/values.js';
 import { pollForTokens, refreshTokens, requestDeviceCode, type DeviceCodePrompt, type Endpoints, type PendingSignIn, type Tokens } from './device-code.js';
 import { graphFailure, readJson, retryAfterMs, send, sleep, type HttpContext } from './http.js';
 

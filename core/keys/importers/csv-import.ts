@@ -1,4 +1,4 @@
-import { normalizeKeyId, parseRecoveryPassword, RECOVERY_PASSWORD_BLOCK_LIMIT } from '../../../core/keys/bitlocker.js';
+import { normalizeKeyId, parseRecoveryPassword, RECOVERY_PASSWORD_BLOCK_LIMIT } from '../bitlocker.js';
 import { forEachLine, MAX_RECORD_CHARS, readRecord, RecordSplitter, sniffDelimiter, type CsvRecord, type Delimiter } from './csv.js';
 import { dnComponents, EVERYTHING, type ScopeMatcher } from './scope.js';
 import type { FileImport, KeyRecord, LayoutKind } from './types.js';

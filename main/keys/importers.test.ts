@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidRecoveryPassword } from '../../../core/keys/bitlocker.js';
-import { fakeGuid, fakeRecoveryPassword, seededRng } from '../fake-keys.js';
-import { buildFixtures } from '../fixtures/generate.js';
-import { readRecord, sniffDelimiter, walkRecords } from './csv.js';
-import { mergeRecords, parseExport, readExport, type FileImport, type KeyRecord, type ParseOutcome } from './index.js';
-import { scopeMatcher } from './scope.js';
-import { parseCreated } from './values.js';
+import { isValidRecoveryPassword } from '../../core/keys/bitlocker.js';
+import { fakeGuid, fakeRecoveryPassword, seededRng } from './fake-keys.js';
+import { buildFixtures } from './fixtures/generate.js';
+import { readRecord, sniffDelimiter, walkRecords } from '../../core/keys/importers/csv.js';
+import { mergeRecords, parseExport, readExport, type FileImport, type KeyRecord, type ParseOutcome } from './read-export.js';
+import { scopeMatcher } from '../../core/keys/importers/scope.js';
+import { parseCreated } from '../../core/keys/importers/values.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const fixture = (name: string): string => join(FIXTURES, name);
 
 function ok(outcome: ParseOutcome): FileImport {

@@ -1,4 +1,4 @@
-import { normalizeKeyId, parseRecoveryPassword } from '../../../core/keys/bitlocker.js';
+import { normalizeKeyId, parseRecoveryPassword } from '../bitlocker.js';
 import { describePasswordProblem } from './csv-import.js';
 import type { ScopeMatcher } from './scope.js';
 import type { FileImport, KeyRecord } from './types.js';
