@@ -2,6 +2,7 @@ import { contract, type Contract } from '../core/api/contract.js';
 import { createDispatcher, type Dispatcher, type HandlersOf } from '../core/api/dispatcher.js';
 import { appHandlers } from './app/handlers.js';
 import { drivesHandlers } from './drives/handlers.js';
+import { journalHandlers } from './journal/handlers.js';
 import { keysHandlers } from './keys/handlers.js';
 import { mediaHandlers } from './media/handlers.js';
 import { playbooksHandlers } from './playbooks/handlers.js';
@@ -41,6 +42,7 @@ export function createApi(options: ApiOptions): BootmendApi {
     ...playbooksHandlers(services),
     ...mediaHandlers(services),
     ...keysHandlers(services),
+    ...journalHandlers(services),
   };
   const dispatcher = createDispatcher({ contract, handlers, jobs: services.jobs, ...(onInternalError ? { onInternalError } : {}) });
   return { services, handlers, dispatcher, dataDir: services.files.dataDir };

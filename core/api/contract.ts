@@ -1,5 +1,6 @@
 import { appContract } from '../app/contract.js';
 import { drivesContract } from '../drives/contract.js';
+import { journalContract } from '../journal/contract.js';
 import { keysContract } from '../keys/contract.js';
 import { mediaContract } from '../media/contract.js';
 import { playbooksContract } from '../playbooks/contract.js';
@@ -15,7 +16,7 @@ import { mergeContracts, methodNamesOf, type InputOf, type MethodNameOf, type Ou
  * the CLI's `callApi`; main/<feature>/handlers.ts must then implement it (the compiler
  * insists, through main/api.ts). The order here is the order of the slices.
  */
-export const contract = mergeContracts(appContract, settingsContract, thisLaptopContract, drivesContract, playbooksContract, mediaContract, keysContract);
+export const contract = mergeContracts(appContract, settingsContract, thisLaptopContract, drivesContract, playbooksContract, mediaContract, keysContract, journalContract);
 
 export type Contract = typeof contract;
 export type MethodName = MethodNameOf<Contract>;
