@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// Rasterizes assets/icons/icon.svg to icon.png (512x512) and icon-256.png with the system
-// Chromium through Playwright (no browser download): `node build/render-icons.mjs`.
+// Rasterizes assets/icons/icon.svg to icon.png (512x512) and icon-256.png with Chromium through
+// Playwright: `npx tsx build/render-icons.mjs`. The browser is found as the e2e finds it
+// (scripts/find-browser.ts: BOOTMEND_CHROMIUM, a system Chromium or Chrome, Playwright's own).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
+import { findBrowser, machineLookup } from '../scripts/find-browser.ts';
 
 const icons = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets', 'icons');
 const svg = readFileSync(join(icons, 'icon.svg'), 'utf8');
 
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: (await findBrowser(machineLookup({ playwrightExecutablePath: () => chromium.executablePath() }))).path,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 try {

@@ -7,6 +7,7 @@ import type { Page, Route } from '@playwright/test';
 import type { DriveProgress } from '../core/drives/write.js';
 import { classifyDrives } from '../core/drives/drives.js';
 import type { ProgressEvent } from '../core/progress.js';
+import { checkNeeds, requireAll, requireRoot, requireTool } from '../test/tools-playwright.js';
 import { expect, test } from './fixtures.js';
 import { screenshot } from './screens.js';
 
@@ -290,18 +291,12 @@ test.describe('write to drives (drive snapshot)', () => {
 
 // ---- real loop devices ----
 
-const loopProblem =
-  process.getuid?.() !== 0
-    ? 'loop devices need root (CI runs as root)'
-    : spawnSync('losetup', ['--version']).status !== 0
-      ? 'losetup is not installed'
-      : null;
+const loopNeeds = requireAll([
+  requireRoot({ for: 'writing to loop devices in the drive e2e' }),
+  requireTool('losetup', { package: 'mount', for: 'making loop devices for the drive e2e' }),
+]);
 
 test.describe('write to drives (loop devices, as root)', () => {
-  test.skip(loopProblem !== null, `drive-writing e2e skipped: ${loopProblem}`);
-  // Printed as well, so a skipped run says why in the plain log.
-  if (loopProblem) console.log(`e2e drives: loop-device tests skipped: ${loopProblem}`);
-
   let work = '';
   const loops: string[] = [];
   let image = '';
@@ -309,6 +304,8 @@ test.describe('write to drives (loop devices, as root)', () => {
   const previousEnv = process.env[LOOP_ENV];
 
   test.beforeAll(() => {
+    // Outside CI a missing part skips these with one summary line at the end; in CI it fails them.
+    checkNeeds(loopNeeds, (reason) => test.skip(true, reason));
     work = mkdtempSync(join(tmpdir(), 'bootmend-drives-e2e-'));
     image = join(work, 'stick.img');
     writeFileSync(image, randomBytes(40 * 1024 * 1024));

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,7 +86,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   dataDir: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
-      await use(mkdtempSync(join(tmpdir(), 'bootmend-e2e-')));
+      const dir = mkdtempSync(join(tmpdir(), 'bootmend-e2e-'));
+      await use(dir);
+      rmSync(dir, { recursive: true, force: true });
     },
     { scope: 'worker' },
   ],

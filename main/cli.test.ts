@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test/temp.js';
 
 const BIN = fileURLToPath(new URL('../bin/bootmend.mjs', import.meta.url));
 
-function bootmend(args: string[], dataDir = mkdtempSync(join(tmpdir(), 'bootmend-cli-'))) {
+function bootmend(args: string[], dataDir = tempDir('cli')) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env: { ...process.env, BOOTMEND_DATA_DIR: dataDir }, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -34,13 +34,16 @@ describe('bootmend CLI (runs from source, no build step)', () => {
     expect(JSON.parse(stdout)).toMatchObject({ name: 'Bootmend', host: 'cli' });
   });
 
-  it('reads this laptop through systeminformation and marks the system disk', async () => {
+  it('reads this laptop through systeminformation: its name and disks, at most one of them the system disk', async () => {
+    // How the system disk is found is proven on recorded snapshots (core/this-laptop, core/drives);
+    // a container may show no system disk at all, so this live run asserts only what holds everywhere.
     const { code, stdout, stderr } = await bootmend(['this-laptop', '--json']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const laptop = JSON.parse(stdout) as { hostname: string; disks: { isSystem: boolean }[] };
     expect(laptop.hostname.length).toBeGreaterThan(0);
-    expect(laptop.disks.filter((d) => d.isSystem)).toHaveLength(1);
+    expect(laptop.disks.every((d) => typeof d.isSystem === 'boolean')).toBe(true);
+    expect(laptop.disks.filter((d) => d.isSystem).length).toBeLessThanOrEqual(1);
   });
 
   it('keeps "machine" working as the old name of this-laptop, with a one-line note on stderr', async () => {
@@ -63,7 +66,7 @@ describe('bootmend CLI (runs from source, no build step)', () => {
   });
 
   it('saves settings and refuses a bad value with exit 64, naming the field', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bootmend-cli-'));
+    const dir = tempDir('cli');
     expect((await bootmend(['settings', 'set', 'technicianName=Ana Lopez'], dir)).code).toBe(0);
     const bad = await bootmend(['settings', 'set', 'backendUrl=helpdesk', '--json'], dir);
     expect(bad.code).toBe(64);
@@ -72,7 +75,7 @@ describe('bootmend CLI (runs from source, no build step)', () => {
   });
 
   it('takes global options before the command, values included', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bootmend-cli-'));
+    const dir = tempDir('cli');
     const { code, stdout } = await bootmend(['--data-dir', dir, 'info', '--json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ dataDir: dir });
@@ -104,16 +107,23 @@ describe('bootmend drives (listing only; writing arrives with the media issues)'
     expect(drives.find((d) => d.kind === 'usb-hdd')?.selectable).toBe(true);
   });
 
-  it('never offers the disk this machine runs from', async () => {
+  it.each(['linux-laptop', 'vm-virtio', 'macos-laptop', 'windows-desktop'])('never offers the disk a computer runs from (%s snapshot)', async (name) => {
+    const { code, stdout } = await bootmend(['drives', 'list', '--json', '--from-snapshot', fixture(name)]);
+    expect(code).toBe(0);
+    const drives = JSON.parse(stdout) as { kind: string; selectable: boolean }[];
+    expect(drives.filter((d) => d.kind === 'system')).not.toHaveLength(0);
+    expect(drives.filter((d) => d.kind === 'system' && d.selectable)).toEqual([]);
+  });
+
+  it('never offers a system disk on this computer either (when it shows one)', async () => {
     const { code, stdout } = await bootmend(['drives', 'list', '--json']);
     expect(code).toBe(0);
     const drives = JSON.parse(stdout) as { kind: string; selectable: boolean }[];
-    expect(drives.filter((d) => d.kind === 'system').length).toBeGreaterThan(0);
-    expect(drives.filter((d) => d.kind === 'system').every((d) => !d.selectable)).toBe(true);
+    expect(drives.filter((d) => d.kind === 'system' && d.selectable)).toEqual([]);
   });
 
   it('saves a snapshot that lists the same drives when read back', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'bootmend-snap-')), 'snap.json');
+    const out = join(tempDir('snap'), 'snap.json');
     expect((await bootmend(['drives', 'snapshot', '--out', out])).code).toBe(0);
     const snapshot = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(snapshot)).toEqual(expect.arrayContaining(['platform', 'osInfo', 'blockDevices', 'diskLayout', 'fsSize']));
@@ -123,7 +133,7 @@ describe('bootmend drives (listing only; writing arrives with the media issues)'
   });
 
   it('says what is wrong with a snapshot file that is not one', async () => {
-    const bad = join(mkdtempSync(join(tmpdir(), 'bootmend-snap-')), 'bad.json');
+    const bad = join(tempDir('snap'), 'bad.json');
     writeFileSync(bad, '{"platform": "linux"}');
     const { code, stderr } = await bootmend(['drives', 'list', '--from-snapshot', bad]);
     expect(code).not.toBe(0);
@@ -140,7 +150,7 @@ describe('bootmend drives (listing only; writing arrives with the media issues)'
 
 describe('bootmend playbooks', () => {
   it('lists the built-in CrowdStrike playbook and where your own go', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bootmend-cli-'));
+    const dir = tempDir('cli');
     const { code, stdout } = await bootmend(['playbooks', 'list', '--json'], dir);
     expect(code).toBe(0);
     const catalog = JSON.parse(stdout) as { playbooks: { playbook: { id: string }; source: string }[]; userFolder: string };
@@ -149,7 +159,7 @@ describe('bootmend playbooks', () => {
   });
 
   it('refuses an invalid playbook naming each field, with exit 1', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'bootmend-pb-')), 'mine.json');
+    const file = join(tempDir('pb'), 'mine.json');
     writeFileSync(file, JSON.stringify({ schemaVersion: 1, id: 'mine', version: '1.0', title: 'Mine' }));
     const { code, stdout } = await bootmend(['playbooks', 'validate', file, '--json']);
     expect(code).toBe(1);
@@ -159,7 +169,7 @@ describe('bootmend playbooks', () => {
   });
 
   it('lists a broken user playbook as refused, keeps the good ones, and exits 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bootmend-cli-'));
+    const dir = tempDir('cli');
     mkdirSync(join(dir, 'playbooks'));
     writeFileSync(join(dir, 'playbooks', 'broken.json'), '{ "id": ');
     const { code, stdout } = await bootmend(['playbooks', 'list', '--json'], dir);
@@ -172,7 +182,7 @@ describe('bootmend playbooks', () => {
 
 describe('bootmend payload build and media build', () => {
   it('writes the payload folder for a playbook id, and refuses a non-empty folder', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'bootmend-payload-')), 'stick');
+    const out = join(tempDir('payload'), 'stick');
     const { code, stdout } = await bootmend(['payload', 'build', '--playbook', 'crowdstrike-cf291', '--out', out, '--json']);
     expect(code).toBe(0);
     const built = JSON.parse(stdout) as { payloadDir: string; files: string[]; playbook: { id: string } };
@@ -185,7 +195,7 @@ describe('bootmend payload build and media build', () => {
   });
 
   it('builds a payload-only ISO and prints its SHA-256', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'bootmend-media-')), 'fix.iso');
+    const out = join(tempDir('media'), 'fix.iso');
     const { code, stdout } = await bootmend(['media', 'build', '--playbook', 'crowdstrike-cf291', '--format', 'iso', '--out', out, '--json']);
     expect(code).toBe(0);
     const built = JSON.parse(stdout) as { sha256: string; bytes: number };

@@ -2,7 +2,7 @@ import { BootmendError, type ErrorCode } from '../errors.js';
 
 /*
  * The drive writer's error, with no zod at run time: the writer runs as its own (elevated)
- * process and loads this at start (see errors.ts). The schemas are in drive-write.ts.
+ * process and loads this at start (see errors.ts). The schemas are in write.ts.
  */
 
 /** Why one drive failed; scripts and the UI branch on these, the message is for the person. */

@@ -21,7 +21,7 @@ export function LookupCard({ disabled }: { disabled: boolean }): ReactElement {
   useFocusRequest('lookup', inputRef, { select: true });
 
   useEffect(() => {
-    // Open and unlocked: the technician is here to type or scan a key ID. After Alt+3 the heading keeps focus.
+    // Open and unlocked: the technician is here to type or scan a key ID. After the Keys shortcut (Alt+digit) the heading keeps focus.
     if (!useNavigation.getState().focusHeading) inputRef.current?.focus();
   }, []);
 
