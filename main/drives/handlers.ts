@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import type { HandlersOf } from '../../core/api/dispatcher.js';
 import type { drivesContract } from '../../core/drives/contract.js';
 import type { WriteProgress } from '../../core/drives/write.js';
@@ -8,6 +8,15 @@ import { runDriveJob } from './write/run-job.js';
 
 /** Set to 1 to offer loop devices as drives (tests and demos on a machine with no USB stick). */
 export const LIST_LOOP_DEVICES_ENV = 'BOOTMEND_LIST_LOOP_DEVICES';
+
+/**
+ * A typed link such as /dev/disk/by-id/usb-SanDisk_… names its device here, with the caller's
+ * own rights and before the guard: the writer itself opens only device nodes, never a link.
+ */
+export async function resolveDriveName(name: string): Promise<string> {
+  const info = await lstat(name).catch(() => null);
+  return info?.isSymbolicLink() ? realpath(name).catch(() => name) : name;
+}
 
 export function drivesHandlers(): HandlersOf<typeof drivesContract> {
   return {
@@ -29,11 +38,12 @@ export function drivesHandlers(): HandlersOf<typeof drivesContract> {
         ...(request.confirm !== undefined ? { confirm: request.confirm } : {}),
       };
       const onProgress = (p: WriteProgress): void => ctx.progress({ ...toProgressEvent(p, verify), drives: p.drives });
-      return runDriveJob({ kind: 'write', image: request.image, targets: request.drives, verify, guard }, { signal: ctx.signal, onProgress });
+      const targets = await Promise.all(request.drives.map(resolveDriveName));
+      return runDriveJob({ kind: 'write', image: request.image, targets, verify, guard }, { signal: ctx.signal, onProgress });
     },
     verifyDrive: async ({ image, drive }, ctx) => {
       const onProgress = (p: WriteProgress): void => ctx.progress({ ...toProgressEvent(p, false), drives: p.drives });
-      return runDriveJob({ kind: 'verify', image, target: drive }, { signal: ctx.signal, onProgress });
+      return runDriveJob({ kind: 'verify', image, target: await resolveDriveName(drive) }, { signal: ctx.signal, onProgress });
     },
   };
 }
