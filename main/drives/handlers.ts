@@ -1,22 +1,14 @@
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { HandlersOf } from '../../core/api/dispatcher.js';
 import type { drivesContract } from '../../core/drives/contract.js';
 import type { WriteProgress } from '../../core/drives/write.js';
 import { toProgressEvent } from '../../core/drives/write-rules.js';
+import { resolveDriveName } from './drive-name.js';
 import { listDrives } from './list.js';
 import { runDriveJob } from './write/run-job.js';
 
 /** Set to 1 to offer loop devices as drives (tests and demos on a machine with no USB stick). */
 export const LIST_LOOP_DEVICES_ENV = 'BOOTMEND_LIST_LOOP_DEVICES';
-
-/**
- * A typed link such as /dev/disk/by-id/usb-SanDisk_… names its device here, with the caller's
- * own rights and before the guard: the writer itself opens only device nodes, never a link.
- */
-export async function resolveDriveName(name: string): Promise<string> {
-  const info = await lstat(name).catch(() => null);
-  return info?.isSymbolicLink() ? realpath(name).catch(() => name) : name;
-}
 
 export function drivesHandlers(): HandlersOf<typeof drivesContract> {
   return {
