@@ -63,7 +63,9 @@ export function invokerFor(env: NodeJS.ProcessEnv, claimed?: Invoker): Invoker |
  * streaming the bytes would lose the random access the read-back needs (the first differing byte
  * is looked up in the image). Dropping the effective ids works the same behind every elevation
  * on Linux and macOS. `action` must be synchronous: the ids are process-wide, and no other
- * JavaScript may run while they are the invoker's.
+ * JavaScript may run while they are the invoker's. (When the job runs inside an app already
+ * started as root, a thread-pool task of another call landing in that instant runs with the
+ * invoker's fewer rights: it may fail, it never gains any.)
  */
 export function asInvoker<T>(invoker: Invoker | null, action: () => T): T {
   if (!invoker) return action();
