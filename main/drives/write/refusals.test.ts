@@ -10,6 +10,7 @@ import { say } from '../../../core/drives/write-rules.js';
 import { requireAll, requireRoot, requireTool, requireTools } from '../../../test/tools.js';
 import { runElevated, workerCommand, type Launcher } from './elevate.js';
 import { fileChannel, workerMain } from './elevated-worker.js';
+import { invokerFor } from './image-source.js';
 import { deviceNumbers } from './target.js';
 import { SECRET_ARG, secretDigest } from './protocol.js';
 import { blankFile, LOOP_TOOLS, LoopDevices, randomFile, removeDir, sha256Of, workDir } from './testing/loop.js';
@@ -57,6 +58,17 @@ describe("the writer's own output file (no root needed)", () => {
     const code = await workerMain(['--job-file', job, '--out-file', out, '--cancel-file', path.join(dir, 'cancel'), SECRET_ARG, 'x']);
     expect(code).toBe(3);
     expect(await readFile(victim, 'utf8')).toBe('precious\n');
+  });
+});
+
+requireRoot({ for: 'who the root writer reads the image as' }).describe('who the root writer reads the image as', () => {
+  it("pkexec's record wins, then sudo's, then the app's own claim; root itself switches to nobody", () => {
+    expect(invokerFor({ PKEXEC_UID: String(NOBODY), SUDO_UID: '1000', SUDO_GID: '1000' }, { uid: 1000, gid: 1000 })).toEqual({ uid: NOBODY, gid: NOBODY });
+    expect(invokerFor({ SUDO_UID: '1000', SUDO_GID: '1001' }, { uid: 2000, gid: 2000 })).toEqual({ uid: 1000, gid: 1001 });
+    expect(invokerFor({}, { uid: 2000, gid: 2001 })).toEqual({ uid: 2000, gid: 2001 });
+    expect(invokerFor({})).toBeNull();
+    expect(invokerFor({ SUDO_UID: '0', SUDO_GID: '0' })).toBeNull();
+    expect(invokerFor({ SUDO_UID: 'root' })).toBeNull();
   });
 });
 
