@@ -16,7 +16,7 @@ let ok: boolean;
 let directIo: boolean | null = null;
 if (kind === 'write') {
   // As the product writes a drive (direct I/O, capacity check, flush), minus what dd does not do: no read-back, no drive listing.
-  const result = await writeImage({ image, targets: [device], verify: false, guard: false });
+  const result = await writeImage({ image, targets: [device], verify: false });
   ok = result.results[0]?.outcome === 'written';
   directIo = result.results[0]?.directIo ?? null;
 } else {

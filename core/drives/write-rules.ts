@@ -41,6 +41,15 @@ export const say = {
     `Verification failed: the drive holds different bytes than the image from offset ${describeOffset(offset)} on. The stick may be failing or fake: write it again, or use another stick.`,
   fakeCapacity: (device: string, claimed: number, offset: number) =>
     `The drive ${device} claims ${formatBytes(claimed)} but does not keep what is written at ${describeOffset(offset)}: it is a fake or failing stick. Use another one.`,
+  notADisk: (device: string, what: string) =>
+    `Bootmend will not write to ${device}: it is ${what}, not a drive. It writes only whole USB drives from the drive list; choose one there.`,
+  isLink: (device: string, to: string) =>
+    `Bootmend will not write to ${device}: it is a link (to ${to}), and the writer opens only a drive's own device node. Name the drive itself (as the drive list shows it).`,
+  swapped: (device: string, detail: string) =>
+    `Bootmend stopped before writing ${device}: it ${detail} between the drive check and opening it. Nothing was written; list the drives again and choose the stick.`,
+  imageNotForInvoker: (image: string, account: string) =>
+    `The image ${image} cannot be read by ${account}, the account that started Bootmend: the drive writer reads images with that account's rights, not as administrator. Choose an image that account may read.`,
+  verifyNotAllowed: (device: string, why: string) => `Bootmend will not read ${device} to compare it: ${why}`,
   elevationRefused: (how: string) => `Writing needs administrator rights and the request was refused (${how}); start again and allow the prompt.`,
   cancelled: 'Cancelled.',
 } as const;

@@ -3,6 +3,7 @@ import type { HandlersOf } from '../../core/api/dispatcher.js';
 import type { drivesContract } from '../../core/drives/contract.js';
 import type { WriteProgress } from '../../core/drives/write.js';
 import { toProgressEvent } from '../../core/drives/write-rules.js';
+import { resolveDriveName } from './drive-name.js';
 import { listDrives } from './list.js';
 import { runDriveJob } from './write/run-job.js';
 
@@ -29,11 +30,12 @@ export function drivesHandlers(): HandlersOf<typeof drivesContract> {
         ...(request.confirm !== undefined ? { confirm: request.confirm } : {}),
       };
       const onProgress = (p: WriteProgress): void => ctx.progress({ ...toProgressEvent(p, verify), drives: p.drives });
-      return runDriveJob({ kind: 'write', image: request.image, targets: request.drives, verify, guard }, { signal: ctx.signal, onProgress });
+      const targets = await Promise.all(request.drives.map(resolveDriveName));
+      return runDriveJob({ kind: 'write', image: request.image, targets, verify, guard }, { signal: ctx.signal, onProgress });
     },
     verifyDrive: async ({ image, drive }, ctx) => {
       const onProgress = (p: WriteProgress): void => ctx.progress({ ...toProgressEvent(p, false), drives: p.drives });
-      return runDriveJob({ kind: 'verify', image, target: drive }, { signal: ctx.signal, onProgress });
+      return runDriveJob({ kind: 'verify', image, target: await resolveDriveName(drive) }, { signal: ctx.signal, onProgress });
     },
   };
 }

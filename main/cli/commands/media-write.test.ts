@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type BootmendApi } from '../../api.js';
-import { blankFile, randomFile, removeDir, workDir } from '../../drives/write/testing/loop.js';
+import { blankFile, LoopDevices, randomFile, removeDir, workDir } from '../../drives/write/testing/loop.js';
 import { UsageError, type Command, type OptionValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { makeMediaVerify, makeMediaWrite } from './media-write.js';
@@ -31,6 +31,15 @@ describe('bootmend media write / media verify', () => {
     sha = await randomFile(image, 3 * MiB);
   });
   afterAll(() => removeDir(dir));
+  const loops = new LoopDevices();
+  afterEach(() => loops.detachAll());
+
+  /** A loop device over a fresh file (root only): a drive the guard lists. */
+  async function stick(name: string, bytes: number, fill?: number): Promise<{ file: string; device: string }> {
+    const file = path.join(dir, name);
+    await blankFile(file, bytes, fill);
+    return { file, device: loops.attach(file) };
+  }
 
   it('without --yes and not on a terminal, refuses as a usage error and writes nothing', async () => {
     const target = path.join(dir, 'untouched.img');
@@ -48,7 +57,7 @@ describe('bootmend media write / media verify', () => {
     const write = makeMediaWrite({ interactive: () => true, ask: async (q) => (questions.push(q), 'no') });
     const { code, err } = await runCommand(write, [image], { drive: [target] });
     expect(code).toBe(EXIT.CANCELLED);
-    expect(err).toContain(`This erases everything on:\n  ${target} (image file, 4.19 MB)`);
+    expect(err).toContain(`This erases everything on:\n  ${target} (a file, not a drive: the writer will refuse it)`);
     expect(err).toContain('Nothing was written.');
     expect(questions).toHaveLength(1);
     expect((await readFile(target)).equals(Buffer.alloc(4 * MiB, 0x13))).toBe(true);
@@ -60,11 +69,9 @@ describe('bootmend media write / media verify', () => {
     await expect(runCommand(write, [image], { yes: true })).rejects.toThrow(/needs --drive DEVICE/);
   });
 
-  it.skipIf(!asRoot)('--yes --json writes two targets and prints one JSON result; exit 0', async () => {
-    const a = path.join(dir, 'a.img');
-    const b = path.join(dir, 'b.img');
-    await blankFile(a, 4 * MiB);
-    await blankFile(b, 4 * MiB);
+  it.skipIf(!asRoot)('--yes --json writes two drives and prints one JSON result; exit 0', async () => {
+    const a = (await stick('a.img', 4 * MiB)).device;
+    const b = (await stick('b.img', 4 * MiB)).device;
     const { code, out, err } = await runCommand(makeMediaWrite(), [image], { drive: [a, b], yes: true }, true);
     expect(code).toBe(EXIT.OK);
     const result = JSON.parse(out) as { sha256: string; results: { outcome: string; sha256: string }[] };
@@ -76,28 +83,33 @@ describe('bootmend media write / media verify', () => {
     for (const line of err.trim().split('\n').filter(Boolean)) expect(JSON.parse(line)).toMatchObject({ type: 'progress' });
   });
 
-  it.skipIf(!asRoot)('a too-small target fails with its sentence and exit 1', async () => {
-    const small = path.join(dir, 'small.img');
-    await blankFile(small, MiB);
+  it.skipIf(!asRoot)('a too-small drive and a plain file fail with their sentences and exit 1', async () => {
+    const small = (await stick('small.img', MiB)).device;
     const { code, out } = await runCommand(makeMediaWrite(), [image], { drive: [small], yes: true });
     expect(code).toBe(EXIT.FAILED);
     expect(out).toContain(`${small}: failed — The drive ${small} holds 1.05 MB`);
     expect(out).toContain('Untouched: nothing was written to it.');
+    const file = path.join(dir, 'plain.img');
+    await blankFile(file, 4 * MiB, 0x31);
+    const refused = await runCommand(makeMediaWrite(), [image], { drive: [file], yes: true });
+    expect(refused.code).toBe(EXIT.FAILED);
+    expect(refused.out).toContain(`${file}: failed — Bootmend will not write to ${file}: it is a file, not a drive.`);
+    expect((await readFile(file)).equals(Buffer.alloc(4 * MiB, 0x31))).toBe(true);
   });
 
   it.skipIf(!asRoot)('media verify exits 0 when every byte matches and 1 naming the offset when one differs', async () => {
-    const target = path.join(dir, 'verify.img');
+    const { file, device: target } = await stick('verify.img', 4 * MiB);
     const copy = await readFile(image);
-    await writeFile(target, Buffer.concat([copy, Buffer.alloc(MiB)]));
+    await writeFile(file, Buffer.concat([copy, Buffer.alloc(MiB)]));
     const ok = await runCommand(makeMediaVerify(), [image], { drive: [target] });
     expect(ok).toMatchObject({ code: EXIT.OK });
     expect(ok.out).toContain(`every byte is the same (SHA-256 ${sha})`);
     copy[2 * MiB + 3] = copy[2 * MiB + 3]! ^ 0x80;
-    await writeFile(target, copy);
+    await writeFile(file, copy, { flag: 'r+' });
     const bad = await runCommand(makeMediaVerify(), [image], { drive: [target] }, true);
     expect(bad.code).toBe(EXIT.FAILED);
     expect(JSON.parse(bad.out)).toMatchObject({ match: false, firstMismatchOffset: 2 * MiB + 3 });
-    const missing = await runCommand(makeMediaVerify(), [image], { drive: [path.join(dir, 'gone.img')] });
+    const missing = await runCommand(makeMediaVerify(), [image], { drive: ['/dev/bootmend-gone'] });
     expect(missing.code).toBe(EXIT.FAILED);
     expect(missing.err).toContain('is no longer connected');
   });

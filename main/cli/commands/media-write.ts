@@ -5,6 +5,7 @@ import { describeOffset } from '../../../core/drives/write-rules.js';
 import type { BootmendError } from '../../../core/errors.js';
 import { formatBytes } from '../../../core/progress.js';
 import type { BootmendApi } from '../../api.js';
+import { resolveDriveName } from '../../drives/drive-name.js';
 import { ApiCallError, callApi, printJson } from '../call.js';
 import { UsageError, type Command, type OptionValues } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -58,13 +59,14 @@ async function describeTargets(api: BootmendApi, io: Io, targets: string[]): Pro
   );
   return Promise.all(
     targets.map(async (target) => {
-      const entry = drives.find((d) => d.device === target);
+      const device = await resolveDriveName(target);
+      const entry = drives.find((d) => d.device === device);
       if (entry) {
         const parts = [[entry.vendor, entry.model].filter(Boolean).join(' '), formatBytes(entry.size), entry.labels.length ? `label ${entry.labels.join(', ')}` : ''];
         return `${target} (${parts.filter(Boolean).join(', ')})`;
       }
       const info = await stat(target).catch(() => null);
-      return info?.isFile() ? `${target} (image file, ${formatBytes(info.size)})` : target;
+      return info?.isFile() ? `${target} (a file, not a drive: the writer will refuse it)` : device === target ? target : `${target} (${device})`;
     }),
   );
 }

@@ -1,9 +1,10 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requireAll, requireRoot, requireTools } from '../../../test/tools.js';
 import { findFakeCapacity, sentinelOffsets, type BlockDevice } from './capacity.js';
 import { writeImage } from './write-image.js';
-import { blankFile, randomFile, removeDir, workDir } from './testing/loop.js';
+import { blankFile, LOOP_TOOLS, LoopDevices, randomFile, removeDir, workDir } from './testing/loop.js';
 
 const MiB = 1 << 20;
 
@@ -68,14 +69,28 @@ describe('fake-capacity check', () => {
     expect(after.subarray(96 * MiB - 4096).equals(Buffer.alloc(4096, 0x5a))).toBe(true);
     expect(after.subarray(0, 96 * MiB - 4096).equals(Buffer.alloc(96 * MiB - 4096))).toBe(true);
   });
+});
 
-  it('runs before the real write when asked, on an image file target', async () => {
+const asRoot = requireAll([requireRoot({ for: 'the fake-capacity check on a loop device' }), requireTools(LOOP_TOOLS, { for: 'the fake-capacity check on a loop device' })]);
+
+asRoot.describe('fake-capacity check before a real write (loop device, as root)', () => {
+  const loops = new LoopDevices();
+  let dir = '';
+  beforeAll(async () => {
+    dir = await workDir('capacity-loop');
+  });
+  afterEach(() => loops.detachAll());
+  afterAll(() => removeDir(dir));
+
+  it('runs before the real write and puts back what its sentinels overwrote', async () => {
     const image = path.join(dir, 'image.img');
     await randomFile(image, 2 * MiB);
     const target = path.join(dir, 'checked.img');
-    await blankFile(target, 32 * MiB);
-    const result = await writeImage({ image, targets: [target], checkCapacity: true });
+    await blankFile(target, 32 * MiB, 0x3c);
+    const result = await writeImage({ image, targets: [loops.attach(target)], checkCapacity: true });
     expect(result.results[0]).toMatchObject({ outcome: 'verified' });
     expect((await stat(target)).size).toBe(32 * MiB);
+    // Past the image, the stick holds what it held before: the sentinels were written back.
+    expect((await readFile(target)).subarray(2 * MiB).equals(Buffer.alloc(30 * MiB, 0x3c))).toBe(true);
   });
 });

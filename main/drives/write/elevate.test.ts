@@ -5,16 +5,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WriteProgress } from '../../../core/drives/write.js';
-import { requireRoot } from '../../../test/tools.js';
+import { requireAll, requireRoot, requireTools } from '../../../test/tools.js';
 import { runElevated, workerCommand, type ElevatedJob, type Launcher } from './elevate.js';
 import { SECRET_ARG, secretDigest } from './protocol.js';
-import { blankFile, randomFile, removeDir, workDir } from './testing/loop.js';
+import { blankFile, LOOP_TOOLS, LoopDevices, randomFile, removeDir, workDir } from './testing/loop.js';
 
 const MiB = 1 << 20;
-/** These run the writer in-process as it runs after elevation: root, as the elevated child would be. */
-const asRoot = requireRoot({ for: 'the elevated writer run as root' });
+/** These run the writer as it runs after elevation: root, as the elevated child would be, on loop devices. */
+const asRoot = requireAll([requireRoot({ for: 'the elevated writer run as root' }), requireTools(LOOP_TOOLS, { for: 'the elevated writer on loop devices' })]);
 
 /** A launcher whose "elevation" ends the way a person dismissing the prompt does. */
 const refusingLauncher = (exitCode: number, stderr = ''): Launcher => ({
@@ -32,13 +32,21 @@ describe('the elevated writer process', () => {
     imageSha = await randomFile(image, 6 * MiB);
   });
   afterAll(() => removeDir(dir));
+  const loops = new LoopDevices();
+  afterEach(() => loops.detachAll());
+
+  /** A loop device over a fresh file: a drive the guard lists (it lists loop devices for the writer). */
+  async function stick(name: string, bytes: number, fill?: number): Promise<{ file: string; device: string }> {
+    const file = path.join(dir, name);
+    await blankFile(file, bytes, fill);
+    return { file, device: loops.attach(file) };
+  }
 
   asRoot.it('as root: writes and verifies through the child over its stdio, streaming progress', async () => {
-    const target = path.join(dir, 'stdio-target.img');
-    await blankFile(target, 8 * MiB);
+    const { device: target } = await stick('stdio-target.img', 8 * MiB);
     const seen: WriteProgress[] = [];
     const result = await runElevated(
-      { kind: 'write', image, targets: [target], verify: true, guard: false },
+      { kind: 'write', image, targets: [target], verify: true, guard: {} },
       { elevation: 'none', onProgress: (p) => seen.push(p) },
     );
     expect(result.results[0]).toMatchObject({ device: target, outcome: 'verified', sha256: imageSha });
@@ -46,19 +54,17 @@ describe('the elevated writer process', () => {
   });
 
   asRoot.it('as root: a verify job reports the first differing offset', async () => {
-    const target = path.join(dir, 'verify-target.img');
     const copy = Buffer.from(await readFile(image));
     copy[5000] = copy[5000]! ^ 1;
-    await blankFile(target, 8 * MiB);
+    const { file, device: target } = await stick('verify-target.img', 8 * MiB);
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(target, copy);
+    await writeFile(file, copy, { flag: 'r+' });
     const result = await runElevated({ kind: 'verify', image, target }, { elevation: 'none' });
     expect(result).toMatchObject({ match: false, firstMismatchOffset: 5000, sha256Image: imageSha });
   });
 
   asRoot.it('through sudo-prompt\'s file channel (0700 folder, removed afterwards)', async () => {
-    const target = path.join(dir, 'files-target.img');
-    await blankFile(target, 8 * MiB);
+    const { device: target } = await stick('files-target.img', 8 * MiB);
     let commandLine = '';
     let secret = '';
     const launcher: Launcher = {
@@ -74,7 +80,7 @@ describe('the elevated writer process', () => {
           spawn('sh', ['-c', line], { stdio: 'ignore' }).on('close', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
         }),
     };
-    const result = await runElevated({ kind: 'write', image, targets: [target], verify: true, guard: false }, { elevation: 'sudo-prompt', launcher });
+    const result = await runElevated({ kind: 'write', image, targets: [target], verify: true, guard: {} }, { elevation: 'sudo-prompt', launcher });
     expect(result.results[0]).toMatchObject({ outcome: 'verified', sha256: imageSha });
     const folder = path.dirname(/'--job-file' '([^']+)'/.exec(commandLine)![1]!);
     expect(existsSync(folder)).toBe(false);
@@ -84,14 +90,13 @@ describe('the elevated writer process', () => {
   });
 
   asRoot.it('cancel travels to the child: the drive is reported untouched', async () => {
-    const target = path.join(dir, 'cancel-target.img');
-    await blankFile(target, 8 * MiB, 0x77);
+    const { file, device: target } = await stick('cancel-target.img', 8 * MiB, 0x77);
     const controller = new AbortController();
-    const pending = runElevated({ kind: 'write', image, targets: [target], verify: true, guard: false }, { elevation: 'none', signal: controller.signal });
+    const pending = runElevated({ kind: 'write', image, targets: [target], verify: true, guard: {} }, { elevation: 'none', signal: controller.signal });
     controller.abort();
     const result = await pending;
     expect(result.results[0]).toMatchObject({ outcome: 'cancelled', leftAs: 'Untouched: nothing was written to it.' });
-    expect((await readFile(target)).equals(Buffer.alloc(8 * MiB, 0x77))).toBe(true);
+    expect((await readFile(file)).equals(Buffer.alloc(8 * MiB, 0x77))).toBe(true);
   });
 
   it('from source the writer runs through tsx; inside the CLI bundle, the bundled writer beside it', () => {
@@ -112,7 +117,7 @@ describe('the elevated writer process', () => {
     await blankFile(target, 8 * MiB, 0x66);
     const { command, args } = workerCommand();
     const child = spawn(command, [...args, SECRET_ARG, secretDigest('a'.repeat(64))], { stdio: ['pipe', 'pipe', 'inherit'] });
-    child.stdin.end(`${JSON.stringify({ secret: 'b'.repeat(64), job: { kind: 'write', image, targets: [target], verify: false, guard: false } })}\n`);
+    child.stdin.end(`${JSON.stringify({ secret: 'b'.repeat(64), job: { kind: 'write', image, targets: [target], verify: false, guard: {} } })}\n`);
     const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -123,7 +128,7 @@ describe('the elevated writer process', () => {
   });
 
   it('pkexec dismissed (exit 126) or failed (127) reads as elevation refused', async () => {
-    const job: ElevatedJob & { kind: 'write' } = { kind: 'write', image, targets: ['/dev/null'], verify: true, guard: false };
+    const job: ElevatedJob & { kind: 'write' } = { kind: 'write', image, targets: ['/dev/null'], verify: true, guard: {} };
     await expect(runElevated(job, { elevation: 'pkexec', launcher: refusingLauncher(126) })).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
       failure: 'ELEVATION_REFUSED',
@@ -138,7 +143,7 @@ describe('the elevated writer process', () => {
   it('a dismissed system prompt (sudo-prompt) reads as elevation refused and leaves no job files behind', async () => {
     const before = (await readdir(tmpdir())).filter((n) => n.startsWith('bootmend-writer-')).length;
     await expect(
-      runElevated({ kind: 'write', image, targets: ['/dev/null'], verify: true, guard: false }, { elevation: 'sudo-prompt', launcher: refusingLauncher(0) }),
+      runElevated({ kind: 'write', image, targets: ['/dev/null'], verify: true, guard: {} }, { elevation: 'sudo-prompt', launcher: refusingLauncher(0) }),
     ).rejects.toMatchObject({ failure: 'ELEVATION_REFUSED', message: expect.stringContaining('User did not grant permission') });
     expect((await readdir(tmpdir())).filter((n) => n.startsWith('bootmend-writer-')).length).toBe(before);
   });

@@ -92,7 +92,11 @@ export async function runElevated(job: ElevatedJob, options: RunElevatedOptions 
   const secret = randomBytes(32).toString('hex');
   const { command, args } = workerCommand();
   const workerArgs = [...args, SECRET_ARG, secretDigest(secret)];
-  const jobLine = `${JSON.stringify({ secret, job })}\n`;
+  // Our own account, for the writer to read the image as (it prefers what pkexec or sudo recorded).
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  const invoker = uid !== undefined && gid !== undefined && uid !== 0 ? { invoker: { uid, gid } } : {};
+  const jobLine = `${JSON.stringify({ secret, job: { ...job, ...invoker } })}\n`;
   if (elevation === 'sudo-prompt') return runThroughFiles(launcher, command, workerArgs, jobLine, options);
   const [program, programArgs] =
     elevation === 'pkexec' ? ['pkexec', [command, ...workerArgs]] : elevation === 'sudo' ? ['sudo', ['--', command, ...workerArgs]] : [command, workerArgs];

@@ -1,10 +1,10 @@
-import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import { BootmendError } from '../../../core/errors.js';
-import { JobLineSchema, SECRET_ARG, secretDigest, type WorkerError, type WorkerLine } from './protocol.js';
+import { ElevatedJobSchema, JobLineSchema, SECRET_ARG, jobRefusal, secretDigest, type WorkerError, type WorkerLine } from './protocol.js';
 import { runJobHere } from './run-here.js';
 
 /**
@@ -54,19 +54,40 @@ export function stdioChannel(input: Readable, write: (text: string) => void): Wo
   };
 }
 
+/**
+ * Opens a file the app made for this run, never through a link (a link planted in its place
+ * would have root write or read wherever it points), and only when it is a plain file.
+ */
+function openOwnFile(file: string, flags: number): number {
+  const fd = openSync(file, flags | (constants.O_NOFOLLOW ?? 0));
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error(`${file} is not a plain file`);
+  }
+  return fd;
+}
+
+/** Throws when the out file cannot be opened safely (a link, not a file): then nothing is written anywhere. */
 export function fileChannel(jobFile: string, outFile: string, cancelFile: string): WorkerChannel {
   let timer: NodeJS.Timeout | null = null;
+  // The app creates the out file (0600, in its 0700 folder); the writer only appends to that very file.
+  const out = openOwnFile(outFile, constants.O_WRONLY | constants.O_APPEND);
   return {
     async readJob() {
       try {
-        return readFileSync(jobFile, 'utf8').split('\n')[0] ?? null;
+        const fd = openOwnFile(jobFile, constants.O_RDONLY);
+        try {
+          return readFileSync(fd, 'utf8').split('\n')[0] ?? null;
+        } finally {
+          closeSync(fd);
+        }
       } catch {
         return null;
       } finally {
         rmSync(jobFile, { force: true }); // one job per secret: the file is gone once read
       }
     },
-    send: (line) => appendFileSync(outFile, `${JSON.stringify(line)}\n`),
+    send: (line) => void writeSync(out, `${JSON.stringify(line)}\n`),
     onCancel: (callback) => {
       timer = setInterval(() => {
         if (existsSync(cancelFile)) {
@@ -78,11 +99,12 @@ export function fileChannel(jobFile: string, outFile: string, cancelFile: string
     },
     close: () => {
       if (timer) clearInterval(timer);
+      closeSync(out);
     },
   };
 }
 
-/** Runs one job from the channel; returns the process exit code (0 result sent, 1 error sent, 2 job refused). */
+/** Runs one job from the channel; returns the process exit code (0 result sent, 1 error sent, 2 job refused; workerMain: 3 unsafe output file). */
 export async function runWorker(channel: WorkerChannel, expectedDigest: string | undefined): Promise<number> {
   channel.send({ type: 'hello', pid: process.pid });
   const controller = new AbortController();
@@ -94,8 +116,13 @@ export async function runWorker(channel: WorkerChannel, expectedDigest: string |
       channel.send({ type: 'error', error: { code: 'UNAUTHORIZED', message: 'The drive writer refused a job that did not come from the Bootmend that started it.' } });
       return 2;
     }
+    const job = ElevatedJobSchema.safeParse(parsed.data.job);
+    if (!job.success) {
+      channel.send({ type: 'error', error: { code: 'INVALID_INPUT', message: jobRefusal(parsed.data.job) } });
+      return 2;
+    }
     channel.onCancel(() => controller.abort());
-    const result = await runJobHere(parsed.data.job, controller.signal, (progress) => channel.send({ type: 'progress', progress }));
+    const result = await runJobHere(job.data, controller.signal, (progress) => channel.send({ type: 'progress', progress }));
     channel.send({ type: 'result', result });
     return 0;
   } catch (error) {
@@ -138,8 +165,13 @@ export async function workerMain(argv: string[]): Promise<number> {
   const jobFile = argValue(argv, '--job-file');
   const outFile = argValue(argv, '--out-file');
   const cancelFile = argValue(argv, '--cancel-file');
-  const channel =
-    jobFile && outFile && cancelFile ? fileChannel(jobFile, outFile, cancelFile) : stdioChannel(process.stdin, (text) => process.stdout.write(text));
+  let channel: WorkerChannel;
+  try {
+    channel = jobFile && outFile && cancelFile ? fileChannel(jobFile, outFile, cancelFile) : stdioChannel(process.stdin, (text) => process.stdout.write(text));
+  } catch (error) {
+    process.stderr.write(`The drive writer refused its output file: ${(error as Error).message}.\n`);
+    return 3;
+  }
   return runWorker(channel, argValue(argv, SECRET_ARG));
 }
 

@@ -14,9 +14,9 @@ export interface GuardOptions {
 }
 
 /**
- * The drive guard for the block devices among the targets (image files are not drives and
- * skip it): each is looked up in the drive list — re-taken here, just before writing, so a
- * stick swapped since the list was shown is judged as what it is now. Loop devices count as
+ * The drive guard, for every target (the writer writes nothing else: files and links were
+ * refused before): each is looked up in the drive list — re-taken here, just before writing, so
+ * a stick swapped since the list was shown is judged as what it is now. Loop devices count as
  * drives (they are only ever named on purpose: tests, demos).
  */
 export async function guardTargets(
@@ -25,11 +25,10 @@ export async function guardTargets(
   options: GuardOptions,
 ): Promise<Map<string, { verdict: DriveWriteErrorInfo | null; entry: DriveEntry | undefined }>> {
   const verdicts = new Map<string, { verdict: DriveWriteErrorInfo | null; entry: DriveEntry | undefined }>();
-  const blocks = targets.filter((t) => t.kind === 'block');
-  if (blocks.length === 0) return verdicts;
+  if (targets.length === 0) return verdicts;
   const drives =
     options.drives ??
-    // Loaded here, not at start: systeminformation is large, and image-file targets never need it.
+    // Loaded here, not at start: systeminformation is large, and a job refused earlier never needs it.
     (await (await import('../list.js')).listDrives({
       imagePath: image.path,
       imageSize: image.bytes,
@@ -41,7 +40,7 @@ export async function guardTargets(
     byPath.set(entry.device, entry);
     byPath.set(await realpath(entry.device).catch(() => entry.device), entry);
   }
-  for (const target of blocks) {
+  for (const target of targets) {
     const entry = byPath.get(target.path) ?? byPath.get(target.device);
     verdicts.set(target.device, { verdict: guardVerdict(target.device, entry, options.confirm), entry });
   }

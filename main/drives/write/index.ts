@@ -1,6 +1,7 @@
 /**
- * The drive writer and verifier: `writeImage` writes one image to 1..n drives (or image
- * files) and reads each back; `verifyImage` compares a drive with an image byte for byte.
+ * The drive writer and verifier: `writeImage` writes one image to 1..n whole drives the drive
+ * guard offers (never files or links) and reads each back; `verifyImage` compares such a drive
+ * with an image byte for byte.
  * Both run in the process that calls them, which must be allowed to open the drives:
  * `runElevated` starts the elevated writer process and streams its progress back.
  */

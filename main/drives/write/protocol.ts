@@ -19,6 +19,15 @@ import { ErrorCode } from '../../../core/error-schema.js';
 
 const path = z.string().min(1).max(4096);
 
+/** The app's own account, for reading the image where the elevation tool records nobody (macOS's admin prompt). */
+const invoker = z.object({ uid: z.number().int().nonnegative(), gid: z.number().int().nonnegative() }).strict();
+
+/**
+ * The drive guard's switches. There is no `false`: every target of the writer is a whole disk the
+ * drive list offers at that moment (a job asking to skip the guard is refused with a sentence).
+ */
+export const JobGuardSchema = z.object({ includeUsbHdd: z.boolean().optional(), confirm: z.string().max(200).optional() }).strict();
+
 export const ElevatedJobSchema = z.discriminatedUnion('kind', [
   z
     .object({
@@ -28,15 +37,28 @@ export const ElevatedJobSchema = z.discriminatedUnion('kind', [
       verify: z.boolean(),
       checkCapacity: z.boolean().optional(),
       firstMiBLast: z.boolean().optional(),
-      /** false: no drive guard (image-file targets, or a caller that already ran it). */
-      guard: z.union([z.literal(false), z.object({ includeUsbHdd: z.boolean().optional(), confirm: z.string().max(200).optional() }).strict()]),
+      guard: JobGuardSchema,
+      invoker: invoker.optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('verify'), image: path, target: path }).strict(),
+  z.object({ kind: z.literal('verify'), image: path, target: path, invoker: invoker.optional() }).strict(),
 ]);
 export type ElevatedJob = z.infer<typeof ElevatedJobSchema>;
 
-export const JobLineSchema = z.object({ secret: z.string().regex(/^[0-9a-f]{64}$/), job: ElevatedJobSchema }).strict();
+/** The first line in: the secret is checked before the job is even looked at. */
+export const JobLineSchema = z.object({ secret: z.string().regex(/^[0-9a-f]{64}$/), job: z.unknown() }).strict();
+
+/** Why the writer refuses a job from the right sender, in one sentence. */
+export function jobRefusal(job: unknown): string {
+  const guard = (job as { guard?: unknown } | null)?.guard;
+  if (guard === false) {
+    return 'The drive writer refused the job: it asked to skip the drive guard (guard: false). Every drive is checked against the drive list before it is written; nothing was written.';
+  }
+  const parsed = ElevatedJobSchema.safeParse(job);
+  const issue = parsed.success ? null : parsed.error.issues[0];
+  const where = issue ? issue.path.map(String).join('.') || 'the job' : 'the job';
+  return `The drive writer refused a malformed job (${where}: ${issue?.message ?? 'not understood'}); nothing was written.`;
+}
 
 export const WorkerErrorSchema = z.object({
   code: ErrorCode,

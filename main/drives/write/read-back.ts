@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import type { PositionalReader } from './image-source.js';
 import { AlignedPool } from './aligned-pool.js';
 import { readFully, transferError } from './target.js';
 import type { ChunkChecks } from './chunk-checks.js';
@@ -70,7 +70,7 @@ export async function readBack(
  * The first offset inside one chunk where the target differs from the image, or null when
  * the two now read the same (the drive returned different bytes on a second read).
  */
-export async function firstMismatchIn(image: FileHandle, io: TargetIo, offset: number, length: number): Promise<number | null> {
+export async function firstMismatchIn(image: PositionalReader, io: TargetIo, offset: number, length: number): Promise<number | null> {
   const pool = new AlignedPool(roundUpToPool(length), 2);
   const [a, b] = [pool.take() ?? (await pool.acquire()), pool.take() ?? (await pool.acquire())];
   const [fromImage, fromTarget] = await Promise.all([
@@ -101,7 +101,7 @@ export interface Comparison {
  * Returns null when cancelled. Uses its own 4 chunks, so it never waits on a shared pool.
  */
 export async function compareWithImage(
-  image: FileHandle,
+  image: PositionalReader,
   io: TargetIo,
   total: number,
   chunkSize: number | AlignedPool,

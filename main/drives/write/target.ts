@@ -1,57 +1,95 @@
+import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readFile, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import { say } from '../../../core/drives/write-rules.js';
+import { parseDiskutilInfo } from './disk-size.js';
+import type { PositionalReader } from './image-source.js';
 
-/** What Bootmend knows about a write target before opening it. */
+/** What Bootmend knows about a write target before opening it: always a disk (files and links are refused). */
 export interface TargetInfo {
-  /** As the caller named it (/dev/sdb, /dev/disk4, \\.\PHYSICALDRIVE2, or an image file). */
+  /** As the caller named it (/dev/sdb, /dev/disk4, \\.\PHYSICALDRIVE2); a link was resolved by the app before. */
   device: string;
-  /** Symlinks resolved (/dev/disk/by-id/usb-... -> /dev/sdb). */
+  /** What is opened: the device node itself, never through a link. */
   path: string;
-  kind: 'block' | 'file';
+  kind: 'block';
+  /** Bytes; 0 until known (Windows: taken from the drive list once the guard found the drive). */
   size: number;
-  /** Linux: the kernel's name (sdb, loop3), for /sys/class/block; null elsewhere or for files. */
+  /** Linux: the kernel's name (sdb, loop3), for /sys/class/block; null elsewhere. */
   sysName: string | null;
   /** The kernel's read-only flag (write-protect switch, `losetup -r`). */
   readOnly: boolean;
+  /** The device number seen when the target was checked; the opened handle must carry the same. Null on Windows. */
+  rdev: number | null;
 }
 
 const GONE = new Set(['ENOENT', 'ENXIO', 'ENODEV', 'ENOMEDIUM']);
-const WINDOWS_DEVICE = /^\\\\\.\\/;
+const WINDOWS_DEVICE = /^\\\\\.\\PHYSICALDRIVE\d+$/i;
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 
 const errnoOf = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
 
+/** Runs a command and returns its stdout; tests of the macOS path pass recorded outputs instead. */
+export type CommandRunner = (command: string, args: string[]) => Promise<string>;
+const runCommand: CommandRunner = async (command, args) => (await promisify(execFile)(command, args, { encoding: 'utf8' })).stdout;
+
+/** Linux's dev_t: major and minor, as /sys/dev/block names them. */
+export function deviceNumbers(rdev: number): { major: number; minor: number } {
+  const high = Math.floor(rdev / 2 ** 32);
+  const low = rdev % 2 ** 32;
+  return { major: ((low >>> 8) & 0xfff) | ((high & 0xfffff000) >>> 0), minor: (low & 0xff) | ((low >>> 12) & 0xfff00) };
+}
+
 /**
- * Looks at the target without opening it for writing. Sizes of block devices come from
- * /sys on Linux; elsewhere (macOS, Windows) from `knownSize`, the drive list's size.
+ * Looks at the target without opening it for writing, and refuses what is not a disk: a plain
+ * file, a link (even to a disk: the app and the CLI resolve a typed /dev/disk/by-id name before the
+ * job), a character device, a partition on macOS. Sizes come from /sys on Linux, `diskutil info
+ * -plist` on macOS, and the drive list on Windows (see withListedSize).
  */
-export async function inspectTarget(device: string, knownSize?: number): Promise<TargetInfo> {
-  if (process.platform === 'win32' && WINDOWS_DEVICE.test(device)) {
-    return { device, path: device, kind: 'block', size: knownSize ?? 0, sysName: null, readOnly: false };
+export async function inspectTarget(device: string, options: { platform?: NodeJS.Platform; run?: CommandRunner } = {}): Promise<TargetInfo> {
+  const platform = options.platform ?? process.platform;
+  if (platform === 'win32' && WINDOWS_DEVICE.test(device)) {
+    return { device, path: device, kind: 'block', size: 0, sysName: null, readOnly: false, rdev: null };
   }
-  let resolved: string;
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: Awaited<ReturnType<typeof lstat>>;
   try {
-    resolved = await realpath(device);
-    info = await stat(resolved);
+    info = await lstat(device);
   } catch (error) {
     if (GONE.has(errnoOf(error))) throw new DriveWriteError('DRIVE_VANISHED', say.vanished(device), { cause: error });
     throw new DriveWriteError('WRITE_FAILED', `Bootmend cannot look at ${device} (${errnoOf(error)}).`, { cause: error });
   }
-  if (info.isFile()) return { device, path: resolved, kind: 'file', size: info.size, sysName: null, readOnly: false };
-  if (!info.isBlockDevice() && !info.isCharacterDevice()) {
-    throw new DriveWriteError('NOT_ALLOWED', `${device} is neither a drive nor an image file.`);
+  if (info.isSymbolicLink()) throw new DriveWriteError('NOT_ALLOWED', say.isLink(device, await readlink(device).catch(() => 'somewhere else')));
+  if (info.isFile()) throw new DriveWriteError('NOT_ALLOWED', say.notADisk(device, 'a file'));
+  // macOS names each disk twice: /dev/diskN (block) and /dev/rdiskN (the faster raw character device).
+  const rawDisk = platform === 'darwin' && info.isCharacterDevice();
+  if (!info.isBlockDevice() && !rawDisk) throw new DriveWriteError('NOT_ALLOWED', say.notADisk(device, info.isDirectory() ? 'a folder' : 'neither a file nor a disk'));
+  const base = { device, path: device, kind: 'block' as const, rdev: info.rdev };
+  if (platform === 'darwin') {
+    const disk = parseDiskutilInfo(await (options.run ?? runCommand)('diskutil', ['info', '-plist', device]).catch(() => ''));
+    if (disk.wholeDisk === false) throw new DriveWriteError('NOT_ALLOWED', say.notADisk(device, 'a partition'));
+    return { ...base, size: disk.size ?? 0, sysName: null, readOnly: disk.writable === false };
   }
-  if (process.platform !== 'linux') return { device, path: resolved, kind: 'block', size: knownSize ?? 0, sysName: null, readOnly: false };
-  const sysName = path.basename(resolved);
-  const sys = `/sys/class/block/${sysName}`;
-  const [sectors, ro] = await Promise.all([readSys(`${sys}/size`), readSys(`${sys}/ro`)]);
-  // /sys sizes are in 512-byte sectors whatever the drive's own block size.
-  const size = sectors === null ? (knownSize ?? 0) : Number(sectors) * 512;
+  if (platform !== 'linux') return { ...base, size: 0, sysName: null, readOnly: false };
+  // By device number, not by name: the node may be called anything, /sys knows the disk behind it.
+  const { major, minor } = deviceNumbers(info.rdev);
+  const sys = `/sys/dev/block/${major}:${minor}`;
+  const [sysPath, sectors, ro, partition] = await Promise.all([
+    realpath(sys).catch(() => null),
+    readSys(`${sys}/size`),
+    readSys(`${sys}/ro`),
+    readSys(`${sys}/partition`),
+  ]);
+  if (partition !== null) throw new DriveWriteError('NOT_ALLOWED', say.notADisk(device, 'a partition'));
   if (sectors === '0') throw new DriveWriteError('DRIVE_VANISHED', say.vanished(device)); // a card reader with no card, a detached loop device
-  return { device, path: resolved, kind: 'block', size, sysName, readOnly: ro === '1' };
+  // /sys sizes are in 512-byte sectors whatever the drive's own block size.
+  return { ...base, size: sectors === null ? 0 : Number(sectors) * 512, sysName: sysPath ? path.basename(sysPath) : null, readOnly: ro === '1' };
+}
+
+/** Windows: the size the drive list recorded (systeminformation's PowerShell Win32_DiskDrive query), when nothing else told it. */
+export function withListedSize(target: TargetInfo, listed: { size: number } | undefined): TargetInfo {
+  return target.size === 0 && listed && listed.size > 0 ? { ...target, size: listed.size } : target;
 }
 
 async function readSys(file: string): Promise<string | null> {
@@ -64,24 +102,47 @@ export interface OpenedTarget {
 }
 
 /**
+ * Opens the checked target without following links (a node swapped for a link after the check
+ * fails with ELOOP), then checks the opened handle itself: still a disk, and the same device
+ * number as when it was checked (a node swapped for another disk's node is refused).
+ */
+async function openChecked(target: TargetInfo, flags: number): Promise<FileHandle> {
+  const handle = await open(target.path, flags | NO_FOLLOW);
+  if (target.rdev === null) return handle;
+  try {
+    const opened = await handle.stat();
+    const disk = opened.isBlockDevice() || (process.platform === 'darwin' && opened.isCharacterDevice());
+    if (!disk) throw new DriveWriteError('NOT_ALLOWED', say.swapped(target.device, opened.isFile() ? 'became a file' : 'stopped being a disk'));
+    if (opened.rdev !== target.rdev) throw new DriveWriteError('NOT_ALLOWED', say.swapped(target.device, 'became another device'));
+    return handle;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
  * Opens the target for writing and reading back: O_DIRECT where the OS allows (so the
  * read-back comes from the drive, not the page cache), exclusive for block devices (Linux
  * refuses with EBUSY while a partition is mounted or another program holds it exclusively).
- * Falls back to buffered I/O when O_DIRECT is refused with EINVAL (some file systems).
+ * Falls back to buffered I/O when O_DIRECT is refused with EINVAL.
  */
 export async function openTarget(target: TargetInfo, options: { direct: boolean }): Promise<OpenedTarget> {
-  const exclusive = target.kind === 'block' && process.platform === 'linux' ? constants.O_EXCL : 0;
-  const base = constants.O_RDWR | exclusive;
-  const direct = options.direct && constants.O_DIRECT !== undefined;
+  const exclusive = process.platform === 'linux' ? constants.O_EXCL : 0;
+  return openWith(target, constants.O_RDWR | exclusive, options.direct);
+}
+
+async function openWith(target: TargetInfo, base: number, wantDirect: boolean): Promise<OpenedTarget> {
+  const direct = wantDirect && constants.O_DIRECT !== undefined;
   if (direct) {
     try {
-      return { handle: await open(target.path, base | constants.O_DIRECT), direct: true };
+      return { handle: await openChecked(target, base | constants.O_DIRECT), direct: true };
     } catch (error) {
       if (errnoOf(error) !== 'EINVAL') throw openError(target.device, error);
     }
   }
   try {
-    return { handle: await open(target.path, base), direct: false };
+    return { handle: await openChecked(target, base), direct: false };
   } catch (error) {
     throw openError(target.device, error);
   }
@@ -90,7 +151,7 @@ export async function openTarget(target: TargetInfo, options: { direct: boolean 
 /** A second, buffered handle for the unaligned tail of the image (O_DIRECT needs whole blocks). */
 export async function openBuffered(target: TargetInfo, flags: 'r' | 'r+'): Promise<FileHandle> {
   try {
-    return await open(target.path, flags);
+    return await openChecked(target, flags === 'r' ? constants.O_RDONLY : constants.O_RDWR);
   } catch (error) {
     throw openError(target.device, error);
   }
@@ -98,23 +159,14 @@ export async function openBuffered(target: TargetInfo, flags: 'r' | 'r+'): Promi
 
 /** Opens the target read-only for `media verify`, O_DIRECT where allowed. */
 export async function openForReading(target: TargetInfo): Promise<OpenedTarget> {
-  if (constants.O_DIRECT !== undefined) {
-    try {
-      return { handle: await open(target.path, constants.O_RDONLY | constants.O_DIRECT), direct: true };
-    } catch (error) {
-      if (errnoOf(error) !== 'EINVAL') throw openError(target.device, error);
-    }
-  }
-  try {
-    return { handle: await open(target.path, constants.O_RDONLY), direct: false };
-  } catch (error) {
-    throw openError(target.device, error);
-  }
+  return openWith(target, constants.O_RDONLY, true);
 }
 
 /** Turns an open() failure into the sentence for the technician. */
 export function openError(device: string, error: unknown): DriveWriteError {
+  if (error instanceof DriveWriteError) return error;
   const code = errnoOf(error);
+  if (code === 'ELOOP') return new DriveWriteError('NOT_ALLOWED', say.swapped(device, 'became a link'), { cause: error });
   if (GONE.has(code)) return new DriveWriteError('DRIVE_VANISHED', say.vanished(device), { cause: error });
   if (code === 'EROFS') return new DriveWriteError('WRITE_PROTECTED', say.writeProtected(device), { cause: error });
   if (code === 'EACCES' || code === 'EPERM') {
@@ -149,7 +201,7 @@ export function transferError(target: TargetInfo, error: unknown, phase: 'writin
 }
 
 /** Reads exactly `length` bytes at `position` unless the target ends first; returns how many were read. */
-export async function readFully(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<number> {
+export async function readFully(handle: PositionalReader, buffer: Buffer, length: number, position: number): Promise<number> {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(buffer, done, length - done, position + done);

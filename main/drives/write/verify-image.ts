@@ -1,10 +1,11 @@
-import { open, realpath, stat } from 'node:fs/promises';
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import type { VerifyDriveResult, WriteProgress } from '../../../core/drives/write.js';
 import { say } from '../../../core/drives/write-rules.js';
+import { guardTargets, type GuardOptions } from './guard.js';
+import { openImageAs, type Invoker } from './image-source.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { compareWithImage } from './read-back.js';
-import { inspectTarget, openForReading } from './target.js';
+import { inspectTarget, openForReading, withListedSize } from './target.js';
 import { TargetIo } from './target-io.js';
 import { MiB } from './write-image.js';
 
@@ -15,33 +16,41 @@ export interface VerifyImageOptions {
   onProgress?: (progress: WriteProgress) => void;
   chunkSize?: number;
   progressIntervalMs?: number;
+  /** The drive list to judge by (tests); default: this machine's, taken now. */
+  guard?: Pick<GuardOptions, 'drives'>;
+  /** Whose rights the image is read with (see image-source.ts); null: this process's own. */
+  readImageAs?: Invoker | null;
+  /** Tests only: runs after the guard and before the drive is opened. */
+  afterGuard?: () => Promise<void> | void;
 }
 
 /**
  * `media verify`: reads the image and the target's first image-length bytes and compares
- * every byte, naming the first offset that differs. Throws (a DriveWriteError) when it
- * cannot compare at all: image or target missing, target smaller than the image, target
- * removed while being read, or cancelled.
+ * every byte, naming the first offset that differs. The target passes the same guard as a write
+ * (a whole disk the drive list offers; no files, no links), so the comparison never reads
+ * anything else byte by byte; only the >128 GB confirmation is not asked, as nothing is erased.
+ * Throws (a DriveWriteError) when it cannot compare at all: image or target missing or refused,
+ * target smaller than the image, target removed while being read, or cancelled.
  */
 export async function verifyImage(options: VerifyImageOptions): Promise<VerifyDriveResult> {
-  let imagePath: string;
-  let imageBytes: number;
-  try {
-    imagePath = await realpath(options.image);
-    imageBytes = (await stat(imagePath)).size;
-  } catch (error) {
-    throw new DriveWriteError('IMAGE_UNREADABLE', say.imageMissing(options.image), { cause: error });
-  }
-  const info = await inspectTarget(options.target);
-  if (info.size < imageBytes) throw new DriveWriteError('TOO_SMALL', say.tooSmall(options.target, info.size, imageBytes));
+  const { source: image, bytes: imageBytes, path: imagePath } = openImageAs(options.image, options.readImageAs ?? null);
+  let io: TargetIo | null = null;
   const signal = options.signal ?? new AbortController().signal;
   const tracker = new ProgressTracker([options.target], imageBytes, false, options.onProgress, options.progressIntervalMs);
-  const image = await open(imagePath, 'r');
-  const opened = await openForReading(info);
-  const io = new TargetIo(info, opened.handle, opened.direct, 'r');
-  tracker.start();
-  tracker.phase(options.target, 'verifying');
   try {
+    let info = await inspectTarget(options.target);
+    const judged = (await guardTargets([info], { path: imagePath, bytes: imageBytes }, options.guard ?? {})).get(info.device);
+    if (judged?.verdict && judged.verdict.code !== 'CONFIRMATION_REQUIRED') {
+      const why = judged.entry ? judged.verdict.message.replace(/^Bootmend will not erase [^:]*: /, '') : judged.verdict.message;
+      throw new DriveWriteError('NOT_ALLOWED', say.verifyNotAllowed(options.target, why));
+    }
+    info = withListedSize(info, judged?.entry);
+    if (info.size < imageBytes) throw new DriveWriteError('TOO_SMALL', say.tooSmall(options.target, info.size, imageBytes));
+    await options.afterGuard?.();
+    const opened = await openForReading(info);
+    io = new TargetIo(info, opened.handle, opened.direct, 'r');
+    tracker.start();
+    tracker.phase(options.target, 'verifying');
     const compared = await compareWithImage(image, io, imageBytes, options.chunkSize ?? 8 * MiB, signal, (done) => tracker.advance(options.target, done));
     if (!compared) {
       tracker.phase(options.target, 'cancelled');
@@ -50,10 +59,10 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyDr
     tracker.phase(options.target, compared.firstMismatchOffset === null ? 'done' : 'failed', imageBytes);
     return { target: options.target, match: compared.firstMismatchOffset === null, ...compared };
   } catch (error) {
-    tracker.phase(options.target, 'failed');
+    if (io) tracker.phase(options.target, 'failed');
     throw error;
   } finally {
-    tracker.stop();
-    await Promise.all([io.close(), image.close()]);
+    if (io) tracker.stop();
+    await Promise.all([io?.close(), image.close()]);
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireAll, requireRoot, requireTools } from '../../../test/tools.js';
@@ -30,57 +30,30 @@ function entryFor(device: string, size: number, overrides: Partial<DriveEntry> =
   return usbStickEntry({ device, size, vendor: '', model: 'Test Stick', labels: ['RESCUE'], ...overrides });
 }
 
-describe('writing image files (no root needed)', () => {
+describe('what the writer refuses before touching anything (no root needed)', () => {
   let dir = '';
   beforeAll(async () => {
-    dir = await workDir('write-files');
+    dir = await workDir('write-refusals');
   });
   afterAll(() => removeDir(dir));
 
-  it('writes and verifies an image file target of odd length, leaving the bytes after the image alone', async () => {
-    const image = path.join(dir, 'odd.img');
-    const bytes = 5 * MiB + 1234; // ends inside a block: the tail goes through the buffered handle
-    const sha = await randomFile(image, bytes);
-    const target = path.join(dir, 'target.img');
-    await blankFile(target, 8 * MiB, 0xee);
-    const result = await writeImage({ image, targets: [target] });
-    expect(result.sha256).toBe(sha);
-    expect(result.results[0]).toMatchObject({ device: target, outcome: 'verified', bytesWritten: bytes, sha256: sha, error: null });
-    const written = await readFile(target);
-    expect(createHash('sha256').update(written.subarray(0, bytes)).digest('hex')).toBe(sha);
-    expect(allBytes(written.subarray(bytes), 0xee)).toBe(true);
-    expect(written.length).toBe(8 * MiB);
-  });
-
-  it("names the first bad byte when the write's own read-back finds a chunk that is not what was written", async () => {
-    const image = path.join(dir, 'readback.img');
-    const bytes = 6 * MiB + 512;
-    await randomFile(image, bytes);
-    const target = path.join(dir, 'readback-target.img');
-    await blankFile(target, 8 * MiB, 0);
-    const bad = 4 * MiB + 12345; // inside the fifth 1 MiB chunk; chunks before it check out
-    const phases: string[] = [];
-    const result = await writeImage({
-      image,
-      targets: [target],
-      chunkSize: MiB,
-      onProgress: (p) => {
-        const phase = p.drives[0]!.phase;
-        // The stick "loses" a byte between the write and the read-back.
-        if (phase === 'verifying' && !phases.includes(phase)) corruptByte(target, bad);
-        phases.push(phase);
-      },
-    });
-    expect(phases).toContain('verifying');
-    expect(result.sha256).toBeNull();
-    expect(result.results[0]).toMatchObject({ outcome: 'failed', sha256: null, leftAs: expect.stringContaining('does not read back the same') });
-    expect(result.results[0]!.error).toMatchObject({ code: 'VERIFY_MISMATCH', offset: bad });
-    expect(result.results[0]!.error!.message).toBe(say.mismatch(bad));
+  it('refuses a plain file and a link as targets, each with its sentence, and leaves them as they were', async () => {
+    const image = path.join(dir, 'small.img');
+    await randomFile(image, MiB);
+    const file = path.join(dir, 'file-target.img');
+    await blankFile(file, 4 * MiB, 0x5a);
+    const link = path.join(dir, 'link-target');
+    await symlink(file, link);
+    const result = await writeImage({ image, targets: [file, link] });
+    expect(result.results[0]).toMatchObject({ outcome: 'failed', bytesWritten: 0, leftAs: 'Untouched: nothing was written to it.' });
+    expect(result.results[0]!.error).toEqual({ code: 'NOT_ALLOWED', message: say.notADisk(file, 'a file') });
+    expect(result.results[1]!.error).toEqual({ code: 'NOT_ALLOWED', message: say.isLink(link, file) });
+    expect(allBytes(await readFile(file), 0x5a)).toBe(true);
+    await expect(verifyImage({ image, target: file })).rejects.toMatchObject({ failure: 'NOT_ALLOWED', message: say.notADisk(file, 'a file') });
   });
 
   it('refuses a target that vanished before writing, in the words of the brief', async () => {
     const image = path.join(dir, 'small.img');
-    await randomFile(image, MiB);
     const result = await writeImage({ image, targets: ['/dev/bootmend-unplugged'] });
     expect(result.results[0]).toMatchObject({ outcome: 'failed', bytesWritten: 0, leftAs: 'Untouched: nothing was written to it.' });
     expect(result.results[0]!.error).toEqual({
@@ -90,43 +63,10 @@ describe('writing image files (no root needed)', () => {
   });
 
   it('throws a clear error when the image itself is missing', async () => {
-    await expect(writeImage({ image: path.join(dir, 'nope.img'), targets: [path.join(dir, 'target.img')] })).rejects.toMatchObject({
+    await expect(writeImage({ image: path.join(dir, 'nope.img'), targets: ['/dev/bootmend-unplugged'] })).rejects.toMatchObject({
       failure: 'IMAGE_UNREADABLE',
       message: expect.stringContaining('nope.img does not exist'),
     });
-  });
-
-  it('with the first MiB written last, a write cancelled halfway leaves the old first MiB (no partition table to mount)', async () => {
-    const image = path.join(dir, 'first-last.img');
-    await randomFile(image, 24 * MiB);
-    const target = path.join(dir, 'first-last-target.img');
-    await blankFile(target, 24 * MiB, 0x55);
-    const controller = new AbortController();
-    const result = await writeImage({
-      image,
-      targets: [target],
-      firstMiBLast: true,
-      chunkSize: MiB,
-      chunksInFlight: 2,
-      progressIntervalMs: 1,
-      signal: controller.signal,
-      onProgress: (p) => {
-        if ((p.drives[0]?.bytesDone ?? 0) >= 4 * MiB) controller.abort();
-      },
-    });
-    expect(result.results[0]).toMatchObject({ outcome: 'cancelled', leftAs: 'Partly written: erase or write it again before use.' });
-    const after = await readFile(target);
-    expect(allBytes(after.subarray(0, MiB), 0x55)).toBe(true);
-    expect((await readFile(image)).subarray(MiB, 2 * MiB).equals(after.subarray(MiB, 2 * MiB))).toBe(true);
-  });
-
-  it('with the first MiB written last, a finished write is the whole image', async () => {
-    const image = path.join(dir, 'first-last-ok.img');
-    const sha = await randomFile(image, 3 * MiB + 512);
-    const target = path.join(dir, 'first-last-ok-target.img');
-    await blankFile(target, 4 * MiB);
-    const result = await writeImage({ image, targets: [target], firstMiBLast: true, chunkSize: MiB });
-    expect(result.results[0]).toMatchObject({ outcome: 'verified', sha256: sha });
   });
 });
 
@@ -167,9 +107,50 @@ loopDevices.describe('writing loop devices as root', () => {
     expect(seen.at(-1)!.overall).toMatchObject({ phase: 'done', fraction: 1 });
   });
 
+  it('writes and verifies an image of odd length, leaving the bytes after the image alone', async () => {
+    const odd = path.join(dir, 'odd.img');
+    const bytes = 5 * MiB + 1234; // ends inside a block: the tail goes through the buffered handle
+    const sha = await randomFile(odd, bytes);
+    const { file, device } = await stick('odd-target.img', 8 * MiB, 0xee);
+    const result = await writeImage({ image: odd, targets: [device] });
+    expect(result.sha256).toBe(sha);
+    expect(result.results[0]).toMatchObject({ device, outcome: 'verified', bytesWritten: bytes, sha256: sha, error: null });
+    const written = await readFile(file);
+    expect(createHash('sha256').update(written.subarray(0, bytes)).digest('hex')).toBe(sha);
+    expect(allBytes(written.subarray(bytes), 0xee)).toBe(true);
+    expect(written.length).toBe(8 * MiB);
+  });
+
+  it('with the first MiB written last, a write cancelled halfway leaves the old first MiB (no partition table to mount)', async () => {
+    const { file, device } = await stick('first-last-target.img', 48 * MiB, 0x55);
+    const controller = new AbortController();
+    const result = await writeImage({
+      image,
+      targets: [device],
+      firstMiBLast: true,
+      chunkSize: MiB,
+      chunksInFlight: 2,
+      progressIntervalMs: 1,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if ((p.drives[0]?.bytesDone ?? 0) >= 4 * MiB) controller.abort();
+      },
+    });
+    expect(result.results[0]).toMatchObject({ outcome: 'cancelled', leftAs: 'Partly written: erase or write it again before use.' });
+    const after = await readFile(file);
+    expect(allBytes(after.subarray(0, MiB), 0x55)).toBe(true);
+    expect((await readFile(image)).subarray(MiB, 2 * MiB).equals(after.subarray(MiB, 2 * MiB))).toBe(true);
+  });
+
+  it('with the first MiB written last, a finished write is the whole image', async () => {
+    const { device } = await stick('first-last-ok-target.img', 48 * MiB);
+    const result = await writeImage({ image, targets: [device], firstMiBLast: true, chunkSize: MiB });
+    expect(result.results[0]).toMatchObject({ outcome: 'verified', sha256: imageSha });
+  });
+
   it('a byte flipped on the drive after writing makes verify fail and name its offset', async () => {
     const { file, device } = await stick('flip.img', 64 * MiB);
-    await writeImage({ image, targets: [device], guard: false, verify: false });
+    await writeImage({ image, targets: [device], verify: false });
     const offset = 23 * MiB + 4321;
     const handle = await open(file, 'r+');
     const byte = Buffer.alloc(1);
@@ -189,7 +170,6 @@ loopDevices.describe('writing loop devices as root', () => {
     const result = await writeImage({
       image,
       targets: [device],
-      guard: false,
       onProgress: (p) => {
         // The moment verification starts, the "stick" loses a byte (as a failing flash cell would).
         if (!corrupted && p.drives[0]!.phase === 'verifying') {
@@ -204,16 +184,16 @@ loopDevices.describe('writing loop devices as root', () => {
 
   it('verifyImage confirms a drive that matches', async () => {
     const { device } = await stick('match.img', 48 * MiB);
-    await writeImage({ image, targets: [device], guard: false, verify: false });
+    await writeImage({ image, targets: [device], verify: false });
     await expect(verifyImage({ image, target: device })).resolves.toMatchObject({ match: true, firstMismatchOffset: null, sha256Target: imageSha });
   });
 
-  it('refuses a read-only loop device (losetup -r) as write-protected before writing, with or without the guard', async () => {
+  it('refuses a read-only loop device (losetup -r) as write-protected before writing, whether the drive list knows it or not', async () => {
     const file = path.join(dir, 'ro.img');
     await blankFile(file, 64 * MiB, 0x11);
     const device = loops.attach(file, { readOnly: true });
-    for (const guard of [undefined, false] as const) {
-      const result = await writeImage({ image, targets: [device], ...(guard === false ? { guard } : {}) });
+    for (const guard of [undefined, { drives: [entryFor(device, 64 * MiB)] }]) {
+      const result = await writeImage({ image, targets: [device], ...(guard ? { guard } : {}) });
       expect(result.results[0]).toMatchObject({ outcome: 'failed', bytesWritten: 0, leftAs: 'Untouched: nothing was written to it.' });
       expect(result.results[0]!.error).toMatchObject({ code: 'WRITE_PROTECTED', message: expect.stringContaining(`${device} is write-protected`) });
     }
@@ -252,7 +232,6 @@ loopDevices.describe('writing loop devices as root', () => {
     const result = await writeImage({
       image,
       targets: [pulled.device, kept.device],
-      guard: false,
       chunkSize: MiB,
       chunksInFlight: 2,
       progressIntervalMs: 1,
@@ -283,7 +262,6 @@ loopDevices.describe('writing loop devices as root', () => {
     const result = await writeImage({
       image,
       targets: [device],
-      guard: false,
       chunkSize: MiB,
       chunksInFlight: 2,
       progressIntervalMs: 1,
@@ -302,7 +280,7 @@ loopDevices.describe('writing loop devices as root', () => {
     const { file, device } = await stick('cancel-early.img', 64 * MiB, 0x44);
     const controller = new AbortController();
     controller.abort();
-    const result = await writeImage({ image, targets: [device], guard: false, signal: controller.signal });
+    const result = await writeImage({ image, targets: [device], signal: controller.signal });
     expect(result.results[0]).toMatchObject({ outcome: 'cancelled', bytesWritten: 0, leftAs: 'Untouched: nothing was written to it.' });
     expect((await stat(file)).size).toBe(64 * MiB);
     expect(allBytes(await readFile(file), 0x44)).toBe(true);

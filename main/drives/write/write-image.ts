@@ -1,4 +1,3 @@
-import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import type { DriveWriteResult, WriteDrivesResult, WriteProgress } from '../../../core/drives/write.js';
 import { leftAs, say } from '../../../core/drives/write-rules.js';
@@ -6,9 +5,10 @@ import { AlignedPool } from './aligned-pool.js';
 import { ChunkChecks } from './chunk-checks.js';
 import { findFakeCapacity } from './capacity.js';
 import { guardTargets, type GuardOptions } from './guard.js';
+import { openImageAs, type ImageSource, type Invoker } from './image-source.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { firstMismatchIn, readBack } from './read-back.js';
-import { inspectTarget, openTarget, transferError, readFully, type TargetInfo } from './target.js';
+import { inspectTarget, openTarget, transferError, readFully, withListedSize, type TargetInfo } from './target.js';
 import { TargetIo } from './target-io.js';
 import { releaseTarget } from './unmount.js';
 
@@ -16,16 +16,20 @@ export const MiB = 1 << 20;
 
 export interface WriteImageOptions {
   image: string;
-  /** 1..n drives (/dev/sdb, \\.\PHYSICALDRIVE2) or image files; each gets its own result. */
+  /** 1..n whole drives (/dev/sdb, \\.\PHYSICALDRIVE2) the drive guard lists as choosable; each gets its own result. */
   targets: string[];
   /** Read every byte back after writing (default true). */
   verify?: boolean;
   signal?: AbortSignal;
   /** About 4 times a second, and at every phase change. */
   onProgress?: (progress: WriteProgress) => void;
-  /** The drive guard for block-device targets; `false` turns it off (image files never need it). */
-  guard?: GuardOptions | false;
-  /** Fake-capacity check before writing (default: on for drives, off for image files). */
+  /** The drive guard's options; it always runs (there is no switching it off). */
+  guard?: GuardOptions;
+  /** Whose rights the image is read with (see image-source.ts); null: this process's own. */
+  readImageAs?: Invoker | null;
+  /** Tests only: runs after the guard and before the drives are opened, to stage a swapped device node. */
+  afterGuard?: () => Promise<void> | void;
+  /** Fake-capacity check before writing (default on). */
   checkCapacity?: boolean;
   /**
    * Write the first MiB after everything else. Default on Windows only: there a stick with a
@@ -114,7 +118,7 @@ export async function writeImage(options: WriteImageOptions): Promise<WriteDrive
   const verify = options.verify ?? true;
   const signal = options.signal ?? new AbortController().signal;
   const chunkSize = options.chunkSize ?? 8 * MiB;
-  const { handle: image, bytes: imageBytes, path: imagePath } = await openImage(options.image);
+  const { source: image, bytes: imageBytes, path: imagePath } = openImageAs(options.image, options.readImageAs ?? null);
   const jobs = options.targets.map((device) => new DriveJob(device));
   const tracker = new ProgressTracker(options.targets, imageBytes, verify, options.onProgress, options.progressIntervalMs);
   const pool = new AlignedPool(chunkSize, Math.max(2, options.chunksInFlight ?? 8));
@@ -148,22 +152,6 @@ export async function writeImage(options: WriteImageOptions): Promise<WriteDrive
   return { image: options.image, imageBytes, sha256, results: jobs.map((job) => resultOf(job, imageBytes, verify)) };
 }
 
-async function openImage(image: string): Promise<{ handle: FileHandle; bytes: number; path: string }> {
-  try {
-    const path = await realpath(image);
-    const info = await stat(path);
-    if (!info.isFile() && !info.isBlockDevice()) throw new DriveWriteError('IMAGE_UNREADABLE', say.imageUnreadable(image, 'it is not a file'));
-    const handle = await open(path, 'r');
-    // A block device as the image (copying a stick) reports size 0 in stat; files report their own.
-    return { handle, bytes: info.size, path };
-  } catch (error) {
-    if (error instanceof DriveWriteError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DriveWriteError('IMAGE_UNREADABLE', say.imageMissing(image), { cause: error });
-    throw new DriveWriteError('IMAGE_UNREADABLE', say.imageUnreadable(image, code ?? String(error)), { cause: error });
-  }
-}
-
 /** Every check before the first byte, per drive: a drive that fails one is left untouched and the others go on. */
 async function prepareAll(
   jobs: DriveJob[],
@@ -177,24 +165,32 @@ async function prepareAll(
     jobs.map(async (job) => {
       try {
         job.info = await inspectTarget(job.device);
-        checkTargetFits(job.info, options.imagePath, options.imageBytes);
+        // Sizes known now are checked before the guard, so a small or locked stick hears exactly that.
+        if (job.info.size > 0) checkTargetFits(job.info, options.imagePath, options.imageBytes);
       } catch (error) {
         failWith(job, error);
       }
     }),
   );
   const inspected = jobs.filter((j) => j.state === 'preparing' && j.info !== null);
-  if (options.guard !== false && inspected.some((j) => j.info!.kind === 'block')) {
+  if (inspected.length > 0) {
     const verdicts = await guardTargets(
       inspected.map((j) => j.info!),
       { path: options.imagePath, bytes: options.imageBytes },
       options.guard ?? {},
     );
     for (const job of inspected) {
-      const verdict = verdicts.get(job.device)?.verdict;
-      if (verdict) failWith(job, new DriveWriteError(verdict.code, verdict.message));
+      const judged = verdicts.get(job.device);
+      try {
+        if (judged?.verdict) throw new DriveWriteError(judged.verdict.code, judged.verdict.message);
+        job.info = withListedSize(job.info!, judged?.entry);
+        checkTargetFits(job.info, options.imagePath, options.imageBytes);
+      } catch (error) {
+        failWith(job, error);
+      }
     }
   }
+  if (options.afterGuard && jobs.some((j) => j.state === 'preparing')) await options.afterGuard();
   await Promise.all(
     jobs.map(async (job) => {
       if (job.state !== 'preparing' || !job.info) return;
@@ -203,7 +199,7 @@ async function prepareAll(
         await releaseTarget(job.info);
         const opened = await openTarget(job.info, { direct: options.direct ?? true });
         job.io = new TargetIo(job.info, opened.handle, opened.direct, 'r+');
-        if (options.checkCapacity ?? job.info.kind === 'block') {
+        if (options.checkCapacity ?? true) {
           const io = job.io;
           const bad = await findFakeCapacity({ size: job.info.size, read: (b, l, p) => io.read(b, l, p), write: (b, l, p) => io.write(b, l, p), flush: () => io.flush() });
           if (bad !== null) throw new DriveWriteError('FAKE_CAPACITY', say.fakeCapacity(job.device, job.info.size, bad), { offset: bad });
@@ -233,7 +229,7 @@ function startWriting(job: DriveJob, tracker: ProgressTracker): void {
  * checksums, or null when it stopped early (cancelled, or every drive failed).
  */
 async function pumpImage(
-  image: FileHandle,
+  image: ImageSource,
   imageName: string,
   total: number,
   jobs: DriveJob[],
@@ -365,7 +361,7 @@ async function finishWriting(job: DriveJob, total: number, tracker: ProgressTrac
 
 async function verifyJob(
   job: DriveJob,
-  image: FileHandle,
+  image: ImageSource,
   total: number,
   checks: ChunkChecks,
   pool: AlignedPool,
