@@ -31,8 +31,8 @@ const GOOD = "C-00000291-00000000-00000033 & md bmcanary-good & rem ^!();'.sys";
 /** Do not match the glob at all. */
 const OTHER = "notes & md bmcanary-other & rem (x) ^!;' 100%.txt";
 const NEAR = "C-00000290 50% & md bmcanary-near & rem %TEMP% ^!();'.sys";
-/** "," separates words for cmd like a space does (fix.cmd turns spaces in a name into dashes). */
-const MACHINE = 'PC&md,bmcanary-machine';
+/** ";" separates words for cmd (and Wine's) like a space does; fix.cmd turns spaces in a name into dashes. */
+const MACHINE = 'PC&md;bmcanary-machine';
 
 const file = (name: string, modified: string): FakeFile => ({ path: `${CS}\\${name}`, content: Buffer.concat([MAGIC, Buffer.from(name)]), modified });
 
