@@ -81,6 +81,43 @@ describe('PlaybookSchema', () => {
     expect(problems).toContainEqual({ at, message: expect.stringMatching(message) });
   });
 
+  // Attack strings from issue 13: in a glob or folder, cmd metacharacters become commands run
+  // as SYSTEM once a child cmd (for /f, call) expands the value again.
+  const INJECTION = 'x%BM_TRQ% & mkdir pwned & rem %BM_TRQ%';
+  it.each<[string, string, RegExp]>([
+    ['the injection from the issue', INJECTION, /^must not contain "%" and "&": a glob may hold only letters, digits, spaces, \. _ - and the wildcards \* \?$/],
+    ...['%', '&', '^', '!', '(', ')', "'", ';', '|', '<', '>', '"', '`', ',', '=', '[', '~', '+', '$', '@', '#'].map(
+      (char): [string, string, RegExp] => [`"${char}"`, `C-0${char}1*.sys`, new RegExp(`^must not contain "${char.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}":`)],
+    ),
+    ['a tab', 'C-1\t*.sys', /^must not contain a tab:/],
+    ['a non-ASCII letter', 'Tr\u00e4ger*.sys', /^must not contain "\u00e4":/],
+  ])('refuses a glob with %s, naming the character', (_name, glob, message) => {
+    const problems = problemsAfter((p) => (target(p).glob = glob));
+    expect(problems).toEqual([{ at: 'targets.0.glob', message: expect.stringMatching(message) }]);
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['the injection from the issue', `%SystemRoot%\\${INJECTION}`, /^must not contain "%" and "&": after its starting variable a folder may hold only letters, digits, spaces, \. _ - and \\$/],
+    ['a second variable', '%SystemRoot%\\%TEMP%\\x', /^must not contain "%":/],
+    ['"& ^ ! ( ) \' ;"', "\\Vendor & Co\\50 ^ off! (x86) it's; here", /^must not contain "&", "\^", "!", "\(", "\)", "'" and ";":/],
+    ['a wildcard', '%ProgramData%\\Vendor*', /^must not contain "\*":/],
+    ['"(x86)" spelled out instead of %ProgramFiles(x86)%', '\\Program Files (x86)\\Vendor', /^must not contain "\(" and "\)":/],
+  ])('refuses a folder with %s, naming the characters', (_name, folder, message) => {
+    const problems = problemsAfter((p) => (target(p).folder = folder));
+    expect(problems).toEqual([{ at: 'targets.0.folder', message: expect.stringMatching(message) }]);
+  });
+
+  it.each([
+    ['%SystemRoot%\\System32\\drivers\\CrowdStrike', 'C-00000291*.sys'],
+    ['%ProgramFiles(x86)%\\Vendor Co\\Cache_2.0', 'cache-?.bin'],
+    ['%windir%\\Temp', '*'],
+    ['\\Vendor Data\\v1.2', 'file name.*'],
+  ])('accepts folder %s with glob %s (letters, digits, space, . _ -, \\ after a known variable, * ? in a glob)', (folder, glob) => {
+    const playbook = samplePlaybook();
+    Object.assign(target(playbook), { folder, glob });
+    expect(validatePlaybook(playbook).ok).toBe(true);
+  });
+
   it('reports every problem, not only the first', () => {
     const problems = problemsAfter((p) => {
       target(p).glob = 'a\\b';

@@ -11,6 +11,39 @@ export const FOLDER_VARIABLES = ['%SystemRoot%', '%windir%', '%SystemDrive%', '%
 
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with a zone, e.g. 2024-07-19T04:09:00Z' });
 
+/**
+ * Folder and glob reach fix.cmd's command lines, so they accept a whitelist, not a blacklist:
+ * cmd gives meaning to % ! ^ & | < > ( ) and a child `cmd /c` (as `for /f` runs) expands %...%
+ * once more, so a character outside this list could turn a name into a command run as SYSTEM.
+ */
+const NAME_CHARS = 'letters, digits, spaces, . _ -';
+const FOLDER_CHAR = /[A-Za-z0-9 ._\\-]/;
+const GLOB_CHAR = /[A-Za-z0-9 ._*?-]/;
+
+/** How a refused character is named in a sentence: "%", a tab, U+0007. */
+function nameOfChar(char: string): string {
+  if (char === '\t') return 'a tab';
+  if (char === '\r' || char === '\n') return 'a line break';
+  const code = char.codePointAt(0) ?? 0;
+  if (code < 0x20 || code === 0x7f) return `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `"${char}"`;
+}
+
+function listOf(names: string[]): string {
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+}
+
+/** Characters of `text` outside `allowed`, each once, in order of appearance. */
+export function refusedChars(text: string, allowed: RegExp): string[] {
+  return [...new Set([...text].filter((char) => !allowed.test(char)))];
+}
+
+/** The variable a folder starts with (as the playbook spells it), or '' for a folder from the volume root. */
+export function folderVariableOf(folder: string): string {
+  const variable = FOLDER_VARIABLES.find((name) => folder.toLowerCase().startsWith(name.toLowerCase()));
+  return variable === undefined ? '' : folder.slice(0, variable.length);
+}
+
 export const TargetFolder = z
   .string()
   .min(3)
@@ -18,16 +51,28 @@ export const TargetFolder = z
   .refine((v) => !/(^|\\)\.\.(\\|$)/.test(v), 'must not climb out of a folder with ".."')
   .refine((v) => !v.includes('/'), 'must use Windows backslashes')
   .refine(
-    (v) => FOLDER_VARIABLES.some((variable) => v.toLowerCase().startsWith(variable.toLowerCase())) || /^\\[^\\]/.test(v),
+    (v) => folderVariableOf(v) !== '' || /^\\[^\\]/.test(v),
     `must start with one of ${FOLDER_VARIABLES.join(', ')} or with \\ (the volume root)`,
   )
-  .refine((v) => !/[<>|"*?]/.test(v), 'must not contain wildcards or < > | "');
+  .superRefine((v, ctx) => {
+    const bad = refusedChars(v.slice(folderVariableOf(v).length), FOLDER_CHAR);
+    if (bad.length === 0) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `must not contain ${listOf(bad.map(nameOfChar))}: after its starting variable a folder may hold only ${NAME_CHARS} and \\`,
+    });
+  });
 
 export const FileGlob = z
   .string()
   .min(1)
   .max(120)
-  .regex(/^[^\\/:"<>|]+$/, 'must be a file name pattern without folders (only * and ? as wildcards)');
+  .regex(/^[^\\/:]+$/, 'must be a file name pattern without folders (only * and ? as wildcards)')
+  .superRefine((v, ctx) => {
+    const bad = refusedChars(v, GLOB_CHAR).filter((char) => !'\\/:'.includes(char));
+    if (bad.length === 0) return;
+    ctx.addIssue({ code: 'custom', message: `must not contain ${listOf(bad.map(nameOfChar))}: a glob may hold only ${NAME_CHARS} and the wildcards * ?` });
+  });
 
 const Sha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits').transform((v) => v.toLowerCase());
 

@@ -86,9 +86,9 @@ describe('buildPayload', () => {
       targets: [
         {
           id: 'odd',
-          description: 'odd names',
-          folder: '%ProgramFiles(x86)%\\Vendor & Co\\50% ^off',
-          glob: 'x&y%z^(1).sys',
+          description: 'odd names & 100% "sure"',
+          folder: '%ProgramFiles(x86)%\\Vendor Co\\50 off',
+          glob: 'x-y_z ?.sys',
           conditions: { sha256: { deny: ['A'.repeat(64)], allow: ['b'.repeat(64)] }, sizeBytes: { min: 1, max: 2 } },
           action: 'delete',
         },
@@ -97,9 +97,9 @@ describe('buildPayload', () => {
     const text = renderFixCmd(readFileSync(new URL('../../assets/payload/fix.cmd.template', import.meta.url), 'utf8'), PlaybookSchema.parse(playbook), 'm');
     const lines = text.split('\r\n');
     expect(lines).toContain(`set "BM_PLAYBOOK_TITLE=A & B | C <D> ^E 100%% 'F'"`);
-    expect(lines).toContain('set "BM_CUR_FOLDER=%%ProgramFiles(x86)%%\\Vendor & Co\\50%% ^off"');
-    expect(lines).toContain('set "BM_CUR_DIR=\\Program Files (x86)\\Vendor & Co\\50%% ^off"');
-    expect(lines).toContain('set "BM_CUR_GLOB=x&y%%z^(1).sys"');
+    expect(lines).toContain('set "BM_CUR_FOLDER=%%ProgramFiles(x86)%%\\Vendor Co\\50 off"');
+    expect(lines).toContain('set "BM_CUR_DIR=\\Program Files (x86)\\Vendor Co\\50 off"');
+    expect(lines).toContain('set "BM_CUR_GLOB=x-y_z ?.sys"');
     expect(lines).toContain(`set "BM_CUR_DENY=${'a'.repeat(64)}"`);
     expect(lines).toContain(`set "BM_CUR_ALLOW=${'b'.repeat(64)}"`);
     expect(lines).toContain('set "BM_CUR_ACTION=delete"');
@@ -112,6 +112,22 @@ describe('buildPayload', () => {
       expect(line.replace(/%%/g, ''), line).not.toContain('%');
     }
     expect(cmdSet('BM_X', 'line\r\nbreak\ttab')).toBe('set "BM_X=line  break tab"');
+  });
+
+  it('refuses a hostile folder or glob with its field, even when the caller skipped validation', async () => {
+    const playbook = loadCrowdStrikePlaybook() as PlaybookInput;
+    const target = playbook.targets[0]!;
+    const withTarget = (t: Partial<typeof target>) => ({ ...playbook, targets: [{ ...target, ...t }] });
+    const injection = 'x%BM_TRQ% & mkdir pwned & rem %BM_TRQ%';
+    await expect(buildPayload({ playbook: withTarget({ glob: injection }), outDir: fresh() })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'targets.0.glob' });
+    await expect(buildPayload({ playbook: withTarget({ folder: `%SystemRoot%\\${injection}` }), outDir: fresh() })).rejects.toMatchObject({ field: 'targets.0.folder' });
+    // renderFixCmd takes an already-parsed playbook; a caller that forged one is still refused.
+    const template = readFileSync(new URL('../../assets/payload/fix.cmd.template', import.meta.url), 'utf8');
+    const parsed = PlaybookSchema.parse(playbook);
+    const forged = { ...parsed, targets: [{ ...parsed.targets[0]!, glob: injection }] };
+    expect(() => renderFixCmd(template, forged, 'm')).toThrow(/"targets\.0\.glob" must not contain "%" and "&"/);
+    const forgedFolder = { ...parsed, targets: [{ ...parsed.targets[0]!, folder: '\\a & b' }] };
+    expect(() => renderFixCmd(template, forgedFolder, 'm')).toThrow(/"targets\.0\.folder" must not contain "&"/);
   });
 
   it('refuses an output folder that exists and is not empty, unless told to overwrite its bootmend folder', async () => {

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BootmendError, describeZodError } from '../../core/errors.js';
-import { PlaybookSchema, type Playbook, type PlaybookInput, type Target } from '../../core/playbooks/playbook.js';
+import { FileGlob, PlaybookSchema, TargetFolder, type Playbook, type PlaybookInput, type Target } from '../../core/playbooks/playbook.js';
 
 /**
  * The payload folder that goes on any medium (WinPE image, payload-only stick, ISO):
@@ -149,8 +149,14 @@ export function renderPlaybookBlock(playbook: Playbook, mediumId: string): strin
 function renderTarget(target: Target, index: number): string[] {
   const field = (name: string) => `targets.${index}.${name}`;
   const c = target.conditions;
-  if (!isAscii(target.folder)) throw invalid(field('folder'), 'must be ASCII for fix.cmd (cmd reads the script in the console code page)');
-  if (!isAscii(target.glob)) throw invalid(field('glob'), 'must be ASCII for fix.cmd (cmd reads the script in the console code page)');
+  // The schema's whitelist again: renderFixCmd may be handed a playbook that never went through it.
+  for (const [name, schema] of [
+    ['folder', TargetFolder],
+    ['glob', FileGlob],
+  ] as const) {
+    const checked = schema.safeParse(target[name]);
+    if (!checked.success) throw invalid(field(name), checked.error.issues[0]?.message ?? 'is not allowed');
+  }
   const dir = volumeRelativeFolder(target.folder, field('folder'));
   const ext = /\.([^.*?]+)$/.exec(target.glob)?.[1];
   const time = c.modifiedUtc ? { from: minuteBound(c.modifiedUtc.from), before: minuteBound(c.modifiedUtc.before) } : undefined;

@@ -202,14 +202,14 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
         {
           id: 'cache',
           description: 'Corrupt cache files',
-          folder: '%ProgramData%\\Vendor & Co\\Cache',
+          folder: '%ProgramData%\\Vendor_Co 2.0\\Cache',
           glob: '*.bin',
           conditions: { sizeBytes: { min: 10, max: 1000 }, sha256: { deny: [sha(bad).toUpperCase(), sha(big)], allow: [sha(good)] } },
           action: 'delete',
         },
       ],
     };
-    const folder = 'ProgramData\\Vendor & Co\\Cache';
+    const folder = 'ProgramData\\Vendor_Co 2.0\\Cache';
     const t = '2024-07-19T04:09:00Z';
     const run = await box.runFix({
       playbook,
@@ -233,7 +233,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
     expect(byName('good.bin')).toMatchObject({ action: 'left-alone', checks: { sha256: 'fail' } });
     expect(byName('other.bin')).toMatchObject({ action: 'left-alone', checks: { sha256: 'fail' } });
     expect(byName('big.bin')).toMatchObject({ action: 'left-alone', checks: { sizeBytes: 'fail', sha256: 'pass' } });
-    const dir = join(run.volumeDirs.D!, 'ProgramData', 'Vendor & Co', 'Cache');
+    const dir = join(run.volumeDirs.D!, 'ProgramData', 'Vendor_Co 2.0', 'Cache');
     expect(readdirSync(dir).sort()).toEqual(['big.bin', 'good.bin', 'other.bin']);
     expect(run.calls.certutil.filter((c) => c.includes('-hashfile'))).toHaveLength(4);
   }, 90_000);

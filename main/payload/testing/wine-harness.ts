@@ -10,7 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MachineResultSchema, type MachineResult } from '../../../core/playbooks/machine-result.js';
 import type { PlaybookInput } from '../../../core/playbooks/playbook.js';
@@ -74,6 +74,12 @@ export interface RunOptions {
    * %SystemDrive% stays C:, so fix.cmd treats C: as the RAM disk and skips it.
    */
   winpe?: boolean;
+  /**
+   * The PC's name as fix.cmd sees it outside WinPE (%COMPUTERNAME%). Wine sets COMPUTERNAME from
+   * the host name whatever the environment says, so a wrapper batch file sets it and then hands
+   * over to fix.cmd (without CALL, so %~dp0 and the exit code stay fix.cmd's own).
+   */
+  computerName?: string;
 }
 
 export interface RunResult {
@@ -195,9 +201,15 @@ export class WineBox {
     };
     const miniNt = 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\MiniNT';
     if (options.winpe) await run('wine', ['reg', 'add', miniNt, '/f'], this.env, this.root, 60_000);
+    let script = 'E:\\bootmend\\fix.cmd';
+    if (options.computerName !== undefined) {
+      if (/["\r\n%]/.test(options.computerName)) throw new Error('the Wine box sets a computer name without " % or line breaks');
+      writeFileSync(join(scenarioDir, 'as-pc.cmd'), `@set "COMPUTERNAME=${options.computerName}"\r\n@E:\\bootmend\\fix.cmd %*\r\n`, 'ascii');
+      script = 'as-pc.cmd';
+    }
     let outcome: { code: number; stdout: string; stderr: string };
     try {
-      outcome = await run('wine', ['cmd', '/c', 'E:\\bootmend\\fix.cmd', ...(options.args ?? [])], env, scenarioDir, 90_000, options.answers ?? []);
+      outcome = await run('wine', ['cmd', '/c', script, ...(options.args ?? [])], env, scenarioDir, 90_000, options.answers ?? []);
     } finally {
       if (mounted) spawnSync('umount', [mediumMapped]);
       if (options.winpe) await run('wine', ['reg', 'delete', miniNt, '/f'], this.env, this.root, 60_000);
@@ -222,6 +234,15 @@ export class WineBox {
       standinDir,
       scenarioDir,
     };
+  }
+
+  /**
+   * Runs a batch file (e.g. a quarantine's restore.cmd) by its name in its own folder, so no
+   * path with cmd metacharacters goes through a command line. The medium stays mapped as E:.
+   */
+  async runBatch(unixPath: string): Promise<{ code: number; stdout: string }> {
+    const { code, stdout } = await run('wine', ['cmd', '/c', basename(unixPath)], this.env, dirname(unixPath), 60_000);
+    return { code, stdout };
   }
 
   /** Runs `fix.cmd /selftest-utc ...` on a medium built from the CrowdStrike playbook. */
