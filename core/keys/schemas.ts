@@ -23,10 +23,15 @@ export const VaultStatusSchema = z.object({
   keySources: z.array(z.string()),
   /** This host can unlock the vault with the OS keychain (Electron safeStorage), no passphrase typed. */
   safeStorageAvailable: z.boolean(),
+  /** When safeStorageAvailable is false: one sentence saying why this laptop's login cannot unlock the vault here. */
+  safeStorageUnavailableReason: z.string().nullable(),
   autoLockMinutes: z.number().int().positive().nullable(),
   updatedAt: z.string().nullable(),
 });
 export type VaultStatus = z.infer<typeof VaultStatusSchema>;
+
+/** The shortest passphrase a new vault accepts (an existing vault opens with whatever it was made with). */
+export const MIN_PASSPHRASE = 8;
 
 export const UnlockVaultRequestSchema = z
   .object({
@@ -34,8 +39,24 @@ export const UnlockVaultRequestSchema = z
     passphrase: z.string().min(1, 'is empty').max(1024, 'must be at most 1024 characters').optional(),
     /** Create an empty vault protected by this passphrase when none exists yet. */
     create: z.boolean().optional(),
+    /**
+     * With a passphrase: also keep a copy of the vault key in this laptop's keychain (Electron
+     * safeStorage: DPAPI, macOS Keychain, the Linux Secret Service), so this user on this laptop
+     * can unlock without typing. Off unless asked: anyone who can sign in as this user can then
+     * open the vault. An existing copy is renewed; absent or false leaves copies as they are.
+     */
+    alsoUnlockWithLaptopLogin: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((request, ctx) => {
+    if (request.create === true && request.passphrase !== undefined && request.passphrase.length < MIN_PASSPHRASE) {
+      ctx.addIssue({ code: 'custom', path: ['passphrase'], message: `must be at least ${MIN_PASSPHRASE} characters for a new vault` });
+    }
+    if (request.alsoUnlockWithLaptopLogin === true && request.passphrase === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['passphrase'], message: "is needed to add this laptop's login as a way to unlock" });
+    }
+  });
+export type UnlockVaultRequest = z.infer<typeof UnlockVaultRequestSchema>;
 
 /** A file to import: a path on this computer (Electron, CLI), or its text (dropped into the web host). */
 export const KeyImportSourceSchema = z.union([

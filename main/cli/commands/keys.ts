@@ -71,7 +71,8 @@ export const keysImport: Command = {
     const secret = passphrase();
     const { api, io, json } = ctx;
     const before = await callApi(api, 'getVaultStatus', {}, io, json);
-    const status = await callApi(api, 'unlockVault', { passphrase: secret, create: true }, io, json);
+    // create only when there is none: the new-vault passphrase rules do not apply to an existing vault.
+    const status = await callApi(api, 'unlockVault', before.exists ? { passphrase: secret } : { passphrase: secret, create: true }, io, json);
     let summary: ImportSummary;
     try {
       summary = await callApi(
