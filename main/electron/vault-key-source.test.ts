@@ -72,7 +72,7 @@ describe('safeStorage vault key source (with a stand-in asynchronous safeStorage
     const named = standInSafeStorage(undefined, true, 'v11');
     named.backend = 'basic_text';
     expect(await probeVaultKeySource(named, 'linux')).toEqual({ source: null, unavailable: KEYCHAIN_REASONS.basicText });
-    const unnamed = { ...standInSafeStorage(undefined, true, 'v10'), getSelectedStorageBackend: undefined };
+    const { getSelectedStorageBackend: _older, ...unnamed } = standInSafeStorage(undefined, true, 'v10');
     expect(await probeVaultKeySource(unnamed, 'linux')).toEqual({ source: null, unavailable: KEYCHAIN_REASONS.basicText });
     expect(KEYCHAIN_REASONS.basicText).toMatch(/basic_text.*built into every copy of Chromium/);
     expect(await probeVaultKeySource(standInSafeStorage(undefined, false), 'linux')).toEqual({ source: null, unavailable: KEYCHAIN_REASONS.none });
