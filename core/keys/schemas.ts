@@ -77,6 +77,32 @@ export const ImportKeysRequestSchema = z
   .strict();
 export type ImportKeysRequest = z.infer<typeof ImportKeysRequestSchema>;
 
+/** Where a file's key IDs came from: the column, how it held them, and how they compared with the Name / DN. */
+export const KeyIdReportSchema = z.object({
+  column: z.string(),
+  /** text: GUIDs as text; bytes: AD's 16 raw bytes (first three fields little-endian); name: the {GUID} in Name / DN. */
+  encoding: z.enum(['text', 'bytes', 'name']),
+  checkedAgainst: z.string().nullable(),
+  agreed: z.number().int().nonnegative(),
+  /** Rows whose two IDs differ: filed under the Name / DN one, with a warning each. */
+  disagreed: z.number().int().nonnegative(),
+  /** Rows whose ID column was empty or unreadable: filed under the Name / DN one, with a warning each. */
+  fromName: z.number().int().nonnegative(),
+});
+export type KeyIdReportInfo = z.infer<typeof KeyIdReportSchema>;
+
+/** One sentence for the import summary (the Keys screen and `bootmend keys import`): which ID was used. */
+export function describeKeyIds(report: KeyIdReportInfo): string {
+  if (report.encoding === 'name') return `Key IDs from the {GUID} in ${report.column}.`;
+  const how = report.encoding === 'bytes' ? ' (raw bytes; the first three GUID fields are stored byte-reversed and were turned around)' : '';
+  const base = `Key IDs from ${report.column}${how}`;
+  if (report.checkedAgainst === null) return `${base}.`;
+  const parts = [`${report.agreed} agree`];
+  if (report.disagreed > 0) parts.push(`${report.disagreed} differ (the ${report.checkedAgainst} ID was used; see the warnings)`);
+  if (report.fromName > 0) parts.push(`${report.fromName} had none readable (the ${report.checkedAgainst} ID was used)`);
+  return `${base}, checked against ${report.checkedAgainst}: ${parts.join(', ')}.`;
+}
+
 const ConflictSide = z.object({ source: z.string(), created: z.string().nullable() });
 
 export const ImportSummarySchema = z.object({
@@ -85,7 +111,18 @@ export const ImportSummarySchema = z.object({
   conflicts: z.array(z.object({ id: z.string(), kept: ConflictSide, dropped: ConflictSide })),
   rejected: z.array(z.object({ file: z.string(), line: z.number().int(), reason: z.string() })),
   outOfScope: z.number().int().nonnegative(),
-  files: z.array(z.object({ file: z.string(), layout: z.string(), rows: z.number().int().nonnegative(), keys: z.number().int().nonnegative() })),
+  files: z.array(
+    z.object({
+      file: z.string(),
+      layout: z.string(),
+      rows: z.number().int().nonnegative(),
+      keys: z.number().int().nonnegative(),
+      /** CSV exports: where the key IDs came from (core/keys/importers/types.ts KeyIdReport); null for Graph JSON. */
+      keyIds: KeyIdReportSchema.nullable(),
+    }),
+  ),
+  /** Rows imported with something to check, e.g. an msFVE-RecoveryGuid that disagrees with the Name (at most 200 per file). */
+  warnings: z.array(z.object({ file: z.string(), line: z.number().int(), message: z.string() })),
   total: z.number().int().nonnegative(),
   expiresAt: z.string().nullable(),
 });

@@ -1,5 +1,5 @@
 import { BootmendError } from '../../../core/errors.js';
-import { ImportFailedSchema, KeyFormatOption, type ImportSummary, type KeySummaryInfo, type LookupKeyResult } from '../../../core/keys/schemas.js';
+import { describeKeyIds, ImportFailedSchema, KeyFormatOption, type ImportSummary, type KeySummaryInfo, type LookupKeyResult } from '../../../core/keys/schemas.js';
 import { GraphKeyClient } from '../../keys/graph-online/index.js';
 import { technicianName } from '../../keys/technician.js';
 import { ApiCallError, callApi, printJson } from '../call.js';
@@ -48,10 +48,11 @@ type ImportJson = Omit<ImportSummary, 'expiresAt'> & { vault: string; expiresAt:
 
 function importText(json: ImportJson): string {
   const lines = [
-    ...json.files.map((f) => `${f.file}: ${f.layout} layout, ${f.rows} rows, ${f.keys} keys read`),
+    ...json.files.map((f) => `${f.file}: ${f.layout} layout, ${f.rows} rows, ${f.keys} keys read${f.keyIds ? `. ${describeKeyIds(f.keyIds)}` : ''}`),
     `Imported ${json.imported} new keys (${json.duplicates} duplicates collapsed, ${json.conflicts.length} conflicts, ${json.rejected.length} rows rejected${json.outOfScope ? `, ${json.outOfScope} out of scope` : ''}). The vault now holds ${json.total} keys.`,
     ...json.conflicts.map((c) => `conflict ${c.id}: kept ${c.kept.source} (${c.kept.created ?? 'no date'}), dropped ${c.dropped.source} (${c.dropped.created ?? 'no date'})`),
     ...json.rejected.map((r) => `rejected ${r.file}:${r.line}: ${r.reason}`),
+    ...json.warnings.map((w) => `warning ${w.file}:${w.line}: ${w.message}`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -295,7 +295,7 @@ describe('keys state: the clipboard', () => {
 });
 
 describe('keys state: import', () => {
-  const SUMMARY: ImportSummary = { imported: 3, duplicates: 0, conflicts: [], rejected: [{ file: 'ad.csv', line: 6, reason: 'bad checksum in block 3' }], outOfScope: 0, files: [{ file: 'ad.csv', layout: 'ad', rows: 4, keys: 3 }], total: 3, expiresAt: null };
+  const SUMMARY: ImportSummary = { imported: 3, duplicates: 0, conflicts: [], rejected: [{ file: 'ad.csv', line: 6, reason: 'bad checksum in block 3' }], outOfScope: 0, warnings: [], files: [{ file: 'ad.csv', layout: 'ad', rows: 4, keys: 3, keyIds: { column: 'Name', encoding: 'name', checkedAgainst: null, agreed: 0, disagreed: 0, fromName: 0 } }], total: 3, expiresAt: null };
 
   it('sends the files as text with format, scope patterns and an end-of-day expiry, then shows the summary', async () => {
     const seen: (number | null)[] = [];
