@@ -110,7 +110,7 @@ test.describe('keys screen', () => {
   });
 
   test('creates a vault, imports exports, finds a key by 8 characters, reveals it with audit', async ({ app, webHost }, info) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const shot = (name: string) => screenshot(app, `${SHOTS}/${info.project.name}-keys-${name}.png`);
     const ambiguous = ambiguousExport(work);
     await app.emulateMedia({ colorScheme: 'light' });
@@ -316,7 +316,7 @@ test.describe('keys screen', () => {
     await expect(keychain).toBeVisible();
     await screenshot(app, `${SHOTS}/${info.project.name}-keys-light-keychain.png`);
     await keychain.click();
-    expect(unlockInputs).toEqual([{}]);
+    await expect.poll(() => unlockInputs).toEqual([{}]);
     await expect(app.getByRole('textbox', { name: 'Key ID or device name' })).toBeFocused();
     await expect(app.getByText('5 keys')).toBeVisible();
   });

@@ -119,6 +119,14 @@ describe('web host: the token and the origin guard', () => {
     expect((await api('getAppInfo', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
   });
 
+  it('lets a cross-site page load through (the hop from the local redirect page), but no cross-site API call or sub-resource fetch', async () => {
+    const navigate = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+    expect((await send(host.port, { path: '/', headers: navigate })).status).toBe(200);
+    expect((await api('getAppInfo', navigate)).status).toBe(403);
+    expect((await send(host.port, { path: '/app.js', headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' } })).status).toBe(403);
+    expect((await send(host.port, { path: '/', headers: { ...navigate, host: `attacker.example:${host.port}` } })).status).toBe(403);
+  });
+
   it('accepts its own origin, and says so when a method does not exist', async () => {
     expect((await api('getAppInfo', { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
     expect((await api('getAppInfo', { origin: `http://localhost:${host.port}`, host: `localhost:${host.port}` })).status).toBe(200);

@@ -68,13 +68,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const refusal = refuseForeign(req, port);
+    const path = pathOf(req);
+    const refusal = refuseForeign(req, port, { api: path.startsWith(HTTP_API_PREFIX) });
     if (refusal) {
-      log(`refused ${req.method} ${pathOf(req)}: ${refusal}`);
+      log(`refused ${req.method} ${path}: ${refusal}`);
       sendJson(res, 403, failure('FORBIDDEN', `Refused: ${refusal}.`));
       return;
     }
-    const path = pathOf(req);
     if (path.startsWith(HTTP_API_PREFIX)) {
       await handleApi(req, res, decodeURIComponent(path.slice(HTTP_API_PREFIX.length)));
       return;
