@@ -143,7 +143,7 @@ test.describe('keys screen', () => {
     await expect(summary).toBeVisible();
     await expect(app.getByRole('heading', { name: /Imported 5 keys, 1 row rejected/ })).toBeFocused();
     await expect(app.getByTestId('summary-imported')).toHaveText('5');
-    await expect(app.getByTestId('summary-file').filter({ hasText: 'ad-raw-type.csv' })).toContainText(/Active Directory\s*4\s*3/);
+    await expect(app.getByTestId('summary-file').filter({ hasText: 'ad-raw-type.csv' })).toContainText(/Active Directory\s*Key IDs from the \{GUID\} in Name\.\s*4\s*3/);
     await expect(app.getByTestId('rejected-rows')).toContainText('ad-raw-type.csv:6');
     await expect(app.getByTestId('vault-counts')).toContainText('5 keys for 4 devices');
     await bothThemes(app, shot, 'import-summary', app.getByRole('region', { name: 'Import keys' }));
