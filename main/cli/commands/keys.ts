@@ -48,7 +48,8 @@ type ImportJson = Omit<ImportSummary, 'expiresAt'> & { vault: string; expiresAt:
 
 function importText(json: ImportJson): string {
   const lines = [
-    ...json.files.map((f) => `${f.file}: ${f.layout} layout, ${f.rows} rows, ${f.keys} keys read${f.keyIds ? `. ${describeKeyIds(f.keyIds)}` : ''}`),
+    // Where the IDs came from is said when there was a choice to make: raw bytes, or an ID checked against the Name/DN.
+    ...json.files.map((f) => `${f.file}: ${f.layout} layout, ${f.rows} rows, ${f.keys} keys read${f.keyIds && (f.keyIds.encoding === 'bytes' || f.keyIds.checkedAgainst !== null) ? `. ${describeKeyIds(f.keyIds)}` : ''}`),
     `Imported ${json.imported} new keys (${json.duplicates} duplicates collapsed, ${json.conflicts.length} conflicts, ${json.rejected.length} rows rejected${json.outOfScope ? `, ${json.outOfScope} out of scope` : ''}). The vault now holds ${json.total} keys.`,
     ...json.conflicts.map((c) => `conflict ${c.id}: kept ${c.kept.source} (${c.kept.created ?? 'no date'}), dropped ${c.dropped.source} (${c.dropped.created ?? 'no date'})`),
     ...json.rejected.map((r) => `rejected ${r.file}:${r.line}: ${r.reason}`),
