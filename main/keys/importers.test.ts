@@ -358,3 +358,60 @@ describe('AD exports with msFVE-RecoveryGuid as raw bytes', () => {
     expect(ImportSummarySchema.safeParse({ ...json, vault: undefined }).success).toBe(true);
   });
 });
+
+describe('ldifde output (LDIF)', () => {
+  const rng = seededRng(2849);
+  const keys = Array.from({ length: 3 }, (_, i) => ({ id: fakeGuid(rng), password: fakeRecoveryPassword(rng), device: `PC-LDF-00${i + 1}` }));
+  const stored = (guid: string): Buffer => {
+    const h = guid.replace(/-/g, '');
+    const swap = (a: number, b: number) => Buffer.from(h.slice(a, b), 'hex').reverse();
+    return Buffer.concat([swap(0, 8), swap(8, 12), swap(12, 16), Buffer.from(h.slice(16), 'hex')]);
+  };
+  /** RFC 2849 folding: a long line goes on with lines that start with one space, as ldifde writes at 80 columns. */
+  const fold = (line: string): string => (line.length <= 78 ? line : [line.slice(0, 78), ...(line.slice(78).match(/.{1,77}/g) ?? []).map((part) => ` ${part}`)].join('\r\n'));
+  const name = (id: string) => `2024-07-19T10:12:33-08:00{${id}}`;
+  const dn = (id: string, device: string) => `CN=${name(id)},CN=${device},OU=Workstations,OU=Seattle,DC=corp,DC=example`;
+  const entry = (k: (typeof keys)[number], options: { guid?: string; password?: boolean; base64Dn?: boolean } = {}) =>
+    [
+      options.base64Dn ? `dn:: ${Buffer.from(dn(k.id, k.device)).toString('base64')}` : fold(`dn: ${dn(k.id, k.device)}`),
+      'changetype: add',
+      'objectClass: top',
+      'objectClass: msFVE-RecoveryInformation',
+      `cn: ${name(k.id)}`,
+      `name: ${name(k.id)}`,
+      `msFVE-RecoveryGuid:: ${stored(options.guid ?? k.id).toString('base64')}`,
+      ...(options.password === false ? [] : [`msFVE-RecoveryPassword: ${k.password}`]),
+      'whenCreated: 20240719181233.0Z',
+    ].join('\r\n');
+  const computer = ['dn: CN=PC-LDF-001,OU=Workstations,OU=Seattle,DC=corp,DC=example', 'changetype: add', 'objectClass: computer', 'name: PC-LDF-001'].join('\r\n');
+  const other = fakeGuid(seededRng(3));
+  const noPassword = { id: fakeGuid(rng), password: '', device: 'PC-LDF-009' };
+  const ldif = ['version: 1', '', computer, '', entry(keys[0]!), '', entry(keys[1]!, { base64Dn: true }), '', entry(keys[2]!, { guid: other }), '', entry(noPassword, { password: false }), ''].join('\r\n');
+
+  it('reads every key object: base64 msFVE-RecoveryGuid turned into the ID, folded and base64 DNs, computers skipped, a disagreement warned, a missing password rejected', () => {
+    const result = ok(parseExport(Buffer.from(ldif), 'keys.ldf'));
+    expect(result.layout).toBe('ad');
+    expect(result.rows).toBe(4);
+    expect(result.records.map((r) => [r.id, r.password, r.device, r.created])).toEqual(keys.map((k) => [k.id, k.password, k.device, '2024-07-19T18:12:33.000Z']));
+    expect(result.keyIds).toEqual({ column: 'msFVE-RecoveryGuid', encoding: 'bytes', checkedAgainst: 'name / dn', agreed: 2, disagreed: 1, fromName: 0 });
+    expect(result.warnings).toEqual([expect.objectContaining({ file: 'keys.ldf', message: expect.stringContaining(`gives key ID ${other}`) })]);
+    expect(result.rejected).toEqual([{ file: 'keys.ldf', line: expect.any(Number), reason: expect.stringMatching(/^no recovery password: the object has no msFVE-RecoveryPassword/) }]);
+  });
+
+  it('streamed from disk in small pieces, it reads the same as in memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bootmend-ldif-'));
+    try {
+      const path = join(dir, 'keys.ldf');
+      writeFileSync(path, ldif);
+      const streamed = ok(await readExport(path, { chunkBytes: 7 }));
+      expect(streamed).toEqual(ok(parseExport(Buffer.from(ldif), 'keys.ldf')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an LDIF file with no key objects is refused, naming the ldifde filter to use', () => {
+    const outcome = parseExport(Buffer.from(['version: 1', '', computer, ''].join('\n')), 'computers.ldf');
+    expect(outcome).toEqual({ ok: false, file: 'computers.ldf', reason: expect.stringContaining('objectClass=msFVE-RecoveryInformation') });
+  });
+});
