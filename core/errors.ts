@@ -59,6 +59,7 @@ const FIELD_LABELS: Record<string, string> = {
   technicianName: 'Technician name',
   theme: 'Theme',
   jobId: 'Job id',
+  passphrase: 'The vault passphrase',
 };
 
 /**

@@ -110,7 +110,7 @@ test.describe('keys screen', () => {
   });
 
   test('creates a vault, imports exports, finds a key by 8 characters, reveals it with audit', async ({ app, webHost }, info) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const shot = (name: string) => screenshot(app, `${SHOTS}/${info.project.name}-keys-${name}.png`);
     const ambiguous = ambiguousExport(work);
     await app.emulateMedia({ colorScheme: 'light' });
@@ -143,7 +143,7 @@ test.describe('keys screen', () => {
     await expect(summary).toBeVisible();
     await expect(app.getByRole('heading', { name: /Imported 5 keys, 1 row rejected/ })).toBeFocused();
     await expect(app.getByTestId('summary-imported')).toHaveText('5');
-    await expect(app.getByTestId('summary-file').filter({ hasText: 'ad-raw-type.csv' })).toContainText(/Active Directory\s*4\s*3/);
+    await expect(app.getByTestId('summary-file').filter({ hasText: 'ad-raw-type.csv' })).toContainText(/Active Directory\s*Key IDs from the \{GUID\} in Name\.\s*4\s*3/);
     await expect(app.getByTestId('rejected-rows')).toContainText('ad-raw-type.csv:6');
     await expect(app.getByTestId('vault-counts')).toContainText('5 keys for 4 devices');
     await bothThemes(app, shot, 'import-summary', app.getByRole('region', { name: 'Import keys' }));
@@ -231,6 +231,12 @@ test.describe('keys screen', () => {
     await expect(app.getByRole('heading', { name: 'Unlock the key vault' })).toBeVisible();
     await expect(lookupBox(app)).toHaveCount(0);
     await expect(app.getByLabel('Vault passphrase')).toBeFocused();
+    // The web host cannot reach the OS keychain: the choice is there, off, disabled, and says why.
+    const alsoLogin = app.getByRole('checkbox', { name: "Also unlock with this laptop's login" });
+    await expect(alsoLogin).not.toBeChecked();
+    await expect(alsoLogin).toBeDisabled();
+    await expect(app.getByRole('region', { name: 'Unlock the key vault' })).toContainText('Only the Bootmend desktop app can use');
+    await bothThemes(app, shot, 'unlock-form', app.getByRole('region', { name: 'Unlock the key vault' }));
     await unlock(app, 'not the passphrase');
     const field = app.locator('.field', { has: app.getByLabel('Vault passphrase') });
     await expect(field.getByRole('alert')).toContainText('passphrase is wrong');
@@ -295,6 +301,7 @@ test.describe('keys screen', () => {
       expired: false,
       keySources: ['scrypt-passphrase', 'safe-storage'],
       safeStorageAvailable: true,
+      safeStorageUnavailableReason: null,
       autoLockMinutes: 15,
       updatedAt: null,
     });
@@ -305,13 +312,59 @@ test.describe('keys screen', () => {
       await route.fulfill({ json: { ok: true, value: vault() } });
     });
     await openKeys(app);
-    const keychain = app.getByRole('button', { name: "Unlock with this computer's keychain" });
+    const keychain = app.getByRole('button', { name: "Unlock with this laptop's login" });
     await expect(keychain).toBeVisible();
     await screenshot(app, `${SHOTS}/${info.project.name}-keys-light-keychain.png`);
     await keychain.click();
-    expect(unlockInputs).toEqual([{}]);
+    await expect.poll(() => unlockInputs).toEqual([{}]);
     await expect(app.getByRole('textbox', { name: 'Key ID or device name' })).toBeFocused();
     await expect(app.getByText('5 keys')).toBeVisible();
+  });
+
+  test("the unlock form's choice \"Also unlock with this laptop's login\" is off by default and sent only when ticked (keychain answers simulated: safeStorage exists only in Electron)", async ({ app }, info) => {
+    test.skip(info.project.name !== 'web', 'the simulated answers are served over the web transport');
+    let unlocked = false;
+    let sources = ['scrypt-passphrase'];
+    const unlockInputs: unknown[] = [];
+    const vault = () => ({
+      path: '/data/vault.bmv',
+      exists: true,
+      unlocked,
+      keys: unlocked ? 5 : null,
+      devices: unlocked ? 4 : null,
+      expiresAt: null,
+      expired: false,
+      keySources: sources,
+      safeStorageAvailable: true,
+      safeStorageUnavailableReason: null,
+      autoLockMinutes: 15,
+      updatedAt: null,
+    });
+    await app.route('**/api/getVaultStatus', (route) => route.fulfill({ json: { ok: true, value: vault() } }));
+    await app.route('**/api/unlockVault', async (route) => {
+      const input = route.request().postDataJSON() as { alsoUnlockWithLaptopLogin?: boolean };
+      unlockInputs.push(input);
+      unlocked = true;
+      if (input.alsoUnlockWithLaptopLogin) sources = ['scrypt-passphrase', 'safe-storage'];
+      await route.fulfill({ json: { ok: true, value: vault() } });
+    });
+    await openKeys(app);
+    const form = app.getByRole('region', { name: 'Unlock the key vault' });
+    const alsoLogin = form.getByRole('checkbox', { name: "Also unlock with this laptop's login" });
+    await expect(alsoLogin).toBeEnabled();
+    await expect(alsoLogin).not.toBeChecked();
+    await expect(form).toContainText('so can anyone who signs in as you on this laptop');
+    await app.getByLabel('Vault passphrase').fill(PASSPHRASE);
+    // From the keyboard: Tab past the Unlock button to the choice, Space ticks it.
+    await app.getByLabel('Vault passphrase').press('Tab');
+    await app.keyboard.press('Tab');
+    await expect(alsoLogin).toBeFocused();
+    await app.keyboard.press('Space');
+    await expect(alsoLogin).toBeChecked();
+    await bothThemes(app, (name) => screenshot(app, `${SHOTS}/${info.project.name}-keys-${name}.png`), 'unlock-also-login', form);
+    await app.getByLabel('Vault passphrase').press('Enter');
+    await expect(app.getByRole('textbox', { name: 'Key ID or device name' })).toBeFocused();
+    expect(unlockInputs).toEqual([{ passphrase: PASSPHRASE, alsoUnlockWithLaptopLogin: true }]);
   });
 
   test('from the keyboard alone: create, unlock, look up, reveal, hide', async ({ app }) => {

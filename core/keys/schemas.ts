@@ -23,10 +23,15 @@ export const VaultStatusSchema = z.object({
   keySources: z.array(z.string()),
   /** This host can unlock the vault with the OS keychain (Electron safeStorage), no passphrase typed. */
   safeStorageAvailable: z.boolean(),
+  /** When safeStorageAvailable is false: one sentence saying why this laptop's login cannot unlock the vault here. */
+  safeStorageUnavailableReason: z.string().nullable(),
   autoLockMinutes: z.number().int().positive().nullable(),
   updatedAt: z.string().nullable(),
 });
 export type VaultStatus = z.infer<typeof VaultStatusSchema>;
+
+/** The shortest passphrase a new vault accepts (an existing vault opens with whatever it was made with). */
+export const MIN_PASSPHRASE = 8;
 
 export const UnlockVaultRequestSchema = z
   .object({
@@ -34,8 +39,24 @@ export const UnlockVaultRequestSchema = z
     passphrase: z.string().min(1, 'is empty').max(1024, 'must be at most 1024 characters').optional(),
     /** Create an empty vault protected by this passphrase when none exists yet. */
     create: z.boolean().optional(),
+    /**
+     * With a passphrase: also keep a copy of the vault key in this laptop's keychain (Electron
+     * safeStorage: DPAPI, macOS Keychain, the Linux Secret Service), so this user on this laptop
+     * can unlock without typing. Off unless asked: anyone who can sign in as this user can then
+     * open the vault. An existing copy is renewed; absent or false leaves copies as they are.
+     */
+    alsoUnlockWithLaptopLogin: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((request, ctx) => {
+    if (request.create === true && request.passphrase !== undefined && request.passphrase.length < MIN_PASSPHRASE) {
+      ctx.addIssue({ code: 'custom', path: ['passphrase'], message: `must be at least ${MIN_PASSPHRASE} characters for a new vault` });
+    }
+    if (request.alsoUnlockWithLaptopLogin === true && request.passphrase === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['passphrase'], message: "is needed to add this laptop's login as a way to unlock" });
+    }
+  });
+export type UnlockVaultRequest = z.infer<typeof UnlockVaultRequestSchema>;
 
 /** A file to import: a path on this computer (Electron, CLI), or its text (dropped into the web host). */
 export const KeyImportSourceSchema = z.union([
@@ -56,6 +77,32 @@ export const ImportKeysRequestSchema = z
   .strict();
 export type ImportKeysRequest = z.infer<typeof ImportKeysRequestSchema>;
 
+/** Where a file's key IDs came from: the column, how it held them, and how they compared with the Name / DN. */
+export const KeyIdReportSchema = z.object({
+  column: z.string(),
+  /** text: GUIDs as text; bytes: AD's 16 raw bytes (first three fields little-endian); name: the {GUID} in Name / DN. */
+  encoding: z.enum(['text', 'bytes', 'name']),
+  checkedAgainst: z.string().nullable(),
+  agreed: z.number().int().nonnegative(),
+  /** Rows whose two IDs differ: filed under the Name / DN one, with a warning each. */
+  disagreed: z.number().int().nonnegative(),
+  /** Rows whose ID column was empty or unreadable: filed under the Name / DN one, with a warning each. */
+  fromName: z.number().int().nonnegative(),
+});
+export type KeyIdReportInfo = z.infer<typeof KeyIdReportSchema>;
+
+/** One sentence for the import summary (the Keys screen and `bootmend keys import`): which ID was used. */
+export function describeKeyIds(report: KeyIdReportInfo): string {
+  if (report.encoding === 'name') return `Key IDs from the {GUID} in ${report.column}.`;
+  const how = report.encoding === 'bytes' ? ' (raw bytes; the first three GUID fields are stored byte-reversed and were turned around)' : '';
+  const base = `Key IDs from ${report.column}${how}`;
+  if (report.checkedAgainst === null) return `${base}.`;
+  const parts = [`${report.agreed} agree`];
+  if (report.disagreed > 0) parts.push(`${report.disagreed} differ (the ${report.checkedAgainst} ID was used; see the warnings)`);
+  if (report.fromName > 0) parts.push(`${report.fromName} had none readable (the ${report.checkedAgainst} ID was used)`);
+  return `${base}, checked against ${report.checkedAgainst}: ${parts.join(', ')}.`;
+}
+
 const ConflictSide = z.object({ source: z.string(), created: z.string().nullable() });
 
 export const ImportSummarySchema = z.object({
@@ -64,7 +111,18 @@ export const ImportSummarySchema = z.object({
   conflicts: z.array(z.object({ id: z.string(), kept: ConflictSide, dropped: ConflictSide })),
   rejected: z.array(z.object({ file: z.string(), line: z.number().int(), reason: z.string() })),
   outOfScope: z.number().int().nonnegative(),
-  files: z.array(z.object({ file: z.string(), layout: z.string(), rows: z.number().int().nonnegative(), keys: z.number().int().nonnegative() })),
+  files: z.array(
+    z.object({
+      file: z.string(),
+      layout: z.string(),
+      rows: z.number().int().nonnegative(),
+      keys: z.number().int().nonnegative(),
+      /** CSV exports: where the key IDs came from (core/keys/importers/types.ts KeyIdReport); null for Graph JSON. */
+      keyIds: KeyIdReportSchema.nullable(),
+    }),
+  ),
+  /** Rows imported with something to check, e.g. an msFVE-RecoveryGuid that disagrees with the Name (at most 200 per file). */
+  warnings: z.array(z.object({ file: z.string(), line: z.number().int(), message: z.string() })),
   total: z.number().int().nonnegative(),
   expiresAt: z.string().nullable(),
 });

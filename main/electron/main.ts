@@ -4,9 +4,9 @@ import electron from 'electron';
 import { createApi } from '../api.js';
 import { WORKER_FLAG } from '../drives/write/protocol.js';
 import { workerMain } from '../drives/write/elevated-worker.js';
-import type { KeySource } from '../keys/store.js';
+import type { KeychainState } from '../keys/session.js';
 import { startElectronHost } from './host.js';
-import { createVaultKeySource } from './vault-key-source.js';
+import { KEYCHAIN_REASONS, probeVaultKeySource } from './vault-key-source.js';
 
 if (process.argv.includes(WORKER_FLAG)) {
   // The packaged app cannot run Node scripts (RunAsNode is fused off), so the elevated
@@ -19,14 +19,17 @@ if (process.argv.includes(WORKER_FLAG)) {
 function startApp(): void {
   const appPath = electron.app.getAppPath();
   // safeStorage works only once the app is ready, so the vault asks late (until then: no keychain).
-  let keychain: KeySource | null = null;
+  let keychain: KeychainState = { unavailable: "This laptop's keychain is still being checked; try again in a moment." };
   void electron.app
     .whenReady()
-    .then(() => createVaultKeySource(electron.safeStorage))
-    .then((source) => {
-      keychain = source;
+    .then(() => probeVaultKeySource(electron.safeStorage))
+    .then((probe) => {
+      keychain = probe.source ?? { unavailable: probe.unavailable };
     })
-    .catch((error: unknown) => console.error('[bootmend] The keychain (safeStorage) could not be checked; vaults open with their passphrase', error));
+    .catch((error: unknown) => {
+      keychain = { unavailable: KEYCHAIN_REASONS.failed };
+      console.error('[bootmend] The keychain (safeStorage) could not be checked; vaults open with their passphrase', error);
+    });
   const { dispatcher } = createApi({
     host: 'electron',
     electronVersion: process.versions.electron,

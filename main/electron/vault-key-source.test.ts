@@ -6,17 +6,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BootmendError } from '../../core/errors.js';
 import { fakeGuid, fakeRecoveryPassword, seededRng } from '../keys/fake-keys.js';
 import { addKeySource, emptyVault, newKeyring, openVault, openVaultKeyed, passphraseKeySource, saveVault, vaultKeyKinds } from '../keys/store.js';
-import { createVaultKeySource, protectedByBuiltInKey, SAFE_STORAGE_KIND, type SafeStorageLike } from './vault-key-source.js';
+import { createVaultKeySource, KEYCHAIN_REASONS, probeVaultKeySource, protectedByBuiltInKey, SAFE_STORAGE_KIND, type SafeStorageLike } from './vault-key-source.js';
 
 /**
  * A stand-in for Electron's asynchronous safeStorage: AES under a per-"user" key, failing for
  * another user, like DPAPI. Ciphertexts carry a version tag as Chromium's do: `v11` (a key
  * kept by the Linux Secret Service) unless told `v10` (Chromium's built-in Linux key).
  */
-function standInSafeStorage(userKey = randomBytes(32), available = true, tag = 'v11'): SafeStorageLike & { available: boolean; temporarilyUnavailable: boolean } {
+function standInSafeStorage(userKey = randomBytes(32), available = true, tag = 'v11'): SafeStorageLike & { available: boolean; temporarilyUnavailable: boolean; reEncrypt: boolean; backend: string } {
   const store = {
     available,
     temporarilyUnavailable: false,
+    reEncrypt: false,
+    backend: tag === 'v10' ? 'basic_text' : 'gnome_libsecret',
+    getSelectedStorageBackend: () => store.backend,
     isAsyncEncryptionAvailable: async () => store.available,
     async encryptStringAsync(text: string): Promise<Buffer> {
       if (!store.available) throw new Error('Error while encrypting the text provided to safeStorage.encryptStringAsync.');
@@ -30,7 +33,7 @@ function standInSafeStorage(userKey = randomBytes(32), available = true, tag = '
       const sealed = bytes.subarray(tag.length);
       const decipher = createDecipheriv('aes-256-gcm', userKey, sealed.subarray(0, 12));
       decipher.setAuthTag(sealed.subarray(12, 28));
-      return { shouldReEncrypt: false, result: Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8') };
+      return { shouldReEncrypt: store.reEncrypt, result: Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8') };
     },
   };
   return store;
@@ -63,6 +66,33 @@ describe('safeStorage vault key source (with a stand-in asynchronous safeStorage
     expect(protectedByBuiltInKey(Buffer.from('v10xyz', 'latin1'), 'linux')).toBe(true);
     expect(protectedByBuiltInKey(Buffer.from('v11xyz', 'latin1'), 'linux')).toBe(false);
     expect(protectedByBuiltInKey(Buffer.from('v10xyz', 'latin1'), 'darwin')).toBe(false);
+  });
+
+  it("refuses Linux's basic_text backend (a key built into every Chromium) with a sentence saying why, whichever sign shows it", async () => {
+    const named = standInSafeStorage(undefined, true, 'v11');
+    named.backend = 'basic_text';
+    expect(await probeVaultKeySource(named, 'linux')).toEqual({ source: null, unavailable: KEYCHAIN_REASONS.basicText });
+    const { getSelectedStorageBackend: _older, ...unnamed } = standInSafeStorage(undefined, true, 'v10');
+    expect(await probeVaultKeySource(unnamed, 'linux')).toEqual({ source: null, unavailable: KEYCHAIN_REASONS.basicText });
+    expect(KEYCHAIN_REASONS.basicText).toMatch(/basic_text.*built into every copy of Chromium/);
+    expect(await probeVaultKeySource(standInSafeStorage(undefined, false), 'linux')).toEqual({ source: null, unavailable: KEYCHAIN_REASONS.none });
+    expect((await probeVaultKeySource(standInSafeStorage(), 'linux')).source).not.toBeNull();
+    // A keyring that stops answering after the probe: the wrap is refused rather than written with the built-in key.
+    const later = standInSafeStorage();
+    const source = (await probeVaultKeySource(later, 'linux')).source!;
+    later.backend = 'basic_text';
+    await expect(source.wrap(randomBytes(32))).rejects.toMatchObject({ code: 'UNAVAILABLE', message: KEYCHAIN_REASONS.basicText });
+  });
+
+  it("passes on safeStorage's shouldReEncrypt so the vault session can write the copy again", async () => {
+    const safeStorage = standInSafeStorage();
+    const keychain = (await createVaultKeySource(safeStorage, 'linux'))!;
+    const wrapped = await keychain.wrap(randomBytes(32));
+    await keychain.unwrap(wrapped);
+    expect(keychain.shouldRewrap?.()).toBe(false);
+    safeStorage.reEncrypt = true;
+    await keychain.unwrap(wrapped);
+    expect(keychain.shouldRewrap?.()).toBe(true);
   });
 
   it('a keychain that is temporarily unavailable is refused with UNAUTHORIZED pointing to the passphrase, and opens again later', async () => {

@@ -1,5 +1,5 @@
 import { BootmendError } from '../../core/errors.js';
-import { FORMAT_OPTIONS, mergeRecords, parseExportText, readExport, type Conflict, type FileImport, type FormatOption, type KeyRecord, type Rejection } from './read-export.js';
+import { FORMAT_OPTIONS, mergeRecords, parseExportText, readExport, type Conflict, type FileImport, type FormatOption, type ImportWarning, type KeyIdReport, type KeyRecord, type Rejection } from './read-export.js';
 import type { VaultData } from './store.js';
 
 /**
@@ -33,8 +33,9 @@ export interface ImportJson {
   duplicates: number;
   conflicts: Conflict[];
   rejected: Rejection[];
+  warnings: ImportWarning[];
   outOfScope: number;
-  files: { file: string; layout: string; rows: number; keys: number }[];
+  files: { file: string; layout: string; rows: number; keys: number; keyIds: KeyIdReport | null }[];
   total: number;
   vault: string;
   expiresAt: string | null;
@@ -118,8 +119,9 @@ export function mergeImports(vault: VaultData, results: readonly FileImport[], e
     duplicates,
     conflicts,
     rejected: results.flatMap((r) => r.rejected),
+    warnings: results.flatMap((r) => r.warnings),
     outOfScope: results.reduce((sum, r) => sum + r.outOfScope, 0),
-    files: results.map((r) => ({ file: r.file, layout: r.layout, rows: r.rows, keys: r.records.length })),
+    files: results.map((r) => ({ file: r.file, layout: r.layout, rows: r.rows, keys: r.records.length, keyIds: r.keyIds })),
     total: next.records.length,
     vault: vaultPath,
     expiresAt: next.expiresAt,

@@ -11,6 +11,10 @@ import { readRecord, sniffDelimiter, walkRecords } from '../../core/keys/importe
 import { mergeRecords, parseExport, readExport, type FileImport, type KeyRecord, type ParseOutcome } from './read-export.js';
 import { scopeMatcher } from '../../core/keys/importers/scope.js';
 import { parseCreated } from '../../core/keys/importers/values.js';
+import { bytesFromGuid, guidFromBytes } from '../../core/keys/importers/guid-bytes.js';
+import { describeKeyIds, ImportSummarySchema } from '../../core/keys/schemas.js';
+import { mergeImports } from './import-keys.js';
+import { emptyVault } from './store.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const fixture = (name: string): string => join(FIXTURES, name);
@@ -264,3 +268,150 @@ describe('property: streamed file reading equals reading in memory', () => {
 function countLines(text: string): number {
   return text.split(/\r\n|\n|\r/).length;
 }
+
+describe('AD exports with msFVE-RecoveryGuid as raw bytes', () => {
+  /** How Windows stores a GUID (System.Guid.ToByteArray): the first three fields little-endian, the rest as written. */
+  function storedBytes(guid: string): Buffer {
+    const hex = guid.replace(/-/g, '');
+    const field = (from: number, to: number) => Buffer.from(hex.slice(from, to), 'hex').reverse();
+    return Buffer.concat([field(0, 8), field(8, 12), field(12, 16), Buffer.from(hex.slice(16), 'hex')]);
+  }
+  const rng = seededRng(1913);
+  const keys = Array.from({ length: 3 }, (_, i) => ({ id: fakeGuid(rng), password: fakeRecoveryPassword(rng), device: `PC-SEA-00${i + 1}` }));
+  const name = (id: string) => `2024-07-19T10:12:33-08:00{${id}}`;
+  const dn = (id: string, device: string) => `CN=${name(id)},CN=${device},OU=Workstations,OU=Seattle,DC=corp,DC=example`;
+  const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+  const adCsv = (guidCell: (id: string) => string, header = '"DistinguishedName","msFVE-RecoveryGuid","msFVE-RecoveryPassword","Name","ObjectClass"') =>
+    ['#TYPE Microsoft.ActiveDirectory.Management.ADObject', header, ...keys.map((k) => [dn(k.id, k.device), guidCell(k.id), k.password, name(k.id), 'msFVE-RecoveryInformation'].map(q).join(','))].join('\r\n') + '\r\n';
+
+  it('System.Guid byte order: 00112233-4455-6677-8899-AABBCCDDEEFF is stored as 33 22 11 00 55 44 77 66 88 99 AA …', () => {
+    expect(guidFromBytes(Buffer.from('33221100554477668899aabbccddeeff', 'hex'))).toBe('00112233-4455-6677-8899-AABBCCDDEEFF');
+    expect(Buffer.from(bytesFromGuid('00112233-4455-6677-8899-AABBCCDDEEFF')).toString('hex')).toBe('33221100554477668899aabbccddeeff');
+    expect(storedBytes('00112233-4455-6677-8899-AABBCCDDEEFF').toString('hex')).toBe('33221100554477668899aabbccddeeff');
+  });
+
+  const formats: [string, (id: string) => string][] = [
+    ["PowerShell's view of a byte[] ({51, 34, 17, …})", (id) => `{${[...storedBytes(id)].join(', ')}}`],
+    ['-join " " of the bytes', (id) => [...storedBytes(id)].join(' ')],
+    ["csvde's X'…'", (id) => `X'${storedBytes(id).toString('hex')}'`],
+    ['base64 (ldifde, [Convert]::ToBase64String)', (id) => storedBytes(id).toString('base64')],
+    ['[BitConverter]::ToString (9F-6B-…)', (id) => [...storedBytes(id)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join('-')],
+    ['32 hex digits in byte order', (id) => storedBytes(id).toString('hex')],
+  ];
+  for (const [label, cell] of formats) {
+    it(`${label}: turned into the key ID, which agrees with the Name; the summary says so`, () => {
+      const result = ok(parseExport(Buffer.from(adCsv(cell)), 'ad-guid.csv'));
+      expect(result.layout).toBe('ad');
+      expect(result.records.map((r) => [r.id, r.password, r.device])).toEqual(keys.map((k) => [k.id, k.password, k.device]));
+      expect(result.keyIds).toEqual({ column: 'msFVE-RecoveryGuid', encoding: 'bytes', checkedAgainst: 'Name / DistinguishedName', agreed: 3, disagreed: 0, fromName: 0 });
+      expect(result.warnings).toEqual([]);
+      expect(describeKeyIds(result.keyIds!)).toBe('Key IDs from msFVE-RecoveryGuid (raw bytes; the first three GUID fields are stored byte-reversed and were turned around), checked against Name / DistinguishedName: 3 agree.');
+    });
+  }
+
+  it('32 hex digits in text order (a [guid] written with ToString("N")) agree with the Name too, and are not turned around', () => {
+    const result = ok(parseExport(Buffer.from(adCsv((id) => id.replace(/-/g, '').toLowerCase())), 'ad-n.csv'));
+    expect(result.records.map((r) => r.id)).toEqual(keys.map((k) => k.id));
+    expect(result.keyIds).toMatchObject({ agreed: 3, disagreed: 0 });
+  });
+
+  it('a row whose msFVE-RecoveryGuid disagrees with its Name is filed under the Name, with a warning naming both IDs; an empty one takes the Name', () => {
+    const wrong = fakeGuid(seededRng(7));
+    const text = adCsv((id) => (id === keys[0]!.id ? `X'${storedBytes(wrong).toString('hex')}'` : id === keys[1]!.id ? '' : `X'${storedBytes(id).toString('hex')}'`));
+    const result = ok(parseExport(Buffer.from(text), 'ad-mixed.csv'));
+    expect(result.records.map((r) => r.id)).toEqual(keys.map((k) => k.id));
+    expect(result.keyIds).toEqual({ column: 'msFVE-RecoveryGuid', encoding: 'bytes', checkedAgainst: 'Name / DistinguishedName', agreed: 1, disagreed: 1, fromName: 1 });
+    expect(result.warnings).toEqual([
+      { file: 'ad-mixed.csv', line: 3, message: `column msFVE-RecoveryGuid gives key ID ${wrong} (read as raw bytes, first three fields turned around) but Name gives ${keys[0]!.id}; the key is filed under ${keys[0]!.id}, the ID Windows named the key object with` },
+      { file: 'ad-mixed.csv', line: 4, message: `column msFVE-RecoveryGuid is empty; the ID in Name (${keys[1]!.id}) was used` },
+    ]);
+    for (const warning of result.warnings) for (const k of keys) expect(warning.message).not.toContain(k.password);
+    expect(describeKeyIds(result.keyIds!)).toContain('1 differ (the Name / DistinguishedName ID was used; see the warnings)');
+  });
+
+  it('Export-Csv of the raw attribute ("System.Byte[]") holds no ID: the Name is used and the summary says so', () => {
+    const result = ok(parseExport(Buffer.from(adCsv(() => 'System.Byte[]')), 'ad-sysbyte.csv'));
+    expect(result.records.map((r) => r.id)).toEqual(keys.map((k) => k.id));
+    expect(result.keyIds).toEqual({ column: 'Name', encoding: 'name', checkedAgainst: null, agreed: 0, disagreed: 0, fromName: 0 });
+    expect(describeKeyIds(result.keyIds!)).toBe('Key IDs from the {GUID} in Name.');
+  });
+
+  it('without Name or DN the bytes are used on their own (nothing to check against)', () => {
+    const text = ['"Computer","msFVE-RecoveryGuid","msFVE-RecoveryPassword"', ...keys.map((k) => [k.device, storedBytes(k.id).toString('base64'), k.password].map(q).join(','))].join('\n');
+    const result = ok(parseExport(Buffer.from(text), 'no-name.csv'));
+    expect(result.records.map((r) => [r.id, r.device])).toEqual(keys.map((k) => [k.id, k.device]));
+    expect(result.keyIds).toMatchObject({ column: 'msFVE-RecoveryGuid', encoding: 'bytes', checkedAgainst: null });
+  });
+
+  it('a value that is no GUID and no 16 bytes is a rejected row naming the column, when no Name can stand in', () => {
+    const text = ['"Computer","msFVE-RecoveryGuid","msFVE-RecoveryPassword"', ...keys.map((k, i) => [k.device, i === 1 ? '{1, 2, 3}' : storedBytes(k.id).toString('base64'), k.password].map(q).join(','))].join('\n');
+    const result = ok(parseExport(Buffer.from(text), 'short.csv'));
+    expect(result.rejected).toEqual([{ file: 'short.csv', line: 3, reason: 'no ID: column msFVE-RecoveryGuid is not a key ID (a GUID, or its 16 bytes as hex, base64 or a list of numbers)' }]);
+  });
+
+  it('the import summary carries the per-file report and the warnings (what the Keys screen and `keys import` show)', () => {
+    const wrong = fakeGuid(seededRng(8));
+    const result = ok(parseExport(Buffer.from(adCsv((id) => (id === keys[2]!.id ? storedBytes(wrong).toString('base64') : storedBytes(id).toString('base64')))), 'ad.csv'));
+    const { json } = mergeImports(emptyVault(), [result], undefined, '/v.bmv');
+    expect(json.files).toEqual([{ file: 'ad.csv', layout: 'ad', rows: 3, keys: 3, keyIds: expect.objectContaining({ agreed: 2, disagreed: 1 }) }]);
+    expect(json.warnings).toEqual([expect.objectContaining({ file: 'ad.csv', line: 5, message: expect.stringContaining(`filed under ${keys[2]!.id}`) })]);
+    expect(ImportSummarySchema.safeParse({ ...json, vault: undefined }).success).toBe(true);
+  });
+});
+
+describe('ldifde output (LDIF)', () => {
+  const rng = seededRng(2849);
+  const keys = Array.from({ length: 3 }, (_, i) => ({ id: fakeGuid(rng), password: fakeRecoveryPassword(rng), device: `PC-LDF-00${i + 1}` }));
+  const stored = (guid: string): Buffer => {
+    const h = guid.replace(/-/g, '');
+    const swap = (a: number, b: number) => Buffer.from(h.slice(a, b), 'hex').reverse();
+    return Buffer.concat([swap(0, 8), swap(8, 12), swap(12, 16), Buffer.from(h.slice(16), 'hex')]);
+  };
+  /** RFC 2849 folding: a long line goes on with lines that start with one space, as ldifde writes at 80 columns. */
+  const fold = (line: string): string => (line.length <= 78 ? line : [line.slice(0, 78), ...(line.slice(78).match(/.{1,77}/g) ?? []).map((part) => ` ${part}`)].join('\r\n'));
+  const name = (id: string) => `2024-07-19T10:12:33-08:00{${id}}`;
+  const dn = (id: string, device: string) => `CN=${name(id)},CN=${device},OU=Workstations,OU=Seattle,DC=corp,DC=example`;
+  const entry = (k: (typeof keys)[number], options: { guid?: string; password?: boolean; base64Dn?: boolean } = {}) =>
+    [
+      options.base64Dn ? `dn:: ${Buffer.from(dn(k.id, k.device)).toString('base64')}` : fold(`dn: ${dn(k.id, k.device)}`),
+      'changetype: add',
+      'objectClass: top',
+      'objectClass: msFVE-RecoveryInformation',
+      `cn: ${name(k.id)}`,
+      `name: ${name(k.id)}`,
+      `msFVE-RecoveryGuid:: ${stored(options.guid ?? k.id).toString('base64')}`,
+      ...(options.password === false ? [] : [`msFVE-RecoveryPassword: ${k.password}`]),
+      'whenCreated: 20240719181233.0Z',
+    ].join('\r\n');
+  const computer = ['dn: CN=PC-LDF-001,OU=Workstations,OU=Seattle,DC=corp,DC=example', 'changetype: add', 'objectClass: computer', 'name: PC-LDF-001'].join('\r\n');
+  const other = fakeGuid(seededRng(3));
+  const noPassword = { id: fakeGuid(rng), password: '', device: 'PC-LDF-009' };
+  const ldif = ['version: 1', '', computer, '', entry(keys[0]!), '', entry(keys[1]!, { base64Dn: true }), '', entry(keys[2]!, { guid: other }), '', entry(noPassword, { password: false }), ''].join('\r\n');
+
+  it('reads every key object: base64 msFVE-RecoveryGuid turned into the ID, folded and base64 DNs, computers skipped, a disagreement warned, a missing password rejected', () => {
+    const result = ok(parseExport(Buffer.from(ldif), 'keys.ldf'));
+    expect(result.layout).toBe('ad');
+    expect(result.rows).toBe(4);
+    expect(result.records.map((r) => [r.id, r.password, r.device, r.created])).toEqual(keys.map((k) => [k.id, k.password, k.device, '2024-07-19T18:12:33.000Z']));
+    expect(result.keyIds).toEqual({ column: 'msFVE-RecoveryGuid', encoding: 'bytes', checkedAgainst: 'name / dn', agreed: 2, disagreed: 1, fromName: 0 });
+    expect(result.warnings).toEqual([expect.objectContaining({ file: 'keys.ldf', message: expect.stringContaining(`gives key ID ${other}`) })]);
+    expect(result.rejected).toEqual([{ file: 'keys.ldf', line: expect.any(Number), reason: expect.stringMatching(/^no recovery password: the object has no msFVE-RecoveryPassword/) }]);
+  });
+
+  it('streamed from disk in small pieces, it reads the same as in memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bootmend-ldif-'));
+    try {
+      const path = join(dir, 'keys.ldf');
+      writeFileSync(path, ldif);
+      const streamed = ok(await readExport(path, { chunkBytes: 7 }));
+      expect(streamed).toEqual(ok(parseExport(Buffer.from(ldif), 'keys.ldf')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an LDIF file with no key objects is refused, naming the ldifde filter to use', () => {
+    const outcome = parseExport(Buffer.from(['version: 1', '', computer, ''].join('\n')), 'computers.ldf');
+    expect(outcome).toEqual({ ok: false, file: 'computers.ldf', reason: expect.stringContaining('objectClass=msFVE-RecoveryInformation') });
+  });
+});

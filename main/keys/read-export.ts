@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { CsvImporter, decodeText, looksLikeJson, parseExport, scopeMatcher, type ImportOptions, type ParseOutcome } from '../../core/keys/importers/index.js';
+import { CsvImporter, decodeText, LdifImporter, looksLikeJson, looksLikeLdif, parseExport, scopeMatcher, type ImportOptions, type ParseOutcome } from '../../core/keys/importers/index.js';
 
 export * from '../../core/keys/importers/index.js';
 
@@ -42,7 +42,10 @@ export async function readExport(path: string, options: ImportOptions = {}): Pro
       options.onProgress?.(bytes.length, bytes.length);
       return parseExport(bytes, name, options);
     }
-    return await streamCsv(handle, size, name, options);
+    const scope = scopeMatcher(options.scope ?? []);
+    // ldifde output (LDIF) is streamed the same way, line by line.
+    const importer = (format === 'auto' || format === 'ad') && looksLikeLdif(headText) ? new LdifImporter(name, scope) : new CsvImporter(name, { format, scope });
+    return await streamLines(importer, handle, size, name, options);
   } catch (error) {
     return readFailure(path, name, error);
   } finally {
@@ -50,8 +53,13 @@ export async function readExport(path: string, options: ImportOptions = {}): Pro
   }
 }
 
-async function streamCsv(handle: FileHandle, size: number, name: string, options: ImportOptions): Promise<ParseOutcome> {
-  const importer = new CsvImporter(name, { format: options.format ?? 'auto', scope: scopeMatcher(options.scope ?? []) });
+/** What streamLines feeds: CsvImporter or LdifImporter. */
+interface LineImporter {
+  push(line: string): void;
+  end(): ReturnType<CsvImporter['end']>;
+}
+
+async function streamLines(importer: LineImporter, handle: FileHandle, size: number, name: string, options: ImportOptions): Promise<ParseOutcome> {
   const chunk = Math.max(1, options.chunkBytes ?? CHUNK);
   let buffer = Buffer.alloc(chunk * 2);
   let filled = 0;
@@ -94,7 +102,7 @@ async function streamCsv(handle: FileHandle, size: number, name: string, options
 }
 
 /** A decoded line may still hold lone CRs (classic Mac line ends): split them as readRecord counts lines. */
-function pushLines(importer: CsvImporter, line: string): void {
+function pushLines(importer: LineImporter, line: string): void {
   if (!line.includes('\r')) {
     importer.push(line);
     return;

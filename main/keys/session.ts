@@ -1,5 +1,5 @@
 import { BootmendError } from '../../core/errors.js';
-import type { ImportKeysRequest, ImportSummary, LookupKeyResult, RevealedList, VaultStats, VaultStatus } from '../../core/keys/schemas.js';
+import { MIN_PASSPHRASE, type ImportKeysRequest, type ImportSummary, type LookupKeyResult, type RevealedList, type VaultStats, type VaultStatus } from '../../core/keys/schemas.js';
 import type { EventJournal } from '../journal/journal.js';
 import { checkImportOptions, KeyImportError, mergeImports, readImportSources, type ImportProgress } from './import-keys.js';
 import { KeyIndex } from './lookup.js';
@@ -9,6 +9,7 @@ import {
   assertNotExpired,
   emptyVault,
   forgetKeyring,
+  hasWeakPassphraseCopy,
   isExpired,
   newKeyring,
   openVaultKeyed,
@@ -31,10 +32,16 @@ import {
  *
  * The data key stays the same across imports and every wrapped copy of it is kept, so a
  * vault unlocked with the OS keychain still opens with its passphrase afterwards, and the
- * other way round. When the host has a keychain (Electron safeStorage), unlocking or
- * creating with the passphrase also adds a keychain copy, so the next unlock on this
- * computer needs no typing.
+ * other way round. A keychain copy (Electron safeStorage) is added only when the technician
+ * asks for it (`alsoUnlockWithLaptopLogin`): it lets anyone who can sign in as this user on
+ * this laptop open the vault, which is a choice, not a default.
  */
+
+/** The OS keychain as the host has it: a key source, or the sentence saying why there is none. */
+export type KeychainState = KeySource | { readonly unavailable: string };
+
+/** Hosts without Electron (the web host, the CLI) cannot reach the OS keychain. */
+export const NO_KEYCHAIN_HERE = "Only the Bootmend desktop app can use this laptop's login to unlock the vault; here, type the passphrase.";
 
 export interface VaultSessionOptions {
   /** The vault file (main/services/data-folder.ts names it; `--vault` may point elsewhere). */
@@ -43,13 +50,13 @@ export interface VaultSessionOptions {
   journal: EventJournal;
   /** Minutes without use before the vault locks itself; null never (tests, kiosk). Default 15. */
   autoLockMinutes?: number | null;
-  /** The OS keychain as a key source (main/electron/vault-key-source.ts), when the host has one. */
-  keychain?: KeySource | null | (() => KeySource | null);
+  /** The OS keychain as a key source (main/electron/vault-key-source.ts), or why the host has none. */
+  keychain?: KeychainState | null | (() => KeychainState | null);
   now?: () => Date;
 }
 
 export type UnlockRequest =
-  | { passphrase: string; create?: boolean | undefined }
+  | { passphrase: string; create?: boolean | undefined; alsoUnlockWithLaptopLogin?: boolean | undefined }
   /** Unlock with the OS keychain, or with any KeySource (tests, future sources). */
   | { passphrase?: undefined; keySource?: KeySource | undefined; create?: boolean | undefined };
 
@@ -70,7 +77,7 @@ interface Open {
 }
 
 const LOCKED = 'The key vault is locked: unlock it with its passphrase first.';
-export const MIN_PASSPHRASE = 8;
+export { MIN_PASSPHRASE };
 
 export class VaultSession {
   readonly path: string;
@@ -104,7 +111,8 @@ export class VaultSession {
       expiresAt: open?.data.expiresAt ?? null,
       expired: open ? isExpired(open.data, this.now()) : false,
       keySources,
-      safeStorageAvailable: this.keychain() !== null,
+      safeStorageAvailable: this.keychain().source !== null,
+      safeStorageUnavailableReason: this.keychain().unavailable,
       autoLockMinutes: this.autoLockMs === null ? null : this.autoLockMs / 60_000,
       updatedAt: open && exists ? open.data.updatedAt : null,
     };
@@ -112,20 +120,29 @@ export class VaultSession {
 
   /**
    * With a passphrase: opens the vault, or — when there is none yet and `create` is set —
-   * writes an empty one protected by it. Without: the OS keychain (or the given
-   * KeySource). Wrong passphrase → UNAUTHORIZED, nothing kept.
+   * writes an empty one protected by it; with `alsoUnlockWithLaptopLogin`, a copy of the key
+   * wrapped by this laptop's keychain is added (or renewed) too. Without a passphrase: the OS
+   * keychain (or the given KeySource). Wrong passphrase → UNAUTHORIZED, nothing kept.
+   * A passphrase copy from before SCRYPT_NEW_N is rewrapped at today's cost while the
+   * passphrase is at hand; a keychain copy the OS asks to re-encrypt is written again.
    */
   async unlock(request: UnlockRequest): Promise<VaultStatus> {
-    const source = request.passphrase !== undefined ? passphraseKeySource(request.passphrase) : (request.keySource ?? this.keychain());
-    if (!source) throw new BootmendError('INVALID_INPUT', 'Type the vault passphrase.', { field: 'passphrase' });
     const keychain = this.keychain();
+    const wantsLogin = request.passphrase !== undefined && request.alsoUnlockWithLaptopLogin === true;
+    if (wantsLogin && !keychain.source) throw new BootmendError('INVALID_INPUT', keychain.unavailable ?? NO_KEYCHAIN_HERE, { field: 'alsoUnlockWithLaptopLogin' });
+    const source = request.passphrase !== undefined ? passphraseKeySource(request.passphrase) : (request.keySource ?? keychain.source);
+    if (!source) throw new BootmendError('INVALID_INPUT', 'Type the vault passphrase.', { field: 'passphrase' });
     if (await vaultExists(this.path)) {
       const { data, keyring } = await openVaultKeyed(this.path, source);
       let ring = keyring;
-      if (keychain && source.kind !== keychain.kind && !ring.keys.some((k) => k.kind === keychain.kind)) {
-        // First passphrase unlock on a computer with a keychain: add a keychain copy for next time.
-        ring = await addKeySource(ring, keychain);
-        await saveVault(this.path, ring, data, this.now());
+      try {
+        if (wantsLogin) ring = await addKeySource(ring, keychain.source!);
+        if (request.passphrase !== undefined && hasWeakPassphraseCopy(ring)) ring = await addKeySource(ring, source);
+        if (source.shouldRewrap?.() === true) ring = await addKeySource(ring, source);
+        if (ring !== keyring) await saveVault(this.path, ring, data, this.now());
+      } catch (error) {
+        forgetKeyring(keyring);
+        throw error;
       }
       this.keep(data, ring);
     } else {
@@ -134,7 +151,7 @@ export class VaultSession {
       if (request.passphrase.length < MIN_PASSPHRASE) throw new BootmendError('INVALID_INPUT', `The vault passphrase must be at least ${MIN_PASSPHRASE} characters.`, { field: 'passphrase' });
       // Written at once, so the Keys screen (and the next launch) finds the vault it just made.
       const data = emptyVault(this.now());
-      const ring = await newKeyring(keychain ? [source, keychain] : [source]);
+      const ring = await newKeyring(wantsLogin ? [source, keychain.source!] : [source]);
       await saveVault(this.path, ring, data, this.now());
       this.keep(data, ring);
     }
@@ -231,9 +248,11 @@ export class VaultSession {
   }
 
   /** Electron's safeStorage is usable only once the app is ready, so the host may pass a getter. */
-  private keychain(): KeySource | null {
-    const keychain = this.options.keychain;
-    return typeof keychain === 'function' ? keychain() : (keychain ?? null);
+  private keychain(): { source: KeySource; unavailable: null } | { source: null; unavailable: string } {
+    const option = this.options.keychain;
+    const state = typeof option === 'function' ? option() : (option ?? null);
+    if (state === null) return { source: null, unavailable: NO_KEYCHAIN_HERE };
+    return 'unavailable' in state ? { source: null, unavailable: state.unavailable } : { source: state, unavailable: null };
   }
 
   private serial<T>(run: () => Promise<T>): Promise<T> {

@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BootmendError } from '../../core/errors.js';
 import { fakeGuid, fakeRecoveryPassword, seededRng } from './fake-keys.js';
 import type { KeyRecord } from '../../core/keys/importers/types.js';
-import { assertNotExpired, emptyVault, openVault, passphraseKeySource, saveVault, wipeVault, type KeySource } from './store.js';
+import { vaultPlace } from '../../test/vault-place.js';
+import { VaultSession } from './session.js';
+import { assertNotExpired, emptyVault, openVault, passphraseKeySource, saveVault, SCRYPT_NEW_N, scryptMaxmem, wipeVault, type KeySource, type WrappedKey } from './store.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -47,7 +49,7 @@ describe('vault store', () => {
     expect(await readdir(dir)).toEqual(['vault.bmv']);
     const header = JSON.parse(bytes.subarray(12, 12 + bytes.readUInt32BE(8)).toString()) as { version: number; keys: { N: number; r: number; p: number }[] };
     expect(header.version).toBe(2);
-    expect(header.keys[0]).toMatchObject({ N: 2 ** 15, r: 8, p: 1 });
+    expect(header.keys[0]).toMatchObject({ N: 2 ** 17, r: 8, p: 1 });
   });
 
   it('a wrong passphrase is a clear UNAUTHORIZED error', async () => {
@@ -118,6 +120,8 @@ describe('vault store', () => {
     await writeFile(file, 'Id,Key\n');
     expect((await failure(openVault(file, source))).code).toBe('INVALID_INPUT');
     expect(() => passphraseKeySource('x', { N: 2 ** 10 })).toThrow(BootmendError);
+    // 2^15 is still read (older vaults) but never written again.
+    expect(() => passphraseKeySource('x', { N: 2 ** 15 })).toThrow(/2\^17/);
     expect(() => passphraseKeySource('')).toThrow(BootmendError);
   });
 });
@@ -169,5 +173,51 @@ describe('vault file versions', () => {
     await expect(openVault(file, source)).rejects.toMatchObject({ code: 'IO_ERROR' });
     await writeFile(file, Buffer.concat([bytes, Buffer.from('x')]));
     await expect(openVault(file, source)).rejects.toMatchObject({ code: 'IO_ERROR' });
+  });
+});
+
+describe('scrypt cost', () => {
+  /** A passphrase copy as Bootmend wrote it before N = 2^17, made here with Node's scrypt directly. */
+  async function wrapAtOldCost(passphrase: string, dataKey: Buffer): Promise<WrappedKey> {
+    const { createCipheriv, randomBytes, scryptSync } = await import('node:crypto');
+    const salt = randomBytes(16);
+    const iv = randomBytes(12);
+    const kek = scryptSync(passphrase, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const cipher = createCipheriv('aes-256-gcm', kek, iv);
+    cipher.setAAD(Buffer.from('bootmend-vault-key:scrypt-passphrase'));
+    const wrapped = Buffer.concat([cipher.update(dataKey), cipher.final()]);
+    return { kind: 'scrypt-passphrase', N: 2 ** 15, r: 8, p: 1, salt: salt.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), wrapped: wrapped.toString('base64') };
+  }
+  const headerOf = (bytes: Buffer) => JSON.parse(bytes.subarray(12, 12 + bytes.readUInt32BE(8)).toString()) as { keys: { kind: string; N?: number }[] };
+
+  it('a vault from before N = 2^17 still opens; the app rewraps its passphrase copy at 2^17 on the next unlock', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const file = join(dir, 'vault.bmv');
+    const dataKey = randomBytes(32);
+    const data = { ...emptyVault(), records: records(3) };
+    await saveVault(file, { dataKey: Buffer.from(dataKey), keys: [await wrapAtOldCost('old passphrase', dataKey)] }, data);
+    expect(headerOf(await readFile(file)).keys[0]!.N).toBe(2 ** 15);
+    expect((await openVault(file, passphraseKeySource('old passphrase'))).records).toEqual(data.records);
+    await expect(openVault(file, passphraseKeySource('wrong passphrase'))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+
+    const session = new VaultSession({ ...vaultPlace(dir), vaultPath: file, autoLockMinutes: null });
+    expect(await session.unlock({ passphrase: 'old passphrase' })).toMatchObject({ unlocked: true, keys: 3 });
+    expect(headerOf(await readFile(file)).keys).toEqual([expect.objectContaining({ kind: 'scrypt-passphrase', N: 2 ** 17 })]);
+    expect((await openVault(file, passphraseKeySource('old passphrase'))).records).toEqual(data.records);
+  });
+
+  it("allows scrypt the memory its cost needs (Node's default maxmem, 32 MiB, is below even 2^15)", () => {
+    expect(scryptMaxmem(SCRYPT_NEW_N, 8, 1)).toBeGreaterThanOrEqual(128 * SCRYPT_NEW_N * 8 + 128 * 8);
+    expect(scryptMaxmem(SCRYPT_NEW_N, 8, 1)).toBeLessThan(2 * 128 * SCRYPT_NEW_N * 8);
+    expect(SCRYPT_NEW_N).toBeGreaterThanOrEqual(2 ** 17);
+  });
+
+  it('a header whose cost is not a power of two is a damaged file, not a crash', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const file = join(dir, 'vault.bmv');
+    const dataKey = randomBytes(32);
+    const wrapped = { ...(await wrapAtOldCost('old passphrase', dataKey)), N: 3 * 2 ** 15 };
+    await saveVault(file, { dataKey, keys: [wrapped] }, emptyVault());
+    expect(await failure(openVault(file, passphraseKeySource('old passphrase')))).toMatchObject({ code: 'IO_ERROR', message: expect.stringMatching(/out of range/) });
   });
 });

@@ -13,8 +13,9 @@ import type { KeyRecord } from '../../core/keys/importers/types.js';
  * The body is encrypted under a random 256-bit data key with the whole prefix (magic,
  * length, header) as additional authenticated data, so editing the expiry, the KDF
  * parameters or anything else in the header fails decryption. The data key is stored
- * wrapped by one or more KeySources (a passphrase through scrypt, N = 2^15 or more, r = 8,
- * p = 1; Electron's safeStorage): any one of them unlocks the vault.
+ * wrapped by one or more KeySources (a passphrase through scrypt, r = 8, p = 1, N = 2^17 for
+ * copies written now — 2^15 before, still read; Electron's safeStorage): any one of them
+ * unlocks the vault.
  * Writes are atomic (temp file, fsync, rename, fsync of the folder).
  *
  * Header version 1 (still read, no longer written): `key: WrappedKey`, body = one JSON
@@ -30,8 +31,21 @@ export const VAULT_MAGIC = Buffer.from('BMVAULT1', 'ascii');
 const TAG_BYTES = 16;
 const IV_BYTES = 12;
 const MAX_HEADER_BYTES = 64 * 1024;
+/** The lowest scrypt cost a vault file may hold: what Bootmend wrote before SCRYPT_NEW_N. */
 export const SCRYPT_MIN_N = 2 ** 15;
+/** The cost of every passphrase copy written now (128 MiB and ~0.3-1 s per unlock on a laptop; OWASP's floor is 2^17). */
+export const SCRYPT_NEW_N = 2 ** 17;
 const SCRYPT_MAX_N = 2 ** 20;
+const SCRYPT_R = 8;
+
+/**
+ * Node refuses scrypt above `maxmem` (32 MiB by default, less than N = 2^15 needs): allow what
+ * the parameters need (128 * N * r bytes, plus 128 * r * p) with room to spare, and no more,
+ * so a changed header cannot make Bootmend allocate without bound (N is capped anyway).
+ */
+export function scryptMaxmem(N: number, r: number, p: number): number {
+  return 128 * N * r + 128 * r * p + 1024 * 1024;
+}
 
 /** A wrapped data key: a `kind` plus whatever that key source needs (all JSON-safe). */
 export type WrappedKey = { kind: string } & Record<string, string | number>;
@@ -42,6 +56,11 @@ export interface KeySource {
   wrap(dataKey: Buffer): Promise<WrappedKey>;
   /** Throws BootmendError UNAUTHORIZED when this source cannot unwrap the key (wrong passphrase). */
   unwrap(wrapped: WrappedKey): Promise<Buffer>;
+  /**
+   * True when the copy the last unwrap opened should be wrapped again (the OS keychain rotated
+   * or upgraded its key: safeStorage's `shouldReEncrypt`); whoever holds the vault rewrites it.
+   */
+  shouldRewrap?(): boolean;
 }
 
 export interface VaultData {
@@ -106,6 +125,11 @@ export function removeKeySource(keyring: VaultKeyring, kind: string): VaultKeyri
   return { dataKey: keyring.dataKey, keys };
 }
 
+/** True when a passphrase copy in the keyring was wrapped with a cost below today's (a vault from before SCRYPT_NEW_N). */
+export function hasWeakPassphraseCopy(keyring: VaultKeyring): boolean {
+  return keyring.keys.some((k) => k.kind === 'scrypt-passphrase' && (typeof k.N !== 'number' || k.N < SCRYPT_NEW_N));
+}
+
 export function forgetKeyring(keyring: VaultKeyring): void {
   keyring.dataKey.fill(0);
 }
@@ -116,27 +140,27 @@ function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptO
   return new Promise((resolve, reject) => scryptCallback(password, salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
-/** The passphrase key source (BOOTMEND_VAULT_PASSPHRASE for the CLI). */
+/** The passphrase key source (BOOTMEND_VAULT_PASSPHRASE for the CLI). New copies are wrapped with N = SCRYPT_NEW_N or more. */
 export function passphraseKeySource(passphrase: string, options: { N?: number } = {}): KeySource {
   if (passphrase.length === 0) throw new BootmendError('INVALID_INPUT', 'The vault passphrase is empty.');
-  const N = options.N ?? SCRYPT_MIN_N;
-  if (N < SCRYPT_MIN_N || N > SCRYPT_MAX_N || (N & (N - 1)) !== 0) throw new BootmendError('INVALID_INPUT', `The scrypt cost must be a power of two from 2^15 to 2^20.`);
-  const derive = (salt: Buffer, n: number, r: number, p: number): Promise<Buffer> => scrypt(passphrase, salt, 32, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 });
+  const N = options.N ?? SCRYPT_NEW_N;
+  if (N < SCRYPT_NEW_N || N > SCRYPT_MAX_N || (N & (N - 1)) !== 0) throw new BootmendError('INVALID_INPUT', `The scrypt cost must be a power of two from 2^17 to 2^20.`);
+  const derive = (salt: Buffer, n: number, r: number, p: number): Promise<Buffer> => scrypt(passphrase, salt, 32, { N: n, r, p, maxmem: scryptMaxmem(n, r, p) });
   return {
     kind: 'scrypt-passphrase',
     async wrap(dataKey) {
       const salt = randomBytes(16);
       const iv = randomBytes(IV_BYTES);
-      const kek = await derive(salt, N, 8, 1);
+      const kek = await derive(salt, N, SCRYPT_R, 1);
       const cipher = createCipheriv('aes-256-gcm', kek, iv);
       cipher.setAAD(Buffer.from('bootmend-vault-key:scrypt-passphrase'));
       const wrapped = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-      return { kind: 'scrypt-passphrase', N, r: 8, p: 1, salt: salt.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), wrapped: wrapped.toString('base64') };
+      return { kind: 'scrypt-passphrase', N, r: SCRYPT_R, p: 1, salt: salt.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), wrapped: wrapped.toString('base64') };
     },
     async unwrap(key) {
       const { N: n, r, p, salt, iv, tag, wrapped } = key;
       if (key.kind !== 'scrypt-passphrase') throw new BootmendError('UNAUTHORIZED', `This vault is protected by "${key.kind}", not by a passphrase.`);
-      if (typeof n !== 'number' || typeof r !== 'number' || typeof p !== 'number' || n < SCRYPT_MIN_N || n > SCRYPT_MAX_N || r !== 8 || p < 1 || p > 4) throw damaged('its key parameters are out of range');
+      if (typeof n !== 'number' || typeof r !== 'number' || typeof p !== 'number' || n < SCRYPT_MIN_N || n > SCRYPT_MAX_N || (n & (n - 1)) !== 0 || r !== SCRYPT_R || p < 1 || p > 4) throw damaged('its key parameters are out of range');
       if (typeof salt !== 'string' || typeof iv !== 'string' || typeof tag !== 'string' || typeof wrapped !== 'string') throw damaged('its key header is incomplete');
       const kek = await derive(Buffer.from(salt, 'base64'), n, r, p);
       try {

@@ -2,8 +2,7 @@ import type { z } from 'zod';
 import type { HostKind } from '../../core/app/contract.js';
 import { JobRegistry } from '../../core/api/jobs.js';
 import { openJournal, type FileJournal } from '../journal/journal.js';
-import type { KeySource } from '../keys/store.js';
-import { VaultSession } from '../keys/session.js';
+import { VaultSession, type KeychainState } from '../keys/session.js';
 import { SettingsStore } from '../settings/store.js';
 import { KNOWN_TOOLS, type ToolDefinition } from '../settings/tools.js';
 import { dataFiles, defaultDataDir, type DataFiles } from './data-folder.js';
@@ -20,8 +19,8 @@ export interface ServicesOptions {
   /** `bootmend keys … --vault FILE`: a vault outside the data folder (its audit stays in the data folder's journal). */
   vaultPath?: string | undefined;
   electronVersion?: string | null | undefined;
-  /** The OS keychain as a vault key source (Electron's safeStorage), when the host has one. */
-  keychain?: KeySource | null | (() => KeySource | null) | undefined;
+  /** The OS keychain as a vault key source (Electron's safeStorage), or why the host has none. */
+  keychain?: KeychainState | null | (() => KeychainState | null) | undefined;
   /** Minutes without use before the vault locks itself (default 15; null never). */
   vaultAutoLockMinutes?: number | null | undefined;
   tools?: ToolDefinition[] | undefined;

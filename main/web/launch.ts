@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createApi } from '../api.js';
+import { openPageFolder, writeOpenPage, type OpenPage } from './open-page.js';
 import { startWebHost, type WebHost } from './server.js';
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
@@ -12,11 +13,17 @@ export interface LaunchOptions {
   staticDir?: string;
   out?: (line: string) => void;
   err?: (line: string) => void;
+  /** The program that opens the page (tests); default xdg-open, open or explorer.exe by platform. */
+  opener?: string;
+  /** Where the redirect page goes (tests); default open-page.ts openPageFolder. */
+  openPageDir?: string;
 }
 
 /**
  * Starts the web host over the real API and prints the one machine-readable line
- * scripts wait for: BOOTMEND_URL=http://127.0.0.1:<port>/#token=<token>.
+ * scripts wait for: BOOTMEND_URL=http://127.0.0.1:<port>/#token=<token> (stdout is the
+ * user's own). The browser is opened on a private redirect page (open-page.ts), never on the
+ * URL itself: the opener's arguments are visible to every local user.
  */
 export async function launchWebHost(options: LaunchOptions = {}): Promise<WebHost> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -34,19 +41,33 @@ export async function launchWebHost(options: LaunchOptions = {}): Promise<WebHos
   });
   out(`BOOTMEND_URL=${host.url}`);
   out(`Bootmend is running. Open the link above in a browser on this computer${options.open === false ? '' : ' (opening it now)'}; press Ctrl+C to stop.`);
-  if (options.open !== false) openInBrowser(host.url, err);
-  return host;
+  let page: OpenPage | null = null;
+  if (options.open !== false) {
+    try {
+      page = await writeOpenPage(options.openPageDir ?? openPageFolder(api.dataDir), host.url);
+      openInBrowser(page.path, err, options.opener);
+    } catch (error) {
+      err(`bootmend: could not prepare the page that opens the browser (${(error as Error).message}); open the BOOTMEND_URL link yourself.`);
+    }
+  }
+  return {
+    url: host.url,
+    origin: host.origin,
+    port: host.port,
+    token: host.token,
+    async close() {
+      await page?.remove().catch(() => undefined);
+      await host.close();
+    },
+  };
 }
 
-function openInBrowser(url: string, err: (line: string) => void): void {
-  const [command, args] =
-    process.platform === 'win32'
-      ? ['cmd', ['/c', 'start', '""', `"${url}"`]]
-      : process.platform === 'darwin'
-        ? ['open', [url]]
-        : ['xdg-open', [url]];
+function openInBrowser(file: string, err: (line: string) => void, opener?: string): void {
+  // explorer.exe opens a file with its default program and, unlike `cmd /c start`, parses no
+  // % or & in the path.
+  const command = opener ?? (process.platform === 'win32' ? 'explorer.exe' : process.platform === 'darwin' ? 'open' : 'xdg-open');
   try {
-    const child = spawn(command, args as string[], { detached: true, stdio: 'ignore', windowsVerbatimArguments: true });
+    const child = spawn(command, [file], { detached: true, stdio: 'ignore' });
     child.on('error', () => err('bootmend: could not open a browser here; open the BOOTMEND_URL link yourself.'));
     child.unref();
   } catch {

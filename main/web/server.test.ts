@@ -5,6 +5,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, methodNames } from '../../core/api/contract.js';
+import { createDispatcher, type HandlersOf } from '../../core/api/dispatcher.js';
+import { JobRegistry } from '../../core/api/jobs.js';
 import { recordingDispatcher } from '../../test/recording-dispatcher.js';
 import { tempDir } from '../../test/temp.js';
 import { requireCapability } from '../../test/tools.js';
@@ -117,6 +119,14 @@ describe('web host: the token and the origin guard', () => {
     expect((await api('getAppInfo', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
   });
 
+  it('lets a cross-site page load through (the hop from the local redirect page), but no cross-site API call or sub-resource fetch', async () => {
+    const navigate = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+    expect((await send(host.port, { path: '/', headers: navigate })).status).toBe(200);
+    expect((await api('getAppInfo', navigate)).status).toBe(403);
+    expect((await send(host.port, { path: '/app.js', headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' } })).status).toBe(403);
+    expect((await send(host.port, { path: '/', headers: { ...navigate, host: `attacker.example:${host.port}` } })).status).toBe(403);
+  });
+
   it('accepts its own origin, and says so when a method does not exist', async () => {
     expect((await api('getAppInfo', { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
     expect((await api('getAppInfo', { origin: `http://localhost:${host.port}`, host: `localhost:${host.port}` })).status).toBe(200);
@@ -152,5 +162,26 @@ describe('web host: every declared method is reachable', () => {
     }
     expect(dispatcher.calls.map((c) => c.name)).toEqual(methodNames);
     expect(dispatcher.calls.filter((c) => c.options.jobId).map((c) => c.name)).toEqual(methodNames.filter((n) => contract[n].streams));
+  });
+});
+
+describe('web host: names that exist on every JavaScript object are not methods', () => {
+  // The real dispatcher (the recording one answers every name), with no handler ever reached.
+  const real = createDispatcher({ contract, handlers: {} as HandlersOf<typeof contract>, jobs: new JobRegistry() });
+  let plain: WebHost;
+  beforeAll(async () => {
+    plain = await startWebHost({ dispatcher: real, staticDir, token: 'test-token-0123456789abcdef0123456789abcd' });
+  });
+  afterAll(() => plain.close());
+  const call = (name: string, body: string) =>
+    send(plain.port, { method: 'POST', path: `/api/${name}`, headers: { 'content-type': 'application/json', 'x-bootmend-token': plain.token }, body });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('/api/%s answers 404 UNKNOWN_METHOD, and a body over 1 MiB is refused (413) before that', async (name) => {
+    const small = await call(name, '{}');
+    expect(small.status).toBe(404);
+    expect(JSON.parse(small.body)).toEqual({ ok: false, error: { code: 'UNKNOWN_METHOD', message: `Bootmend has no operation called "${name}".` } });
+    const big = await call(name, JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body)).toMatchObject({ error: { code: 'INVALID_INPUT', message: 'The request is larger than 1 MiB.' } });
   });
 });

@@ -31,6 +31,11 @@ export interface WebHost {
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Key exports dropped on the Keys screen travel as text in the request (a large site's AD export is tens of MB). */
 const LARGE_BODY_BYTES: Partial<Record<string, number>> = { importKeys: 64 * 1024 * 1024 };
+
+/** Own keys only: `/api/constructor` must not find Object.prototype.constructor (a function: no limit at all). */
+function bodyLimit(method: string): number {
+  return Object.hasOwn(LARGE_BODY_BYTES, method) ? (LARGE_BODY_BYTES[method] ?? MAX_BODY_BYTES) : MAX_BODY_BYTES;
+}
 const LOOPBACK = '127.0.0.1';
 
 const STATUS_FOR: Record<ErrorCode, number> = {
@@ -63,13 +68,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const refusal = refuseForeign(req, port);
+    const path = pathOf(req);
+    const refusal = refuseForeign(req, port, { api: path.startsWith(HTTP_API_PREFIX) });
     if (refusal) {
-      log(`refused ${req.method} ${pathOf(req)}: ${refusal}`);
+      log(`refused ${req.method} ${path}: ${refusal}`);
       sendJson(res, 403, failure('FORBIDDEN', `Refused: ${refusal}.`));
       return;
     }
-    const path = pathOf(req);
     if (path.startsWith(HTTP_API_PREFIX)) {
       await handleApi(req, res, decodeURIComponent(path.slice(HTTP_API_PREFIX.length)));
       return;
@@ -92,7 +97,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendJson(res, 415, failure('INVALID_INPUT', 'API calls send JSON (content-type: application/json).'));
       return;
     }
-    const limit = LARGE_BODY_BYTES[name] ?? MAX_BODY_BYTES;
+    const limit = bodyLimit(name);
     const body = await readBody(req, limit);
     if (body === 'too-large') {
       sendJson(res, 413, failure('INVALID_INPUT', `The request is larger than ${formatLimit(limit)}.`));

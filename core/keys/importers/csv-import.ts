@@ -1,7 +1,8 @@
 import { normalizeKeyId, parseRecoveryPassword, RECOVERY_PASSWORD_BLOCK_LIMIT } from '../bitlocker.js';
 import { forEachLine, MAX_RECORD_CHARS, readRecord, RecordSplitter, sniffDelimiter, type CsvRecord, type Delimiter } from './csv.js';
 import { dnComponents, EVERYTHING, type ScopeMatcher } from './scope.js';
-import type { FileImport, KeyRecord, LayoutKind } from './types.js';
+import { readGuidCell } from './guid-bytes.js';
+import { MAX_WARNINGS_PER_FILE, type FileImport, type ImportWarning, type KeyIdReport, type KeyRecord, type LayoutKind } from './types.js';
 import { DN_SHAPE, EMBEDDED_GUID, GUID_SHAPE, PASSWORD_SHAPE, headerKey, normalizeVolumeType, parseCreated } from './values.js';
 
 /**
@@ -17,8 +18,12 @@ export interface CsvLayout {
   delimiter: Delimiter;
   header: string[];
   password: number;
-  /** A column holding the GUID itself, or columns holding it in braces (raw AD Name / DN). */
-  id: { column: number } | { embedded: number[] };
+  /**
+   * A column holding the GUID itself — `rawBytes` when it is AD's msFVE-RecoveryGuid, which
+   * may hold the 16 raw bytes — checked against the {GUID} in `crossCheck` (Name / DN) when
+   * the export has them; or only columns holding it in braces (raw AD Name / DN).
+   */
+  id: { column: number; rawBytes: boolean; crossCheck: number[] } | { embedded: number[] };
   device: number | null;
   dn: number | null;
   created: number | null;
@@ -71,13 +76,14 @@ export class CsvImporter {
   private sampler: RecordSplitter | null = null;
   private rows: RecordSplitter | null = null;
   private failure = '';
+  private reader: RowReader | null = null;
   private readonly result: FileImport;
 
   constructor(
     private readonly file: string,
     private readonly options: CsvImportOptions,
   ) {
-    this.result = { file, layout: 'csv', records: [], rejected: [], outOfScope: 0, rows: 0 };
+    this.result = { file, layout: 'csv', records: [], rejected: [], outOfScope: 0, rows: 0, warnings: [], keyIds: null };
   }
 
   push(line: string): void {
@@ -118,6 +124,7 @@ export class CsvImporter {
     }
     if (this.phase === 'failed') return { ok: false, reason: `${this.file}: ${this.failure}` };
     this.rows!.end();
+    this.result.keyIds = this.reader?.keyIds() ?? null;
     return { ok: true, result: this.result };
   }
 
@@ -153,7 +160,8 @@ export class CsvImporter {
     const held = this.held;
     this.held = [];
     const first = this.line - held.length;
-    const row = new RowReader(layout, this.file, this.options.scope);
+    const row = new RowReader(layout, this.file, this.options.scope, this.result.warnings);
+    this.reader = row;
     this.rows = new RecordSplitter(this.delimiter, first, (record) => {
       if (isBlank(record) || (record.closed && record.endLine === record.line && record.fields.length === 1 && record.fields[0]!.trimStart().startsWith('#'))) return true;
       this.result.rows += 1;
@@ -196,13 +204,18 @@ export function detectLayout(header: string[], sample: CsvRecord[], delimiter: D
   const guidColumns = columns.filter((i) => i !== password && !NOT_KEY_ID.has(keys[i]!) && count(i, (v) => GUID_SHAPE.test(v)) > 0);
   const hinted = guidColumns.filter((i) => ID_HINTS.has(keys[i]!));
   const idColumn = (hinted.length > 0 ? hinted : guidColumns).sort((a, b) => count(b, (v) => GUID_SHAPE.test(v)) - count(a, (v) => GUID_SHAPE.test(v)))[0];
-  const embedded = columns.filter((i) => i !== password && count(i, (v) => EMBEDDED_GUID.test(v) && !GUID_SHAPE.test(v)) > 0);
+  const embedded = columns
+    .filter((i) => i !== password && count(i, (v) => EMBEDDED_GUID.test(v) && !GUID_SHAPE.test(v)) > 0)
+    .sort((a, b) => (keys[a] === 'name' ? -1 : keys[b] === 'name' ? 1 : 0));
+  // AD's own attribute, which raw exports (csvde, ldifde, PowerShell) may give as bytes.
+  const rawBytes = columns.find((i) => i !== password && keys[i] === 'msfverecoveryguid' && count(i, (v) => readGuidCell(v, true) !== null) > 0);
   let id: CsvLayout['id'];
-  if (idColumn !== undefined) id = { column: idColumn };
-  else if (embedded.length > 0) id = { embedded: embedded.sort((a, b) => (keys[a] === 'name' ? -1 : keys[b] === 'name' ? 1 : 0)) };
+  if (rawBytes !== undefined) id = { column: rawBytes, rawBytes: true, crossCheck: embedded.filter((i) => i !== rawBytes) };
+  else if (idColumn !== undefined) id = { column: idColumn, rawBytes: false, crossCheck: embedded.filter((i) => i !== idColumn) };
+  else if (embedded.length > 0) id = { embedded };
   else return 'no column holds key IDs (GUIDs like 8A1C3E5F-2B4D-4F6A-9C8E-1A3B5C7D9E0F, alone or in braces in Name / DistinguishedName).';
 
-  const used = new Set<number>([password, ...('column' in id ? [id.column] : id.embedded.filter((i) => keys[i] === 'name'))]);
+  const used = new Set<number>([password, ...('column' in id ? [id.column, ...id.crossCheck.filter((i) => keys[i] === 'name')] : id.embedded.filter((i) => keys[i] === 'name'))]);
   const dnByValue = columns.filter((i) => !used.has(i) && count(i, (v) => DN_SHAPE.test(v)) > 0);
   const dn = findColumn(keys, DN_HINTS, new Set(columns.filter((i) => !dnByValue.includes(i)))) ?? dnByValue[0] ?? null;
   if (dn !== null) used.add(dn);
@@ -241,18 +254,57 @@ export const OUT_OF_SCOPE = 'out-of-scope';
 export class RowReader {
   private readonly width: number;
   private readonly everything: boolean;
+  private readonly report: { agreed: number; disagreed: number; fromName: number; bytes: number; text: number; nameColumn: number | null } = { agreed: 0, disagreed: 0, fromName: 0, bytes: 0, text: 0, nameColumn: null };
+  /** The warning of the row being read, kept only if the row is imported. */
+  private pending: string | null = null;
 
   constructor(
     private readonly layout: CsvLayout,
     private readonly file: string,
     private readonly scope: ScopeMatcher,
+    private readonly warnings: ImportWarning[] = [],
   ) {
     this.width = layout.header.length;
     this.everything = scope === EVERYTHING;
   }
 
+  /** Where this file's key IDs came from (after every row was read). */
+  keyIds(): KeyIdReport {
+    const { layout, report } = this;
+    if ('embedded' in layout.id) {
+      const column = layout.header[report.nameColumn ?? layout.id.embedded[0]!]!;
+      return { column, encoding: 'name', checkedAgainst: null, agreed: 0, disagreed: 0, fromName: 0 };
+    }
+    const checked = layout.id.crossCheck.length > 0 ? layout.id.crossCheck.map((c) => layout.header[c]!).join(' / ') : null;
+    return {
+      column: layout.header[layout.id.column]!,
+      encoding: report.bytes > 0 && report.bytes >= report.text ? 'bytes' : 'text',
+      checkedAgainst: checked,
+      agreed: report.agreed,
+      disagreed: report.disagreed,
+      fromName: report.fromName,
+    };
+  }
+
   read(record: CsvRecord): KeyRecord | string | typeof OUT_OF_SCOPE {
+    this.pending = null;
+    const outcome = this.readRow(record);
+    if (typeof outcome === 'object') this.settle(record.line);
+    return outcome;
+  }
+
+  /** Counts and warns for an imported row only: a rejected or out-of-scope row says nothing about its IDs. */
+  private settle(line: number): void {
+    const tally = this.tally;
+    if (tally) this.report[tally] += 1;
+    if (this.pending !== null && this.warnings.length < MAX_WARNINGS_PER_FILE) this.warnings.push({ file: this.file, line, message: this.pending });
+  }
+
+  private tally: 'agreed' | 'disagreed' | 'fromName' | null = null;
+
+  private readRow(record: CsvRecord): KeyRecord | string | typeof OUT_OF_SCOPE {
     const layout = this.layout;
+    this.tally = null;
     if (!record.closed) return 'a quoted field is never closed (a quote is missing)';
     const { fields, line } = record;
     const width = this.width;
@@ -265,27 +317,61 @@ export class RowReader {
     const dn = cell(layout.dn) || null;
     let id: string | null = null;
     let embeddedTime: string | null = null;
-    if ('column' in layout.id) {
-      const raw = cell(layout.id.column);
-      if (raw === '') return `no ID: column ${layout.header[layout.id.column]} is empty`;
-      id = canonicalGuid(raw);
-      if (id === null) {
-        const parsed = normalizeKeyId(raw);
-        if (!parsed.ok || !('full' in parsed)) return `no ID: column ${layout.header[layout.id.column]} is not a full key ID (32 hex digits)`;
-        id = parsed.full;
-      }
-    } else {
-      for (const column of layout.id.embedded) {
+    /** The {GUID} in Name / DN and the column it came from. */
+    const fromName = (columns: readonly number[]): { id: string; column: number } | null => {
+      for (const column of columns) {
         const value = cell(column);
         const match = EMBEDDED_GUID.exec(value);
         if (match) {
-          id = match[1]!.toUpperCase();
-          const before = value.slice(0, match.index).replace(/^CN=/i, '');
-          embeddedTime = parseCreated(before);
-          break;
+          embeddedTime = parseCreated(value.slice(0, match.index).replace(/^CN=/i, ''));
+          return { id: match[1]!.toUpperCase(), column };
         }
       }
-      if (id === null) return `no ID: no {GUID} in ${layout.id.embedded.map((c) => layout.header[c]).join(' or ')}`;
+      return null;
+    };
+    if ('column' in layout.id) {
+      const { column, rawBytes, crossCheck } = layout.id;
+      const header = layout.header[column]!;
+      const raw = cell(column);
+      let read: { id: string; encoding: 'text' | 'bytes'; other?: string } | null = null;
+      if (raw !== '') {
+        if (rawBytes) read = readGuidCell(raw, true);
+        else {
+          const canonical = canonicalGuid(raw);
+          if (canonical !== null) read = { id: canonical, encoding: 'text' };
+          else {
+            const parsed = normalizeKeyId(raw);
+            if (!parsed.ok || !('full' in parsed)) return `no ID: column ${header} is not a full key ID (32 hex digits)`;
+            read = { id: parsed.full, encoding: 'text' };
+          }
+        }
+      }
+      const named = crossCheck.length > 0 ? fromName(crossCheck) : null;
+      if (read === null) {
+        if (named === null) return raw === '' ? `no ID: column ${header} is empty` : `no ID: column ${header} is not a key ID (a GUID, or its 16 bytes as hex, base64 or a list of numbers)`;
+        id = named.id;
+        this.tally = 'fromName';
+        this.pending = `column ${header} ${raw === '' ? 'is empty' : 'holds no readable key ID'}; the ID in ${layout.header[named.column]} (${named.id}) was used`;
+      } else {
+        if (read.encoding === 'bytes') this.report.bytes += 1;
+        else this.report.text += 1;
+        id = read.id;
+        if (named !== null) {
+          const other = read.other ?? (rawBytes ? undefined : readGuidCell(raw, false)?.other);
+          if (named.id === read.id || named.id === other) this.tally = 'agreed';
+          else {
+            this.tally = 'disagreed';
+            const how = read.encoding === 'bytes' ? 'read as raw bytes, first three fields turned around' : 'read as text';
+            this.pending = `column ${header} gives key ID ${read.id} (${how}) but ${layout.header[named.column]} gives ${named.id}; the key is filed under ${named.id}, the ID Windows named the key object with`;
+          }
+          id = named.id;
+        }
+      }
+    } else {
+      const named = fromName(layout.id.embedded);
+      if (named === null) return `no ID: no {GUID} in ${layout.id.embedded.map((c) => layout.header[c]).join(' or ')}`;
+      id = named.id;
+      if (this.report.nameColumn === null) this.report.nameColumn = named.column;
     }
     const device = cell(layout.device) || deviceFromDn(dn);
     const deviceId = cell(layout.deviceId) || null;

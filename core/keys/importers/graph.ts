@@ -69,7 +69,7 @@ export function importGraphText(text: string, file: string, scope: ScopeMatcher)
     }
     return lo + 1;
   };
-  const result: FileImport = { file, layout: 'graph', records: [], rejected: [], outOfScope: 0, rows: 0 };
+  const result: FileImport = { file, layout: 'graph', records: [], rejected: [], outOfScope: 0, rows: 0, warnings: [], keyIds: null };
   const spans = splitJsonDocuments(text);
   let pages = 0;
   for (const span of spans) {

@@ -1,6 +1,7 @@
 import { decodeText } from './csv.js';
 import { importCsvText } from './csv-import.js';
 import { importGraphText, looksLikeJson } from './graph.js';
+import { importLdifText, looksLikeLdif } from './ldif.js';
 import { scopeMatcher } from './scope.js';
 import type { FileImport, FormatOption } from './types.js';
 
@@ -15,6 +16,7 @@ export { scopeMatcher } from './scope.js';
 export { CsvImporter } from './csv-import.js';
 export { decodeText } from './csv.js';
 export { looksLikeJson } from './graph.js';
+export { LdifImporter, looksLikeLdif } from './ldif.js';
 export * from './types.js';
 
 export interface ImportOptions {
@@ -43,6 +45,7 @@ export function parseExportText(text: string, file: string, options: ImportOptio
   if (text.trim() === '') return { ok: false, file, reason: `${file} is empty.` };
   const json = format === 'graph' || (format === 'auto' && looksLikeJson(text));
   if (format === 'graph' && !looksLikeJson(text)) return { ok: false, file, reason: `${file} is not JSON, so it is not a Microsoft Graph export (try --format auto).` };
-  const outcome = json ? importGraphText(text, file, scope) : importCsvText(text, file, { format: format === 'auto' ? 'auto' : format, scope });
+  const ldif = !json && (format === 'auto' || format === 'ad') && looksLikeLdif(text.slice(0, 4096));
+  const outcome = json ? importGraphText(text, file, scope) : ldif ? importLdifText(text, file, scope) : importCsvText(text, file, { format: format === 'auto' ? 'auto' : format, scope });
   return outcome.ok ? outcome : { ok: false, file, reason: outcome.reason };
 }

@@ -27,6 +27,30 @@ export interface Rejection {
   reason: string;
 }
 
+/** Something about a row worth knowing that did not stop its import (e.g. two IDs that disagree). */
+export interface ImportWarning {
+  file: string;
+  line: number;
+  /** Names columns and key IDs (not secrets), never a password. */
+  message: string;
+}
+
+/** Where a file's key IDs came from, for the import summary. */
+export interface KeyIdReport {
+  /** The column the IDs were read from: an ID column ("msFVE-RecoveryGuid", "PasswordID", …), or "Name" / a DN column when only they hold them. */
+  column: string;
+  /** `text`: GUIDs as text; `bytes`: AD's 16 raw bytes (first three fields little-endian, turned around); `name`: the {GUID} in Name / DN. */
+  encoding: 'text' | 'bytes' | 'name';
+  /** The Name / DN column each ID was compared with (raw AD exports), or null. */
+  checkedAgainst: string | null;
+  /** Rows whose two IDs matched. */
+  agreed: number;
+  /** Rows whose two IDs differ: the one in Name / DN (what Windows named the key object) was used, with a warning per row. */
+  disagreed: number;
+  /** Rows whose ID column held nothing readable, filed under the Name / DN ID (a warning each). */
+  fromName: number;
+}
+
 export interface FileImport {
   file: string;
   layout: LayoutKind;
@@ -36,4 +60,10 @@ export interface FileImport {
   outOfScope: number;
   /** Data rows seen (excluding header, blank and comment lines). */
   rows: number;
+  warnings: ImportWarning[];
+  /** CSV exports only: where the key IDs came from. */
+  keyIds: KeyIdReport | null;
 }
+
+/** At most this many warnings are kept per file; the KeyIdReport still counts every row. */
+export const MAX_WARNINGS_PER_FILE = 200;

@@ -80,7 +80,7 @@ describe('keys import', () => {
     const result = await bootmend(['keys', 'import', ...ALL, '--json']);
     expect(result.code).toBe(0);
     const json = result.json<ImportJson>();
-    expect(Object.keys(json)).toEqual(['imported', 'duplicates', 'conflicts', 'rejected', 'outOfScope', 'files', 'total', 'vault', 'expiresAt']);
+    expect(Object.keys(json)).toEqual(['imported', 'duplicates', 'conflicts', 'rejected', 'outOfScope', 'files', 'warnings', 'total', 'vault', 'expiresAt']);
     expect(json.files.map((f) => f.layout)).toEqual(['ad', 'ad', 'ad', 'ad', 'graph', 'graph', 'graph', 'entra', 'mbam', 'csv']);
     // 3 AD raw + 3 semicolon + 2 comma + 4 graph + 2 entra + 2 mbam + 2 minimal distinct IDs.
     expect(json.imported).toBe(18);
@@ -102,6 +102,29 @@ describe('keys import', () => {
     const result = await bootmend(['keys', 'import', join(FIXTURES, 'mbam.csv')]);
     expect(result.code).toBe(0);
     expect(result.out).toBe('mbam.csv: mbam layout, 2 rows, 2 keys read\nImported 2 new keys (0 duplicates collapsed, 0 conflicts, 0 rows rejected). The vault now holds 2 keys.\n');
+  });
+
+  it("says where an AD export's key IDs came from (msFVE-RecoveryGuid as csvde's X'…' bytes, checked against Name) and warns on a row that disagrees", async () => {
+    const rng = seededRng(1913);
+    const stored = (guid: string): string => {
+      const h = guid.replace(/-/g, '');
+      const swap = (a: number, b: number) => Buffer.from(h.slice(a, b), 'hex').reverse().toString('hex');
+      return `X'${swap(0, 8)}${swap(8, 12)}${swap(12, 16)}${h.slice(16).toLowerCase()}'`;
+    };
+    const rows = [fakeGuid(rng), fakeGuid(rng)].map((id, i) => ({ id, password: fakeRecoveryPassword(rng), device: `PC-${i}` }));
+    const other = fakeGuid(rng);
+    const file = join(dir, 'csvde.csv');
+    await writeFile(
+      file,
+      ['DN,objectClass,msFVE-RecoveryGuid,msFVE-RecoveryPassword,name', ...rows.map((r, i) => `"CN=2024-07-19T10:12:33-08:00{${r.id}},CN=${r.device},OU=Seattle,DC=corp,DC=example",msFVE-RecoveryInformation,${stored(i === 1 ? other : r.id)},${r.password},2024-07-19T10:12:33-08:00{${r.id}}`)].join('\r\n') + '\r\n',
+    );
+    const result = await bootmend(['keys', 'import', file]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('csvde.csv: ad layout, 2 rows, 2 keys read. Key IDs from msFVE-RecoveryGuid (raw bytes; the first three GUID fields are stored byte-reversed and were turned around), checked against name / DN: 1 agree, 1 differ');
+    expect(result.out).toContain(`warning csvde.csv:3: column msFVE-RecoveryGuid gives key ID ${other}`);
+    for (const r of rows) expect(result.out).not.toContain(r.password);
+    const found = await bootmend(['keys', 'lookup', rows[1]!.id.slice(0, 8), '--json']);
+    expect(found.json()).toMatchObject({ id: rows[1]!.id, device: 'PC-1' });
   });
 
   it('a second import merges into the vault; scope keeps only matching keys', async () => {

@@ -1,5 +1,5 @@
 import { BootmendError } from '../../../core/errors.js';
-import { ImportFailedSchema, KeyFormatOption, type ImportSummary, type KeySummaryInfo, type LookupKeyResult } from '../../../core/keys/schemas.js';
+import { describeKeyIds, ImportFailedSchema, KeyFormatOption, type ImportSummary, type KeySummaryInfo, type LookupKeyResult } from '../../../core/keys/schemas.js';
 import { GraphKeyClient } from '../../keys/graph-online/index.js';
 import { technicianName } from '../../keys/technician.js';
 import { ApiCallError, callApi, printJson } from '../call.js';
@@ -48,10 +48,12 @@ type ImportJson = Omit<ImportSummary, 'expiresAt'> & { vault: string; expiresAt:
 
 function importText(json: ImportJson): string {
   const lines = [
-    ...json.files.map((f) => `${f.file}: ${f.layout} layout, ${f.rows} rows, ${f.keys} keys read`),
+    // Where the IDs came from is said when there was a choice to make: raw bytes, or an ID checked against the Name/DN.
+    ...json.files.map((f) => `${f.file}: ${f.layout} layout, ${f.rows} rows, ${f.keys} keys read${f.keyIds && (f.keyIds.encoding === 'bytes' || f.keyIds.checkedAgainst !== null) ? `. ${describeKeyIds(f.keyIds)}` : ''}`),
     `Imported ${json.imported} new keys (${json.duplicates} duplicates collapsed, ${json.conflicts.length} conflicts, ${json.rejected.length} rows rejected${json.outOfScope ? `, ${json.outOfScope} out of scope` : ''}). The vault now holds ${json.total} keys.`,
     ...json.conflicts.map((c) => `conflict ${c.id}: kept ${c.kept.source} (${c.kept.created ?? 'no date'}), dropped ${c.dropped.source} (${c.dropped.created ?? 'no date'})`),
     ...json.rejected.map((r) => `rejected ${r.file}:${r.line}: ${r.reason}`),
+    ...json.warnings.map((w) => `warning ${w.file}:${w.line}: ${w.message}`),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -71,7 +73,8 @@ export const keysImport: Command = {
     const secret = passphrase();
     const { api, io, json } = ctx;
     const before = await callApi(api, 'getVaultStatus', {}, io, json);
-    const status = await callApi(api, 'unlockVault', { passphrase: secret, create: true }, io, json);
+    // create only when there is none: the new-vault passphrase rules do not apply to an existing vault.
+    const status = await callApi(api, 'unlockVault', before.exists ? { passphrase: secret } : { passphrase: secret, create: true }, io, json);
     let summary: ImportSummary;
     try {
       summary = await callApi(

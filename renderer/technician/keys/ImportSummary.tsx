@@ -1,5 +1,5 @@
 import { useRef, type ReactElement, type ReactNode } from 'react';
-import type { ImportSummary } from '../../../core/keys/schemas.js';
+import { describeKeyIds, type ImportSummary } from '../../../core/keys/schemas.js';
 import { Badge } from '../../ui/Badge.js';
 import { AlertIcon, CheckCircleIcon } from '../../ui/icons.js';
 import { KeyValueList } from '../../ui/KeyValue.js';
@@ -42,11 +42,12 @@ export function ImportSummaryView({ summary }: { summary: ImportSummary }): Reac
         The vault now holds {summary.total.toLocaleString()} {summary.total === 1 ? 'key' : 'keys'}
         {summary.expiresAt ? `; lookups stop after ${formatWhen(summary.expiresAt, false)}` : ''}.
       </p>
-      <SummaryTable caption="Files read" columns={[{ label: 'File' }, { label: 'Layout' }, { label: 'Rows', num: true }, { label: 'Keys', num: true }]}>
+      <SummaryTable caption="Files read" columns={[{ label: 'File' }, { label: 'Layout' }, { label: 'Key IDs' }, { label: 'Rows', num: true }, { label: 'Keys', num: true }]}>
         {summary.files.map((file) => (
           <tr key={file.file} data-testid="summary-file">
             <td className="mono break">{fileName(file.file)}</td>
             <td>{LAYOUTS[file.layout] ?? file.layout}</td>
+            <td data-testid="summary-key-ids">{file.keyIds ? describeKeyIds(file.keyIds) : 'From the export’s key ID field.'}</td>
             <td className="num">{file.rows.toLocaleString()}</td>
             <td className="num">{file.keys.toLocaleString()}</td>
           </tr>
@@ -61,6 +62,20 @@ export function ImportSummaryView({ summary }: { summary: ImportSummary }): Reac
                   {fileName(row.file)}:{row.line}
                 </td>
                 <td>{row.reason}</td>
+              </tr>
+            ))}
+          </SummaryTable>
+        </Problems>
+      ) : null}
+      {summary.warnings.length > 0 ? (
+        <Problems count={summary.warnings.length} tone="info" title="Imported, but worth a look">
+          <SummaryTable caption="Warnings" testId="import-warnings" columns={[{ label: 'Where' }, { label: 'What' }]}>
+            {summary.warnings.map((row) => (
+              <tr key={`${row.file}:${row.line}:${row.message}`}>
+                <td className="mono nowrap">
+                  {fileName(row.file)}:{row.line}
+                </td>
+                <td>{row.message}</td>
               </tr>
             ))}
           </SummaryTable>

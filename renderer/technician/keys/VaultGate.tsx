@@ -8,6 +8,7 @@ import { CheckCircleIcon, KeyIcon, LockIcon } from '../../ui/icons.js';
 import { useFocusRequest } from './shared.js';
 import { messageAt } from '../../state/errors.js';
 import { Field } from '../../ui/Field.js';
+import { FieldError } from '../../ui/FieldError.js';
 
 /** No vault on this laptop yet: make one, protected by a passphrase. */
 export function CreateVaultCard(): ReactElement {
@@ -17,13 +18,14 @@ export function CreateVaultCard(): ReactElement {
   const wiped = useKeys((s) => s.wiped);
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
+  const [alsoLogin, setAlsoLogin] = useState(false);
   const passphraseRef = useRef<HTMLInputElement>(null);
   const repeatRef = useRef<HTMLInputElement>(null);
   useFocusRequest('passphrase', failure?.field === 'repeat' ? repeatRef : passphraseRef);
 
   function submit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
-    void useKeys.getState().create(client, passphrase, repeat);
+    void useKeys.getState().create(client, passphrase, repeat, alsoLogin);
   }
 
   return (
@@ -67,6 +69,7 @@ export function CreateVaultCard(): ReactElement {
             if (failure?.field === 'repeat') useKeys.getState().clearUnlockFailure();
           }}
         />
+        <LaptopLoginChoice id="keys-new-also-login" checked={alsoLogin} error={messageAt(failure, 'alsoUnlockWithLaptopLogin')} onChange={setAlsoLogin} />
         <div className="form__actions">
           <Button type="submit" variant="primary" icon={<KeyIcon />} busy={busy}>
             {busy ? 'Creating…' : 'Create the vault'}
@@ -84,12 +87,13 @@ export function UnlockCard(): ReactElement {
   const failure = useKeys((s) => s.unlockFailure);
   const keychain = useKeys((s) => keychainUnlockable(s.status));
   const [passphrase, setPassphrase] = useState('');
+  const [alsoLogin, setAlsoLogin] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   useFocusRequest('passphrase', inputRef, { select: true });
 
   function submit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
-    void useKeys.getState().unlock(client, passphrase);
+    void useKeys.getState().unlock(client, passphrase, alsoLogin);
   }
 
   return (
@@ -114,16 +118,55 @@ export function UnlockCard(): ReactElement {
             </Button>
           }
         />
+        <LaptopLoginChoice id="keys-also-login" checked={alsoLogin} error={messageAt(failure, 'alsoUnlockWithLaptopLogin')} onChange={setAlsoLogin} />
         {keychain ? (
           <div className="form__actions">
             <Button type="button" icon={<KeyIcon />} disabled={busy} onClick={() => void useKeys.getState().unlockWithKeychain(client)}>
-              Unlock with this computer&apos;s keychain
+              Unlock with this laptop&apos;s login
             </Button>
-            <p className="field__hint">A copy of the vault key is kept in this user&apos;s keychain on this computer, so no passphrase needs typing here.</p>
+            <p className="field__hint">A copy of the vault key is kept in this user&apos;s keychain on this laptop, so no passphrase needs typing here.</p>
           </div>
         ) : null}
       </form>
     </Card>
+  );
+}
+
+/**
+ * The technician's choice to keep a copy of the vault key in this laptop's keychain. Off by
+ * default: with it, anyone who can sign in as this user here opens the vault without the
+ * passphrase. Where the host has no keychain, the box is disabled and says why.
+ */
+function LaptopLoginChoice({ id, checked, error, onChange }: { id: string; checked: boolean; error: string | null; onChange(checked: boolean): void }): ReactElement {
+  const status = useKeys((s) => s.status);
+  const available = status?.safeStorageAvailable === true;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const hint = available
+    ? "Keeps a copy of the vault key in your keychain on this laptop: next time you can unlock here without the passphrase, and so can anyone who signs in as you on this laptop."
+    : (status?.safeStorageUnavailableReason ?? "This laptop's login cannot unlock the vault here.");
+  return (
+    <div className={['login-choice', error ? 'field--invalid' : null].filter(Boolean).join(' ')}>
+      <label className="login-choice__label" htmlFor={id}>
+        <input
+          id={id}
+          type="checkbox"
+          checked={available && checked}
+          disabled={!available}
+          aria-describedby={[error ? errorId : null, hintId].filter(Boolean).join(' ')}
+          aria-invalid={error ? true : undefined}
+          onChange={(event) => {
+            onChange(event.target.checked);
+            if (error) useKeys.getState().clearUnlockFailure();
+          }}
+        />
+        <span>Also unlock with this laptop&apos;s login</span>
+      </label>
+      <p className="field__hint" id={hintId}>
+        {hint}
+      </p>
+      {error ? <FieldError id={errorId}>{error}</FieldError> : null}
+    </div>
   );
 }
 

@@ -32,6 +32,7 @@ function status(overrides: Partial<VaultStatus> = {}): VaultStatus {
     expired: false,
     keySources: ['scrypt-passphrase'],
     safeStorageAvailable: false,
+    safeStorageUnavailableReason: "Only the Bootmend desktop app can use this laptop's login to unlock the vault; here, type the passphrase.",
     autoLockMinutes: 15,
     updatedAt: null,
     ...overrides,
@@ -105,6 +106,38 @@ describe('keys state: the vault', () => {
     expect(useKeys.getState().focus?.target).toBe('lookup');
   });
 
+  it("sends alsoUnlockWithLaptopLogin only when the technician ticked it, and shows a refusal of it beside the choice", async () => {
+    const { client, calls } = fakeClient({ unlockVault: () => status() });
+    await useKeys.getState().unlock(client, 'long enough');
+    await useKeys.getState().unlock(client, 'long enough', true);
+    await useKeys.getState().create(client, 'long enough', 'long enough', true);
+    expect(calls.map((c) => c.input)).toEqual([
+      { passphrase: 'long enough' },
+      { passphrase: 'long enough', alsoUnlockWithLaptopLogin: true },
+      { passphrase: 'long enough', create: true, alsoUnlockWithLaptopLogin: true },
+    ]);
+    resetKeysStore();
+    const refused = fakeClient({
+      unlockVault: () => {
+        throw new BootmendError('INVALID_INPUT', 'No keyring answers on this Linux desktop (basic_text).', { field: 'alsoUnlockWithLaptopLogin' });
+      },
+    });
+    await useKeys.getState().unlock(refused.client, 'long enough', true);
+    expect(useKeys.getState().unlockFailure).toEqual({ field: 'alsoUnlockWithLaptopLogin', message: 'No keyring answers on this Linux desktop (basic_text).' });
+  });
+
+  it("the passphrase minimum is the contract's: a short new passphrase is refused by the schema at the passphrase field", async () => {
+    const { UnlockVaultRequestSchema, MIN_PASSPHRASE } = await import('../../../core/keys/schemas.js');
+    const { describeZodError } = await import('../../../core/errors.js');
+    const parsed = UnlockVaultRequestSchema.safeParse({ passphrase: 'short', create: true });
+    expect(parsed.success).toBe(false);
+    const error = describeZodError(parsed.error!, 'Invalid request to unlockVault');
+    expect(error).toMatchObject({ field: 'passphrase', message: `The vault passphrase must be at least ${MIN_PASSPHRASE} characters for a new vault.` });
+    // An existing vault opens with the passphrase it has.
+    expect(UnlockVaultRequestSchema.safeParse({ passphrase: 'short' }).success).toBe(true);
+    expect(UnlockVaultRequestSchema.safeParse({ alsoUnlockWithLaptopLogin: true }).success).toBe(false);
+  });
+
   it('shows a wrong passphrase beside the passphrase field and keeps the cursor there', async () => {
     const { client } = fakeClient({
       unlockVault: () => {
@@ -137,7 +170,7 @@ describe('keys state: the vault', () => {
       },
     });
     await useKeys.getState().unlockWithKeychain(refused.client);
-    expect(useKeys.getState().unlockFailure).toEqual({ field: null, message: expect.stringContaining('Type the passphrase instead.') });
+    expect(useKeys.getState().unlockFailure).toEqual({ field: null, message: expect.stringContaining("Type the passphrase instead; tick \"Also unlock with this laptop's login\" to renew the keychain copy.") });
     expect(useKeys.getState().focus?.target).toBe('passphrase');
     expect(useKeys.getState().unlockBusy).toBe(false);
   });
@@ -262,7 +295,7 @@ describe('keys state: the clipboard', () => {
 });
 
 describe('keys state: import', () => {
-  const SUMMARY: ImportSummary = { imported: 3, duplicates: 0, conflicts: [], rejected: [{ file: 'ad.csv', line: 6, reason: 'bad checksum in block 3' }], outOfScope: 0, files: [{ file: 'ad.csv', layout: 'ad', rows: 4, keys: 3 }], total: 3, expiresAt: null };
+  const SUMMARY: ImportSummary = { imported: 3, duplicates: 0, conflicts: [], rejected: [{ file: 'ad.csv', line: 6, reason: 'bad checksum in block 3' }], outOfScope: 0, warnings: [], files: [{ file: 'ad.csv', layout: 'ad', rows: 4, keys: 3, keyIds: { column: 'Name', encoding: 'name', checkedAgainst: null, agreed: 0, disagreed: 0, fromName: 0 } }], total: 3, expiresAt: null };
 
   it('sends the files as text with format, scope patterns and an end-of-day expiry, then shows the summary', async () => {
     const seen: (number | null)[] = [];

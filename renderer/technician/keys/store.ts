@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ImportSummary, KeyFormatOption, KeySummaryInfo, LookupKeyResult, RevealedKey, RevealedList, VaultStatus } from '../../../core/keys/schemas.js';
+import { MIN_PASSPHRASE, type ImportSummary, type KeyFormatOption, type KeySummaryInfo, type LookupKeyResult, type RevealedKey, type RevealedList, type VaultStatus } from '../../../core/keys/schemas.js';
 import type { ApiClient } from '../../api/client.js';
 import { isBootmendError } from '../../../core/errors.js';
 import { describeError, fieldFailure, type FieldFailure } from '../../state/errors.js';
@@ -12,7 +12,8 @@ import { IDLE_JOB, isActive, jobRunner, type JobState } from '../../state/job.js
  * it is never written to a log, the title, the URL or storage.
  */
 
-export const MIN_PASSPHRASE = 8;
+/** The contract's rule for a new vault (core/keys/schemas.ts), checked here too so the form answers at once. */
+export { MIN_PASSPHRASE };
 /** The reveal view hides itself after this long: a password left on an unattended screen is a leak. */
 export const REVEAL_VISIBLE_MS = 5 * 60_000;
 /** A copied password is wiped from the clipboard after this long. */
@@ -27,7 +28,8 @@ export type VaultPhase = 'loading' | 'unavailable' | 'absent' | 'locked' | 'unlo
 
 export type FocusTarget = 'passphrase' | 'lookup' | 'reveal-form' | 'revealed' | 'import-summary';
 
-export type UnlockField = 'passphrase' | 'repeat';
+export type UnlockField = 'passphrase' | 'repeat' | 'alsoUnlockWithLaptopLogin';
+const UNLOCK_FIELDS = ['passphrase', 'alsoUnlockWithLaptopLogin'] as const;
 export type RevealField = 'machine' | 'reason';
 export const IMPORT_FIELDS = ['sources', 'expires', 'scope'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
@@ -93,10 +95,11 @@ interface KeysState {
   focus: { target: FocusTarget; seq: number } | null;
 
   refresh(client: ApiClient): Promise<void>;
-  unlock(client: ApiClient, passphrase: string): Promise<void>;
+  /** With `alsoUnlockWithLaptopLogin`, the vault key is also kept in this laptop's keychain (the technician's choice, off by default). */
+  unlock(client: ApiClient, passphrase: string, alsoUnlockWithLaptopLogin?: boolean): Promise<void>;
   /** Unlocks with the copy of the vault key in the OS keychain (Electron safeStorage): no passphrase typed. */
   unlockWithKeychain(client: ApiClient): Promise<void>;
-  create(client: ApiClient, passphrase: string, repeat: string): Promise<void>;
+  create(client: ApiClient, passphrase: string, repeat: string, alsoUnlockWithLaptopLogin?: boolean): Promise<void>;
   lock(client: ApiClient): Promise<void>;
   clearUnlockFailure(): void;
   runLookup(client: ApiClient, query: string): Promise<void>;
@@ -214,20 +217,20 @@ export const useKeys = create<KeysState>()((set, get) => {
       }
     },
 
-    async unlock(client, passphrase) {
+    async unlock(client, passphrase, alsoUnlockWithLaptopLogin = false) {
       if (passphrase === '') {
         set({ unlockFailure: { field: 'passphrase', message: 'Type the vault passphrase.' }, ...focus('passphrase') });
         return;
       }
       set({ unlockBusy: true, unlockFailure: null });
       try {
-        const status = await client.call('unlockVault', { passphrase });
+        const status = await client.call('unlockVault', alsoUnlockWithLaptopLogin ? { passphrase, alsoUnlockWithLaptopLogin } : { passphrase });
         set({ unlockBusy: false, wiped: false });
         applyStatus(status);
         set(focus('lookup'));
       } catch (error) {
         // A wrong passphrase (UNAUTHORIZED) names no field, but it is about the passphrase.
-        const failure = fieldFailure(error, ['passphrase'] as const);
+        const failure = fieldFailure(error, UNLOCK_FIELDS);
         set({ unlockBusy: false, unlockFailure: isLockedError(error) ? { ...failure, field: 'passphrase' } : failure, ...focus('passphrase') });
       }
     },
@@ -240,12 +243,17 @@ export const useKeys = create<KeysState>()((set, get) => {
         applyStatus(status);
         set(focus('lookup'));
       } catch (error) {
-        // The passphrase still works when the keychain does not (another user, a reset keychain).
-        set({ unlockBusy: false, unlockFailure: { message: `${describeError(error)} Type the passphrase instead.`, field: null }, ...focus('passphrase') });
+        // The passphrase still works when the keychain does not (another user, a reset keychain);
+        // ticking the choice with it writes a fresh keychain copy.
+        set({
+          unlockBusy: false,
+          unlockFailure: { message: `${describeError(error)} Type the passphrase instead; tick "Also unlock with this laptop's login" to renew the keychain copy.`, field: null },
+          ...focus('passphrase'),
+        });
       }
     },
 
-    async create(client, passphrase, repeat) {
+    async create(client, passphrase, repeat, alsoUnlockWithLaptopLogin = false) {
       const problem = checkNewPassphrase(passphrase, repeat);
       if (problem) {
         set({ unlockFailure: problem, ...focus('passphrase') });
@@ -253,12 +261,12 @@ export const useKeys = create<KeysState>()((set, get) => {
       }
       set({ unlockBusy: true, unlockFailure: null });
       try {
-        const status = await client.call('unlockVault', { passphrase, create: true });
+        const status = await client.call('unlockVault', alsoUnlockWithLaptopLogin ? { passphrase, create: true, alsoUnlockWithLaptopLogin } : { passphrase, create: true });
         set({ unlockBusy: false, wiped: false, importing: IDLE_JOB });
         applyStatus(status);
         set(focus('lookup'));
       } catch (error) {
-        set({ unlockBusy: false, unlockFailure: fieldFailure(error, ['passphrase'] as const), ...focus('passphrase') });
+        set({ unlockBusy: false, unlockFailure: fieldFailure(error, UNLOCK_FIELDS), ...focus('passphrase') });
       }
     },
 
