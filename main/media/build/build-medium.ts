@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { BootmendError } from '../../../core/errors.js';
 import type { BuiltMedium, MediumFormat } from '../../../core/media/schemas.js';
 import type { Playbook } from '../../../core/playbooks/playbook.js';
@@ -16,6 +16,7 @@ import { loadBaseContent, type BaseContent } from './base-content.js';
 import { inspectBase } from './base.js';
 import { DRIVERS_NEED_WINDOWS } from './dism.js';
 import { injectLauncher, wimlibVersion } from './inject.js';
+import { checkOutput, stageOutput } from './output.js';
 import { prewarmCopyThread } from '../copy-worker.js';
 
 
@@ -45,13 +46,18 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
     if (process.platform !== 'win32') throw new BootmendError('INVALID_INPUT', DRIVERS_NEED_WINDOWS, { field: 'drivers' });
     if (!options.base) throw new BootmendError('INVALID_INPUT', 'Drivers go into WinPE (boot.wim): choose a base as well.', { field: 'drivers' });
   }
-  await refuseExistingOutput(options.out, options.overwrite === true);
+  await checkOutput(options.out, options.format, options.overwrite === true);
   // The copy thread starts while the base is read and the payload made.
   if (options.format !== 'folder') prewarmCopyThread();
   const wimlib = (await wimlibVersion()) !== null;
   const inspected = options.base ? await inspectBase(options.base, { wimlib, ...(signal ? { signal } : {}) }) : null;
   const work = await mkdtemp(join(tmpdir(), 'bootmend-medium-'));
   const cleanups: (() => Promise<void>)[] = [() => rm(work, { recursive: true, force: true })];
+  const staged = await stageOutput(options.out, options.format);
+  let committed = false;
+  cleanups.unshift(async () => {
+    if (!committed) await staged.discard();
+  });
   try {
     report(options, 'preparing', 'Writing fix.cmd and the playbook', 0, 1);
     const payload = await buildPayload({ playbook: options.playbook, outDir: join(work, 'payload'), ...(options.mediumId ? { mediumId: options.mediumId } : {}) });
@@ -84,14 +90,14 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
 
     let bytes: number;
     if (options.format === 'folder') {
-      bytes = await writeTreeToFolder(tree, options.out, control);
+      bytes = await writeTreeToFolder(tree, staged.path, control);
     } else if (options.format === 'usb-image') {
       const sizeBytes = Math.max(MIN_USB_IMAGE, Math.ceil((tree.fileBytes * 1.25 + 64 * MIB) / MIB) * MIB);
-      bytes = (await writeUsbImage(tree, options.out, { sizeBytes, label: 'BOOTMEND', ...timestamp, ...control })).bytes;
+      bytes = (await writeUsbImage(tree, staged.path, { sizeBytes, label: 'BOOTMEND', ...timestamp, ...control })).bytes;
     } else {
       const efi = content ? await efiBootImage(content, work, timestamp) : null;
       bytes = (
-        await writeIsoFile(tree, options.out, {
+        await writeIsoFile(tree, staged.path, {
           volumeId: 'BOOTMEND',
           ...timestamp,
           ...(efi ? { efi } : {}),
@@ -101,7 +107,10 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
       ).bytes;
     }
 
-    const sha256 = options.format === 'folder' ? null : await hashFile(options.out, bytes, options);
+    const sha256 = options.format === 'folder' ? null : await hashFile(staged.path, bytes, options);
+    signal?.throwIfAborted();
+    await staged.commit();
+    committed = true;
     const base = content?.base ?? null;
     return {
       format: options.format,
@@ -129,19 +138,6 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
 
 function report(options: BuildMediumOptions, phase: 'preparing' | 'writing' | 'hashing', message: string, done: number, total: number): void {
   options.onProgress?.({ phase, message, done, total });
-}
-
-async function refuseExistingOutput(out: string, overwrite: boolean): Promise<void> {
-  const info = await stat(out).catch(() => null);
-  if (!info) {
-    await mkdir(dirname(out), { recursive: true });
-    return;
-  }
-  if (info.isDirectory() && (await readdir(out)).length === 0) return;
-  if (!overwrite) {
-    throw new BootmendError('INVALID_INPUT', `${out} already exists; choose another name or allow replacing it ("Replace if it exists" in the app, --overwrite on the command line).`, { field: 'out' });
-  }
-  await rm(out, { recursive: true, force: true });
 }
 
 function withReplacements(tree: SourceTree, replacements: Map<string, FileSource>): SourceTree {
