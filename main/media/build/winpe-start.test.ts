@@ -130,6 +130,10 @@ describe('storage drivers at the PC', () => {
     for (const path of ['vmd/iaStorVD.inf', 'vmd/iaStorVD.sys', 'vmd/iastorvd.cat', 'raid/x64/megasas.inf']) {
       expect(readFileSync(join(out, 'bootmend', 'drivers', ...path.split('/')))).toEqual(readFileSync(join(drivers, ...path.split('/'))));
     }
+    // The walkthrough on the stick tells the technician the same, and not to switch Secure Boot off.
+    const readme = readFileSync(join(out, 'bootmend', 'README.txt'), 'latin1').replace(/\r\n\s*/g, ' ');
+    expect(readme).toContain('copy the PC maker\'s storage driver folder into \\bootmend\\drivers on the stick');
+    expect(readme).toContain('Leave Secure Boot on: on a BitLocker PC, switching it off makes BitLocker ask for the recovery key');
   });
 
   it('the launcher loads every .inf under \\bootmend\\drivers before fix.cmd, and names what to do when no drive holds the folder', () => {
