@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PlaybookSchema } from '../../../core/playbooks/playbook.js';
 import { tempDir } from '../../../test/temp.js';
-import { requireCommands } from '../../../test/tools.js';
+import { requireCommands, requireRoot } from '../../../test/tools.js';
 import { createApi } from '../../api.js';
 import { buildPayload } from '../../payload/build.js';
 import { listTree, sha256File } from '../test-support.js';
@@ -159,4 +159,22 @@ describe('what a rebuild deletes and what it keeps', () => {
     }
     expect(readdirSync(dir).sort()).toEqual(['bootmend.img', 'bootmend.iso']);
   }, 60_000);
+
+  requireRoot({ for: 'mounting a tmpfs as a whole stick' }).it('rebuilds a stick chosen as a whole (a mount point): staged inside it, results kept, nothing left beside or inside', async () => {
+    const parent = tempDir('mnt');
+    const stick = join(parent, 'STICK');
+    mkdirSync(stick);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', stick]);
+    try {
+      await buildMedium({ playbook, format: 'folder', out: stick });
+      useInField(stick);
+      const fieldResults = await kept(stick);
+      await buildMedium({ playbook, format: 'folder', out: stick, overwrite: true });
+      expect(await kept(stick)).toEqual(fieldResults);
+      expect(readdirSync(stick).filter((name) => name.startsWith('.'))).toEqual([]);
+      expect(readdirSync(parent)).toEqual(['STICK']);
+    } finally {
+      execFileSync('umount', [stick]);
+    }
+  });
 });
