@@ -53,13 +53,16 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
   if (options.format !== 'folder') prewarmCopyThread();
   const wimlib = (await wimlibVersion()) !== null;
   const inspected = options.base ? await inspectBase(options.base, { wimlib, ...(signal ? { signal } : {}) }) : null;
-  const work = await mkdtemp(join(tmpdir(), 'bootmend-medium-'));
-  const cleanups: (() => Promise<void>)[] = [() => rm(work, { recursive: true, force: true })];
+  // Written beside the target and swapped in only after success: a failure leaves the old output as it was.
   const staged = await stageOutput(options.out, options.format);
   let committed = false;
-  cleanups.unshift(async () => {
-    if (!committed) await staged.discard();
-  });
+  const work = await mkdtemp(join(tmpdir(), 'bootmend-medium-'));
+  const cleanups: (() => Promise<void>)[] = [
+    async () => {
+      if (!committed) await staged.discard();
+    },
+    () => rm(work, { recursive: true, force: true }),
+  ];
   try {
     report(options, 'preparing', 'Writing fix.cmd and the playbook', 0, 1);
     const payload = await buildPayload({ playbook: options.playbook, outDir: join(work, 'payload'), ...(options.mediumId ? { mediumId: options.mediumId } : {}) });
@@ -90,7 +93,8 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
     }
     const signature = content?.efiLoader ? await bootManagerSignature(content.efiLoader) : null;
 
-    const payloadTree = drivers ? overlayTree(await treeFromFolder(join(work, 'payload'), timestamp), drivers.tree) : await treeFromFolder(join(work, 'payload'), timestamp);
+    const payloadOnly = await treeFromFolder(join(work, 'payload'), timestamp);
+    const payloadTree = drivers ? overlayTree(payloadOnly, drivers.tree) : payloadOnly;
     const tree = content ? overlayTree(withReplacements(content.tree, replacements), payloadTree) : payloadTree;
     const onProgress = (done: number, total: number): void => report(options, 'writing', `Writing ${options.format === 'iso' ? 'the ISO image' : options.format === 'usb-image' ? 'the USB image' : 'the folder'}`, done, total);
     const control = { onProgress, ...(signal ? { signal } : {}) };
