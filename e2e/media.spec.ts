@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 import { screenshot } from './screens.js';
+import { ISSUER_2011, efiImage, pkcs7SignedBy } from '../main/media/testing/pe-fixture.js';
 
 const SHOTS = 'e2e/screenshots';
 
@@ -134,5 +135,32 @@ test.describe('media screen', () => {
     await expect(app.getByRole('button', { name: 'Build ISO image' })).toBeFocused();
     await expect.poll(() => existsSync(out)).toBe(false);
     await shot('light-cancelled');
+  });
+
+  test('says which CA signed the boot manager, and warns not to switch Secure Boot off on a BitLocker PC', async ({ app }, info) => {
+    const shot = (name: string) => screenshot(app, `${SHOTS}/${info.project.name}-media-${name}.png`);
+    // The loader is a fixture PE whose Authenticode names the 2011 CA (only Microsoft can sign a real one).
+    const base = join(work, 'winpe-2011');
+    mkdirSync(join(base, 'EFI', 'Boot'), { recursive: true });
+    writeFileSync(join(base, 'EFI', 'Boot', 'bootx64.efi'), efiImage(pkcs7SignedBy(ISSUER_2011)));
+    const out = join(work, 'stick');
+
+    await app.emulateMedia({ colorScheme: 'light' });
+    await openMedia(app);
+    await app.getByRole('radio', { name: 'WinPE or WinRE base' }).check();
+    await app.getByRole('textbox', { name: 'Base on this computer' }).fill(base);
+    await app.getByRole('radio', { name: 'Folder' }).check();
+    await app.getByLabel('Output folder', { exact: true }).fill(out);
+    await app.getByRole('button', { name: /^Build/ }).click();
+    const result = app.getByTestId('build-result');
+    await expect(result).toBeVisible({ timeout: 30_000 });
+    const secureBoot = app.getByTestId('result-secure-boot');
+    await expect(secureBoot).toContainText('Signed: 2011 CA only');
+    await expect(secureBoot).toContainText('KB5025885');
+    await expect(app.getByTestId('result-secure-boot-hint')).toHaveText(/Do not switch Secure Boot off on a BitLocker PC/);
+    await secureBoot.scrollIntoViewIfNeeded();
+    await shot('light-secure-boot');
+    await app.emulateMedia({ colorScheme: 'dark' });
+    await shot('dark-secure-boot');
   });
 });

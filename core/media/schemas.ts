@@ -16,7 +16,7 @@ export const BuildMediumRequestSchema = z
      * a UDF-only (Windows install) ISO, or a WinRE/WinPE image (Winre.wim); absent = payload only (WinRE command prompt route).
      */
     base: z.string().min(1).max(4096).optional(),
-    /** A folder of drivers (.inf and their files) added to boot.wim with DISM; Windows only. */
+    /** A folder of drivers (.inf and their files): copied to bootmend/drivers on the medium (loaded with drvload at the PC); on Windows also added to boot.wim with DISM. */
     drivers: z.string().min(1).max(4096).optional(),
     /** Fixed time for every file and the volume, so the same inputs give the same bytes. */
     timestamp: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time, e.g. 2024-07-19T06:00:00Z' }).optional(),
@@ -53,8 +53,22 @@ export const BuiltMediumSchema = z.object({
       /** Drivers were added to boot.wim (DISM). */
       drivers: z.boolean().optional(),
       missing: z.array(z.string()),
+      /** How WinPE reaches the launcher: startnet.cmd, or winpeshl.ini where the base ships one (WinRE); null when boot.wim was not changed. */
+      launch: z.enum(['startnet.cmd', 'winpeshl.ini']).nullable().optional(),
+      /** ISO only: "none" when the UEFI boot image is efisys_noprompt.bin (or made from the loader), "press-a-key" for efisys.bin. */
+      bootPrompt: z.enum(['none', 'press-a-key']).nullable().optional(),
+      /** Which CA signed the boot manager (EFI/Boot/bootx64.efi), read from its Authenticode signature (KB5025885); null without a UEFI loader. */
+      secureBoot: z
+        .object({
+          signer: z.enum(['windows-uefi-ca-2023', 'production-pca-2011', 'other', 'unsigned']),
+          issuers: z.array(z.string()),
+        })
+        .nullable()
+        .optional(),
     })
     .nullable(),
+  /** The drivers copied onto the medium (loaded by the launcher with drvload before fix.cmd searches), null when none were given. */
+  driversOnMedium: z.object({ folder: z.string(), infs: z.number().int().nonnegative() }).nullable().optional(),
 });
 export type BuiltMedium = z.infer<typeof BuiltMediumSchema>;
 

@@ -23,7 +23,7 @@ describe('buildPayload', () => {
     const out = fresh();
     const built = await buildPayload({ playbook: loadCrowdStrikePlaybook(), outDir: out, mediumId: 'stick-42' });
     expect(built).toMatchObject({ mediumId: 'stick-42', playbookId: 'crowdstrike-cf291', playbookVersion: '1.0.0', payloadDir: join(out, 'bootmend') });
-    expect(readdirSync(join(out, 'bootmend')).sort()).toEqual(['README.txt', 'fix.cmd', 'playbook.json', 'quarantine', 'results']);
+    expect(readdirSync(join(out, 'bootmend')).sort()).toEqual(['README.txt', 'fix.cmd', 'medium.json', 'playbook.json', 'quarantine', 'results']);
     expect(readdirSync(join(out, 'bootmend', 'results'))).toEqual([]);
     expect(readdirSync(join(out, 'bootmend', 'quarantine'))).toEqual([]);
     const playbook = JSON.parse(readFileSync(join(out, 'bootmend', 'playbook.json'), 'utf8')) as unknown;
@@ -130,18 +130,18 @@ describe('buildPayload', () => {
     expect(() => renderFixCmd(template, forgedFolder, 'm')).toThrow(/"targets\.0\.folder" must not contain "&"/);
   });
 
-  it('refuses an output folder that exists and is not empty, unless told to overwrite its bootmend folder', async () => {
+  it('refuses an output folder that exists and is not empty, unless told to overwrite its bootmend folder (whose results stay)', async () => {
     const out = fresh();
-    mkdirSync(join(out, 'bootmend', 'results'), { recursive: true });
+    await buildPayload({ playbook: loadCrowdStrikePlaybook(), outDir: out, mediumId: 'bm-first001' });
     writeFileSync(join(out, 'bootmend', 'results', 'old.json'), '{}');
     writeFileSync(join(out, 'startnet.cmd'), 'keep me');
     const attempt = buildPayload({ playbook: loadCrowdStrikePlaybook(), outDir: out });
     await expect(attempt).rejects.toBeInstanceOf(BootmendError);
     await expect(attempt).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'outDir' });
-    await buildPayload({ playbook: loadCrowdStrikePlaybook(), outDir: out, overwrite: true });
-    expect(existsSync(join(out, 'bootmend', 'results', 'old.json'))).toBe(false);
+    await buildPayload({ playbook: loadCrowdStrikePlaybook(), outDir: out, overwrite: true, mediumId: 'bm-second01' });
+    expect(readFileSync(join(out, 'bootmend', 'results', 'old.json'), 'utf8')).toBe('{}');
     expect(readFileSync(join(out, 'startnet.cmd'), 'utf8')).toBe('keep me');
-    expect(existsSync(join(out, 'bootmend', 'fix.cmd'))).toBe(true);
+    expect(readFileSync(join(out, 'bootmend', 'medium.json'), 'utf8')).toContain('bm-second01');
   });
 
   it('builds into an existing empty folder and refuses a file as the output folder', async () => {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BootmendError, describeZodError } from '../../core/errors.js';
 import { FileGlob, PlaybookSchema, TargetFolder, type Playbook, type PlaybookInput, type Target } from '../../core/playbooks/playbook.js';
+import { stagedFolderBeside, swapInFolder } from '../fs/swap-in.js';
+import { KEPT_FOLDERS, MEDIUM_MARKER, MEDIUM_MARKER_NAME, folderReader, isBootmendOutput, mediumMarkerText } from './medium-marker.js';
 
 /**
  * The payload folder that goes on any medium (WinPE image, payload-only stick, ISO):
@@ -11,6 +13,7 @@ import { FileGlob, PlaybookSchema, TargetFolder, type Playbook, type PlaybookInp
  *   <outDir>/bootmend/fix.cmd        generated from assets/payload/fix.cmd.template
  *   <outDir>/bootmend/README.txt     for the person at the PC
  *   <outDir>/bootmend/playbook.json  the playbook fix.cmd was generated from
+ *   <outDir>/bootmend/medium.json    the marker by which a rebuild knows its own earlier output
  *   <outDir>/bootmend/results/       one JSON result per machine (written by fix.cmd)
  *   <outDir>/bootmend/quarantine/    removed files, with manifest.txt and restore.cmd
  */
@@ -21,7 +24,10 @@ export interface BuildPayloadOptions {
   outDir: string;
   /** Written into every result so the helpdesk knows which stick a result came from. */
   mediumId?: string;
-  /** Replace <outDir>/bootmend when outDir is not empty (other files in outDir stay). */
+  /**
+   * Replace <outDir>/bootmend when outDir is not empty (other files in outDir stay). Only an
+   * earlier Bootmend payload is replaced, and its results/ and quarantine/ are carried over.
+   */
   overwrite?: boolean;
   /** For tests: another fix.cmd template. */
   templatePath?: string;
@@ -68,17 +74,26 @@ export async function buildPayload(options: BuildPayloadOptions): Promise<BuiltP
 
   await prepareOutDir(options.outDir, options.overwrite === true);
   const payloadDir = join(options.outDir, PAYLOAD_FOLDER);
-  await mkdir(join(payloadDir, 'results'), { recursive: true });
-  await mkdir(join(payloadDir, 'quarantine'), { recursive: true });
-  await writeFile(join(payloadDir, 'fix.cmd'), fixCmd, 'ascii');
-  await writeFile(join(payloadDir, 'README.txt'), readme, 'ascii');
-  await writeFile(join(payloadDir, 'playbook.json'), `${JSON.stringify(playbook, null, 2)}\n`, 'utf8');
+  // Written beside bootmend/ and swapped in only when complete: a failure leaves the old payload whole.
+  const staged = await stagedFolderBeside(payloadDir);
+  try {
+    await mkdir(join(staged, 'results'), { recursive: true });
+    await mkdir(join(staged, 'quarantine'), { recursive: true });
+    await writeFile(join(staged, 'fix.cmd'), fixCmd, 'ascii');
+    await writeFile(join(staged, 'README.txt'), readme, 'ascii');
+    await writeFile(join(staged, 'playbook.json'), `${JSON.stringify(playbook, null, 2)}\n`, 'utf8');
+    await writeFile(join(staged, MEDIUM_MARKER_NAME), mediumMarkerText({ mediumId, playbook: { id: playbook.id, version: playbook.version } }), 'utf8');
+    await swapInFolder(staged, payloadDir, KEPT_FOLDERS.map((path) => path.slice(PAYLOAD_FOLDER.length + 1)));
+  } catch (error) {
+    await rm(staged, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
   return {
     payloadDir,
     mediumId,
     playbookId: playbook.id,
     playbookVersion: playbook.version,
-    files: ['bootmend/fix.cmd', 'bootmend/README.txt', 'bootmend/playbook.json', 'bootmend/results/', 'bootmend/quarantine/'],
+    files: ['bootmend/fix.cmd', 'bootmend/README.txt', 'bootmend/playbook.json', MEDIUM_MARKER, 'bootmend/results/', 'bootmend/quarantine/'],
   };
 }
 
@@ -112,7 +127,13 @@ async function prepareOutDir(outDir: string, overwrite: boolean): Promise<void> 
       field: 'outDir',
     });
   }
-  await rm(join(outDir, PAYLOAD_FOLDER), { recursive: true, force: true });
+  if (entries.includes(PAYLOAD_FOLDER) && !(await isBootmendOutput(folderReader(outDir)))) {
+    throw new BootmendError(
+      'INVALID_INPUT',
+      `${join(outDir, PAYLOAD_FOLDER)} was not made by Bootmend (it has no ${MEDIUM_MARKER}), so it is not replaced. Choose another folder, or move that folder away first.`,
+      { field: 'outDir' },
+    );
+  }
 }
 
 // ---------------------------------------------------------------- fix.cmd --

@@ -1,3 +1,4 @@
+import { SECURE_BOOT_BITLOCKER_HINT, bootPromptSentence, driversSentence, launchSentence, secureBootSentence } from '../../../core/media/medium-words.js';
 import { MediumFormat } from '../../../core/media/schemas.js';
 import { formatBytes } from '../../../core/progress.js';
 import { callApi, printJson } from '../call.js';
@@ -6,7 +7,8 @@ import { EXIT } from '../exit-codes.js';
 
 export const mediaBuild: Command = {
   name: 'media build',
-  usage: '--playbook ID|FILE --format iso|usb-image|folder --out PATH [--base DIR|ISO|WIM] [--drivers DIR] [--timestamp ISO8601] [--overwrite]  (--drivers: add the .inf drivers in DIR to WinPE with DISM, Windows only)',
+  usage:
+    '--playbook ID|FILE --format iso|usb-image|folder --out PATH [--base DIR|ISO|WIM] [--drivers DIR] [--timestamp ISO8601] [--overwrite]  (--drivers: copy the driver folders in DIR to bootmend\\drivers on the medium, loaded with drvload at the PC; on Windows also added to WinPE with DISM. --overwrite replaces only an earlier Bootmend medium and keeps its results and quarantine folders)',
   options: {
     playbook: { type: 'string' },
     format: { type: 'string' },
@@ -47,16 +49,20 @@ export const mediaBuild: Command = {
     if (built.base) {
       io.out(`Base ${built.base.root}: ${built.base.injected ? 'WinPE runs fix.cmd by itself' : 'run fix.cmd by hand'}; starts on ${[built.base.bootable.uefi ? 'UEFI' : '', built.base.bootable.bios ? 'BIOS' : ''].filter(Boolean).join(' and ') || 'nothing'}.\n`);
       for (const missing of built.base.missing) io.out(`  missing ${missing}\n`);
+      if (built.base.launch) io.out(`${launchSentence(built.base.launch)}\n`);
+      if (built.base.bootPrompt) io.out(`${bootPromptSentence(built.base.bootPrompt)}\n`);
+      if (built.base.secureBoot) io.out(`${secureBootSentence(built.base.secureBoot)}\n${SECURE_BOOT_BITLOCKER_HINT}\n`);
     } else {
       io.out('Payload only: at the PC, open the WinRE command prompt and run \\bootmend\\fix.cmd from this medium.\n');
     }
+    if (built.driversOnMedium) io.out(`${driversSentence(built.driversOnMedium)}\n`);
     return EXIT.OK;
   },
 };
 
 export const payloadBuild: Command = {
   name: 'payload build',
-  usage: "--playbook ID|FILE --out DIR [--overwrite]  the fix.cmd folder for any medium (--overwrite replaces its bootmend folder)",
+  usage: '--playbook ID|FILE --out DIR [--overwrite]  the fix.cmd folder for any medium (--overwrite replaces a bootmend folder Bootmend made, keeping its results and quarantine folders)',
   options: { playbook: { type: 'string' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
   async run({ api, io, json, options }) {
     const { playbook, out } = options;

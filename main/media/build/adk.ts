@@ -27,6 +27,7 @@ export interface AdkInstallLayout {
   /** Deployment Tools\amd64\Oscdimg\etfsboot.com and efisys.bin, when installed. */
   etfsboot: string | null;
   efisys: string | null;
+  efisysNoPrompt: string | null;
 }
 
 /** The ADK layout under `root` (an "...\amd64" folder), or null when `root` is not one. */
@@ -47,7 +48,7 @@ export async function adkInstallLayout(root: string): Promise<AdkInstallLayout |
   if (!winpeWim) return null;
   // ...\Windows Preinstallation Environment\amd64 -> ...\Deployment Tools\amd64\Oscdimg
   const oscdimg = join(root, '..', '..', 'Deployment Tools', basenameOf(root), 'Oscdimg');
-  return { media: join(root, mediaName), winpeWim, etfsboot: await fileIn(oscdimg, 'etfsboot.com'), efisys: await fileIn(oscdimg, 'efisys.bin') };
+  return { media: join(root, mediaName), winpeWim, etfsboot: await fileIn(oscdimg, 'etfsboot.com'), efisys: await fileIn(oscdimg, 'efisys.bin'), efisysNoPrompt: await fileIn(oscdimg, 'efisys_noprompt.bin') };
 }
 
 /** The ADK WinPE folder at its default place on this PC (Windows only), or null. */

@@ -12,7 +12,7 @@ import { extractWinreBootFiles } from './wim.js';
  * the pieces the build handles itself: boot.wim on disk (for injection; the user's file is never
  * changed), the UEFI loader (for a generated El Torito image) and the El Torito boot images.
  *   adk-media    the folder as is
- *   adk-install  Media\*, en-us\winpe.wim as sources/boot.wim, Oscdimg's etfsboot.com and efisys.bin
+ *   adk-install  Media\*, en-us\winpe.wim as sources/boot.wim, Oscdimg's etfsboot.com and efisys.bin (+ efisys_noprompt.bin)
  *   winpe-iso    streamed from the ISO; boot.wim copied out; El Torito images by file or by LBA
  *   udf-iso      extracted with 7-Zip into the work folder, then as adk-media
  *   winre-wim    Windows/Boot files taken out of the image with wimlib (see wim.ts), the image as boot.wim
@@ -56,12 +56,14 @@ export async function loadBaseContent(base: MediaBase, work: string, options: Lo
       const extras: { path: string; source: FileSource }[] = [{ path: MEDIA_PATHS.bootWim, source: await fileSource(adk.winpeWim) }];
       if (!media.biosLoader && adk.etfsboot) extras.push({ path: MEDIA_PATHS.biosLoader, source: await fileSource(adk.etfsboot) });
       if (!media.efiBootImage && adk.efisys) extras.push({ path: MEDIA_PATHS.efiBootImage, source: await fileSource(adk.efisys) });
+      const noPrompt = !isNoPrompt(media.efiBootImage) && adk.efisysNoPrompt !== null;
+      if (noPrompt && adk.efisysNoPrompt) extras.push({ path: MEDIA_PATHS.efiBootImageNoPrompt, source: await fileSource(adk.efisysNoPrompt) });
       return {
         ...media,
         tree: overlayTree(media.tree, treeFromEntries(extras, tree)),
         bootWim: { path: MEDIA_PATHS.bootWim, file: adk.winpeWim },
         biosLoader: media.biosLoader ?? (adk.etfsboot ? { path: MEDIA_PATHS.biosLoader, sectorCount: ETFSBOOT_SECTORS } : null),
-        efiBootImage: media.efiBootImage ?? (adk.efisys ? { path: MEDIA_PATHS.efiBootImage } : null),
+        efiBootImage: noPrompt ? { path: MEDIA_PATHS.efiBootImageNoPrompt } : (media.efiBootImage ?? (adk.efisys ? { path: MEDIA_PATHS.efiBootImage } : null)),
       };
     }
     case 'winre-wim':
@@ -71,9 +73,13 @@ export async function loadBaseContent(base: MediaBase, work: string, options: Lo
   }
 }
 
+function isNoPrompt(image: BootImageRef | null): boolean {
+  return image?.path !== undefined && /efisys_noprompt\.bin$/i.test(image.path);
+}
+
 async function folderContent(base: MediaBase, root: string, options: { timestamp?: Date }): Promise<BaseContent> {
   const efiLoader = await findPath(root, MEDIA_PATHS.efiLoader);
-  const efiBootImage = await findPath(root, MEDIA_PATHS.efiBootImage);
+  const efiBootImage = (await findPath(root, MEDIA_PATHS.efiBootImageNoPrompt)) ?? (await findPath(root, MEDIA_PATHS.efiBootImage));
   const biosLoader = await findPath(root, MEDIA_PATHS.biosLoader);
   const bootWim = await findPath(root, MEDIA_PATHS.bootWim);
   return {
@@ -97,7 +103,7 @@ async function winreContent(base: MediaBase, work: string, options: LoadOptions)
     tree: treeFromEntries(entries, options.timestamp ? { timestamp: options.timestamp } : {}),
     bootWim: { path: MEDIA_PATHS.bootWim, file: base.root },
     efiLoader: has(MEDIA_PATHS.efiLoader) ? await fileSource(extracted.files.get(MEDIA_PATHS.efiLoader)!) : null,
-    efiBootImage: has(MEDIA_PATHS.efiBootImage) ? { path: MEDIA_PATHS.efiBootImage } : null,
+    efiBootImage: has(MEDIA_PATHS.efiBootImageNoPrompt) ? { path: MEDIA_PATHS.efiBootImageNoPrompt } : has(MEDIA_PATHS.efiBootImage) ? { path: MEDIA_PATHS.efiBootImage } : null,
     biosLoader: has(MEDIA_PATHS.biosLoader) ? { path: MEDIA_PATHS.biosLoader, sectorCount: ETFSBOOT_SECTORS } : null,
     close: async () => undefined,
   };
@@ -120,7 +126,7 @@ async function isoContent(base: MediaBase, work: string, options: LoadOptions): 
       checked = await withBitLockerCheck(base, file, options.wimlib, options.signal);
     }
     const loader = find(MEDIA_PATHS.efiLoader);
-    const efisys = find(MEDIA_PATHS.efiBootImage);
+    const efisys = find(MEDIA_PATHS.efiBootImageNoPrompt) ?? find(MEDIA_PATHS.efiBootImage);
     const uefi = boot.find((entry) => entry.platform === 'uefi');
     const bios = boot.find((entry) => entry.platform === 'bios');
     const etfsboot = find(MEDIA_PATHS.biosLoader);

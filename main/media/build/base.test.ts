@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeFileSync, closeSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir as temp } from '../../../test/temp.js';
@@ -8,7 +8,7 @@ import { PlaybookSchema } from '../../../core/playbooks/playbook.js';
 import { detectAdkInstall } from './adk.js';
 import { NO_BITLOCKER, inspectBase } from './base.js';
 import { buildMedium } from './build-medium.js';
-import { DRIVERS_NEED_WINDOWS, dismPlan } from './dism.js';
+import { dismPlan } from './dism.js';
 import { bitLockerFromPaths, planWinreFiles } from './wim.js';
 
 const playbook = PlaybookSchema.parse(JSON.parse(readFileSync(new URL('../../../assets/playbooks/crowdstrike-cf291.json', import.meta.url), 'utf8')));
@@ -47,11 +47,14 @@ function isoFiles(iso: string): string {
   return execFileSync('xorriso', ['-indev', iso, '-find', '/', '-type', 'f'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
+/** startnet.cmd + the launcher it calls, as WinPE finds them in the medium's boot.wim. */
 function startnetIn(iso: string, wimPath = '/sources/boot.wim'): string {
   const work = temp('check');
   execFileSync('xorriso', ['-osirrox', 'on', '-indev', iso, '-extract', wimPath, join(work, 'boot.wim')], { stdio: 'ignore' });
-  execFileSync('wimlib-imagex', ['extract', join(work, 'boot.wim'), '1', '/Windows/System32/startnet.cmd', `--dest-dir=${work}`], { stdio: 'ignore' });
-  return readFileSync(join(work, 'startnet.cmd'), 'latin1');
+  execFileSync('wimlib-imagex', ['extract', join(work, 'boot.wim'), '1', '/Windows/System32/startnet.cmd', '/Windows/System32/bootmend.cmd', `--dest-dir=${work}`], { stdio: 'ignore' });
+  const startnet = readFileSync(join(work, 'startnet.cmd'), 'latin1');
+  expect(startnet).toBe('@echo off\r\nwpeinit\r\ncall %SystemRoot%\\System32\\bootmend.cmd\r\n');
+  return startnet + readFileSync(join(work, 'bootmend.cmd'), 'latin1');
 }
 
 describe('BitLocker support in WinPE', () => {
@@ -113,7 +116,7 @@ describe('the ADK install folder as a base', () => {
     expect(built.base).toMatchObject({ kind: 'adk-install', injected: true, bootable: { uefi: true, bios: true } });
     const files = isoFiles(out);
     for (const path of ['/sources/boot.wim', '/EFI/Boot/bootx64.efi', '/Boot/etfsboot.com', '/EFI/Microsoft/Boot/efisys.bin', '/bootmend/fix.cmd']) expect(files).toContain(`'${path}'`);
-    expect(startnetIn(out)).toContain('call E:\\bootmend\\fix.cmd');
+    expect(startnetIn(out)).toContain('call %BM_STICK%\\bootmend\\fix.cmd');
     const report = execFileSync('xorriso', ['-indev', out, '-report_el_torito', 'plain'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(report).toMatch(/El Torito img path :\s+1\s+\/Boot\/etfsboot\.com/);
     expect(report).toMatch(/El Torito img path :\s+2\s+\/EFI\/Microsoft\/Boot\/efisys\.bin/);
@@ -137,7 +140,7 @@ wimAndIso.describe('a WinRE image (Winre.wim) as a base', () => {
     const extracted = temp('x');
     execFileSync('xorriso', ['-osirrox', 'on', '-indev', out, '-extract', '/EFI/Boot/bootx64.efi', join(extracted, 'bootx64.efi')], { stdio: 'ignore' });
     expect(readFileSync(join(extracted, 'bootx64.efi'))).toEqual(Buffer.alloc(70_000, 0x42));
-    expect(startnetIn(out)).toContain('if exist %%D:\\bootmend\\fix.cmd');
+    expect(startnetIn(out)).toContain('if exist %%D:\\bootmend\\fix.cmd set BM_STICK=%%D:');
   }, 60_000);
 
   it('picks the first candidate for each boot file (pure plan)', () => {
@@ -171,7 +174,7 @@ isoBases.describe('ISO bases', () => {
     const report = execFileSync('xorriso', ['-indev', out, '-report_el_torito', 'plain'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(report).toMatch(/El Torito boot img :\s+1\s+BIOS\s+y\s+none\s+0x07c0\s+0x00\s+8/);
     expect(report).toMatch(/El Torito img path :\s+2\s+\/EFI\/Microsoft\/Boot\/efisys\.bin/);
-    expect(startnetIn(out)).toContain('call E:\\bootmend\\fix.cmd');
+    expect(startnetIn(out)).toContain('call %BM_STICK%\\bootmend\\fix.cmd');
     expect(isoFiles(out)).toContain("'/bootmend/playbook.json'");
   }, 60_000);
 
@@ -187,28 +190,34 @@ isoBases.describe('ISO bases', () => {
     const out = join(temp('media'), 'from-udf.iso');
     const built = await buildMedium({ playbook, format: 'iso', out, base: iso });
     expect(built.base).toMatchObject({ kind: 'udf-iso', injected: true, missing: [NO_BITLOCKER] });
-    expect(startnetIn(out)).toContain('call E:\\bootmend\\fix.cmd');
+    expect(startnetIn(out)).toContain('call %BM_STICK%\\bootmend\\fix.cmd');
   }, 60_000);
 });
 
 describe('drivers and DISM', () => {
   it('builds the DISM commands: mount, startnet.cmd, add drivers recursively, commit; discard on failure', () => {
-    const plan = dismPlan({ wim: 'C:\\T\\boot.wim', index: 1, mountDir: 'C:\\T\\mount', startnet: 'C:\\T\\startnet.cmd', drivers: 'D:\\drivers' });
+    const files = { startnet: 'C:\\T\\startnet.cmd', launcher: 'C:\\T\\bootmend.cmd', winpeshl: 'C:\\T\\winpeshl.ini' };
+    const plan = dismPlan({ wim: 'C:\\T\\boot.wim', index: 1, mountDir: 'C:\\T\\mount', ...files, drivers: 'D:\\drivers' });
     expect(plan.steps.map((step) => (step.kind === 'dism' ? step.args.join(' ') : `copy ${step.from} ${step.to}`))).toEqual([
       '/English /Mount-Image /ImageFile:C:\\T\\boot.wim /Index:1 /MountDir:C:\\T\\mount',
       'copy C:\\T\\startnet.cmd C:\\T\\mount\\Windows\\System32\\startnet.cmd',
+      'copy C:\\T\\bootmend.cmd C:\\T\\mount\\Windows\\System32\\bootmend.cmd',
+      'copy C:\\T\\winpeshl.ini C:\\T\\mount\\Windows\\System32\\winpeshl.ini',
       '/English /Image:C:\\T\\mount /Add-Driver /Driver:D:\\drivers /Recurse',
       '/English /Unmount-Image /MountDir:C:\\T\\mount /Commit',
     ]);
     expect(plan.discard).toMatchObject({ args: ['/English', '/Unmount-Image', '/MountDir:C:\\T\\mount', '/Discard'] });
-    expect(dismPlan({ wim: 'w', index: 2, mountDir: 'm', startnet: 's' }).steps.some((step) => step.kind === 'dism' && step.args.includes('/Add-Driver'))).toBe(false);
+    expect(plan.steps.find((step) => step.kind === 'copy' && step.to.endsWith('winpeshl.ini'))).toMatchObject({ ifPresent: true });
+    expect(dismPlan({ wim: 'w', index: 2, mountDir: 'm', ...files }).steps.some((step) => step.kind === 'dism' && step.args.includes('/Add-Driver'))).toBe(false);
   });
 
-  it.skipIf(process.platform === 'win32')('says clearly that drivers need DISM on Windows', async () => {
-    await expect(buildMedium({ playbook, format: 'iso', out: join(temp('media'), 'd.iso'), base: temp('base'), drivers: temp('drivers') })).rejects.toMatchObject({
+  it('refuses a driver folder without any .inf, naming the field, before writing anything', async () => {
+    const out = join(temp('media'), 'd.iso');
+    await expect(buildMedium({ playbook, format: 'iso', out, drivers: temp('drivers') })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       field: 'drivers',
-      message: DRIVERS_NEED_WINDOWS,
+      message: expect.stringContaining('holds no .inf file'),
     });
+    expect(existsSync(out)).toBe(false);
   });
 });

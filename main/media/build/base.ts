@@ -40,6 +40,8 @@ export interface InspectOptions {
 export const MEDIA_PATHS = {
   efiLoader: 'EFI/Boot/bootx64.efi',
   efiBootImage: 'EFI/Microsoft/Boot/efisys.bin',
+  /** The same El Torito image without "Press any key to boot from CD or DVD" (virtual media and Hyper-V never press one): preferred. */
+  efiBootImageNoPrompt: 'EFI/Microsoft/Boot/efisys_noprompt.bin',
   biosLoader: 'Boot/etfsboot.com',
   bootWim: 'sources/boot.wim',
 } as const;

@@ -54,11 +54,13 @@ describe('bootmend media build', () => {
 
       const extracted = join(work, 'extracted');
       execFileSync('xorriso', ['-osirrox', 'on', '-indev', out, '-extract', '/sources/boot.wim', join(extracted, 'boot.wim')], { stdio: 'ignore' });
-      execFileSync('wimlib-imagex', ['extract', join(extracted, 'boot.wim'), '1', '/Windows/System32/startnet.cmd', `--dest-dir=${extracted}`], { stdio: 'ignore' });
+      execFileSync('wimlib-imagex', ['extract', join(extracted, 'boot.wim'), '1', '/Windows/System32/startnet.cmd', '/Windows/System32/bootmend.cmd', `--dest-dir=${extracted}`], { stdio: 'ignore' });
       const startnet = readFileSync(join(extracted, 'startnet.cmd'), 'latin1');
-      expect(startnet).toMatch(/^@echo off\r\nwpeinit\r\n/);
-      expect(startnet).toContain('if exist %%D:\\bootmend\\fix.cmd goto found_%%D');
-      expect(startnet).toContain('call E:\\bootmend\\fix.cmd');
+      expect(startnet).toMatch(/^@echo off\r\nwpeinit\r\ncall %SystemRoot%\\System32\\bootmend\.cmd\r\n$/);
+      const launcher = readFileSync(join(extracted, 'bootmend.cmd'), 'latin1');
+      expect(launcher).toContain('if exist %%D:\\bootmend\\fix.cmd set BM_STICK=%%D:');
+      expect(launcher).toContain('call %BM_STICK%\\bootmend\\fix.cmd');
+      expect(built.base?.launch).toBe('startnet.cmd');
       expect(sha256(join(base.root, 'sources', 'boot.wim'))).toBe(base.wimHash);
     },
     60_000,
@@ -97,9 +99,9 @@ describe('bootmend media build', () => {
 
   it('never overwrites an existing image unless asked', async () => {
     const out = join(temp('media'), 'x.iso');
-    writeFileSync(out, 'precious');
+    const first = await buildMedium({ playbook, format: 'iso', out });
     await expect(buildMedium({ playbook, format: 'iso', out })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('already exists') });
-    expect(readFileSync(out, 'utf8')).toBe('precious');
+    expect(sha256(out)).toBe(first.sha256);
     await expect(buildMedium({ playbook, format: 'iso', out, overwrite: true })).resolves.toMatchObject({ format: 'iso' });
   });
 

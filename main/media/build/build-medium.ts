@@ -1,21 +1,23 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { BootmendError } from '../../../core/errors.js';
 import type { BuiltMedium, MediumFormat } from '../../../core/media/schemas.js';
 import type { Playbook } from '../../../core/playbooks/playbook.js';
-import { buildPayload } from '../../payload/build.js';
+import { buildPayload, volumeRelativeFolder } from '../../payload/build.js';
 import { writeBareFatImage, writeUsbImage } from '../fat/write-fat.js';
 import { writeIsoFile } from '../iso/write-iso.js';
 import { pipeline } from 'node:stream/promises';
 import type { BootImageRef } from '../iso/layout.js';
-import { fileSource, overlayTree, treeFromEntries, treeFromFolder, type FileSource, type SourceEntry, type SourceTree } from '../source-tree.js';
+import { compareSegments, fileSource, overlayTree, treeFromEntries, treeFromFolder, type FileSource, type SourceEntry, type SourceTree } from '../source-tree.js';
 import { loadBaseContent, type BaseContent } from './base-content.js';
 import { inspectBase } from './base.js';
-import { DRIVERS_NEED_WINDOWS } from './dism.js';
 import { injectLauncher, wimlibVersion } from './inject.js';
+import { checkOutput, stageOutput } from './output.js';
+import { DRIVERS_FOLDER } from './launcher.js';
+import { bootManagerSignature } from './secure-boot.js';
 import { prewarmCopyThread } from '../copy-worker.js';
 
 
@@ -25,7 +27,10 @@ export interface BuildMediumOptions {
   out: string;
   /** A boot base (ADK Media folder, ADK WinPE folder, WinPE ISO, UDF ISO, Winre.wim; see base.ts); none = payload-only medium (WinRE command prompt route). */
   base?: string;
-  /** A driver folder added to boot.wim with DISM (Windows only). */
+  /**
+   * A folder of drivers (.inf and their files): copied onto the medium as bootmend/drivers on any OS
+   * (the launcher loads them with drvload at the PC), and on Windows also added to boot.wim with DISM.
+   */
   drivers?: string;
   /** Fixed time for every entry and the volume: the same inputs give the same bytes. */
   timestamp?: Date;
@@ -41,23 +46,28 @@ const MIB = 1 << 20;
 
 export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMedium> {
   const { signal } = options;
-  if (options.drivers !== undefined) {
-    if (process.platform !== 'win32') throw new BootmendError('INVALID_INPUT', DRIVERS_NEED_WINDOWS, { field: 'drivers' });
-    if (!options.base) throw new BootmendError('INVALID_INPUT', 'Drivers go into WinPE (boot.wim): choose a base as well.', { field: 'drivers' });
-  }
-  await refuseExistingOutput(options.out, options.overwrite === true);
+  await checkOutput(options.out, options.format, options.overwrite === true);
+  const timestamp = options.timestamp ? { timestamp: options.timestamp } : {};
+  const drivers = options.drivers === undefined ? null : await driversTree(options.drivers, timestamp);
   // The copy thread starts while the base is read and the payload made.
   if (options.format !== 'folder') prewarmCopyThread();
   const wimlib = (await wimlibVersion()) !== null;
   const inspected = options.base ? await inspectBase(options.base, { wimlib, ...(signal ? { signal } : {}) }) : null;
+  // Written beside the target and swapped in only after success: a failure leaves the old output as it was.
+  const staged = await stageOutput(options.out, options.format);
+  let committed = false;
   const work = await mkdtemp(join(tmpdir(), 'bootmend-medium-'));
-  const cleanups: (() => Promise<void>)[] = [() => rm(work, { recursive: true, force: true })];
+  const cleanups: (() => Promise<void>)[] = [
+    async () => {
+      if (!committed) await staged.discard();
+    },
+    () => rm(work, { recursive: true, force: true }),
+  ];
   try {
     report(options, 'preparing', 'Writing fix.cmd and the playbook', 0, 1);
     const payload = await buildPayload({ playbook: options.playbook, outDir: join(work, 'payload'), ...(options.mediumId ? { mediumId: options.mediumId } : {}) });
     signal?.throwIfAborted();
 
-    const timestamp = options.timestamp ? { timestamp: options.timestamp } : {};
     let content: BaseContent | null = null;
     if (inspected) {
       report(options, 'preparing', inspected.kind === 'udf-iso' ? 'Extracting the ISO with 7-Zip' : 'Reading the base', 0, 1);
@@ -66,32 +76,40 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
     }
 
     let injected = false;
-    let drivers = false;
+    let dismDrivers = false;
+    let launch: 'startnet.cmd' | 'winpeshl.ini' | null = null;
+    // DISM (Windows only) also puts the drivers into boot.wim; everywhere else the launcher's drvload loads them from the medium.
+    const dismDriverFolder = options.drivers !== undefined && process.platform === 'win32' ? options.drivers : undefined;
+    const targetDirs = options.playbook.targets.map((target) => volumeRelativeFolder(target.folder));
     const replacements = new Map<string, FileSource>();
     if (content?.bootWim) {
-      report(options, 'preparing', options.drivers ? 'Making WinPE start Bootmend by itself and adding drivers (DISM)' : 'Making WinPE start Bootmend by itself (boot.wim)', 0, 1);
-      const wim = await injectLauncher(content.bootWim.file, { ...(options.drivers ? { drivers: options.drivers } : {}), ...(signal ? { signal } : {}) });
+      report(options, 'preparing', dismDriverFolder ? 'Making WinPE start Bootmend by itself and adding drivers (DISM)' : 'Making WinPE start Bootmend by itself (boot.wim)', 0, 1);
+      const wim = await injectLauncher(content.bootWim.file, { targetDirs, ...(dismDriverFolder ? { drivers: dismDriverFolder } : {}), ...(signal ? { signal } : {}) });
       cleanups.push(wim.cleanup);
       replacements.set(content.bootWim.path.toLowerCase(), await fileSource(wim.path));
       injected = true;
-      drivers = wim.drivers;
+      dismDrivers = wim.drivers;
+      launch = wim.launch;
     }
+    const signature = content?.efiLoader ? await bootManagerSignature(content.efiLoader) : null;
 
-    const payloadTree = await treeFromFolder(join(work, 'payload'), timestamp);
+    const payloadOnly = await treeFromFolder(join(work, 'payload'), timestamp);
+    const payloadTree = drivers ? overlayTree(payloadOnly, drivers.tree) : payloadOnly;
     const tree = content ? overlayTree(withReplacements(content.tree, replacements), payloadTree) : payloadTree;
     const onProgress = (done: number, total: number): void => report(options, 'writing', `Writing ${options.format === 'iso' ? 'the ISO image' : options.format === 'usb-image' ? 'the USB image' : 'the folder'}`, done, total);
     const control = { onProgress, ...(signal ? { signal } : {}) };
 
     let bytes: number;
+    let efi: BootImageRef | null = null;
     if (options.format === 'folder') {
-      bytes = await writeTreeToFolder(tree, options.out, control);
+      bytes = await writeTreeToFolder(tree, staged.path, control);
     } else if (options.format === 'usb-image') {
       const sizeBytes = Math.max(MIN_USB_IMAGE, Math.ceil((tree.fileBytes * 1.25 + 64 * MIB) / MIB) * MIB);
-      bytes = (await writeUsbImage(tree, options.out, { sizeBytes, label: 'BOOTMEND', ...timestamp, ...control })).bytes;
+      bytes = (await writeUsbImage(tree, staged.path, { sizeBytes, label: 'BOOTMEND', ...timestamp, ...control })).bytes;
     } else {
-      const efi = content ? await efiBootImage(content, work, timestamp) : null;
+      efi = content ? await efiBootImage(content, work, timestamp) : null;
       bytes = (
-        await writeIsoFile(tree, options.out, {
+        await writeIsoFile(tree, staged.path, {
           volumeId: 'BOOTMEND',
           ...timestamp,
           ...(efi ? { efi } : {}),
@@ -101,7 +119,10 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
       ).bytes;
     }
 
-    const sha256 = options.format === 'folder' ? null : await hashFile(options.out, bytes, options);
+    const sha256 = options.format === 'folder' ? null : await hashFile(staged.path, bytes, options);
+    signal?.throwIfAborted();
+    await staged.commit();
+    committed = true;
     const base = content?.base ?? null;
     return {
       format: options.format,
@@ -117,10 +138,14 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
               kind: base.kind,
               bootable: { uefi: content.efiLoader !== null || (options.format === 'iso' && content.efiBootImage !== null), bios: content.biosLoader !== null && options.format === 'iso' },
               injected,
-              drivers,
+              drivers: dismDrivers,
               missing: base.missing,
+              launch,
+              bootPrompt: options.format !== 'iso' || !efi ? null : isNoPromptImage(efi, content) ? 'none' : 'press-a-key',
+              secureBoot: signature,
             }
           : null,
+      driversOnMedium: drivers ? { folder: DRIVERS_FOLDER, infs: drivers.infs } : null,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -131,19 +156,6 @@ function report(options: BuildMediumOptions, phase: 'preparing' | 'writing' | 'h
   options.onProgress?.({ phase, message, done, total });
 }
 
-async function refuseExistingOutput(out: string, overwrite: boolean): Promise<void> {
-  const info = await stat(out).catch(() => null);
-  if (!info) {
-    await mkdir(dirname(out), { recursive: true });
-    return;
-  }
-  if (info.isDirectory() && (await readdir(out)).length === 0) return;
-  if (!overwrite) {
-    throw new BootmendError('INVALID_INPUT', `${out} already exists; choose another name or allow replacing it ("Replace if it exists" in the app, --overwrite on the command line).`, { field: 'out' });
-  }
-  await rm(out, { recursive: true, force: true });
-}
-
 function withReplacements(tree: SourceTree, replacements: Map<string, FileSource>): SourceTree {
   if (replacements.size === 0) return tree;
   const entries: SourceEntry[] = tree.entries.map((entry) => {
@@ -151,6 +163,29 @@ function withReplacements(tree: SourceTree, replacements: Map<string, FileSource
     return replacement ? { ...entry, size: replacement.size, open: replacement.open } : entry;
   });
   return { entries, fileBytes: entries.reduce((sum, e) => sum + (e.isDir ? 0 : e.size), 0) };
+}
+
+/** The El Torito UEFI image is efisys_noprompt.bin, or one made from the loader (bootmgfw.efi itself never asks for a key). */
+function isNoPromptImage(efi: BootImageRef, content: BaseContent | null): boolean {
+  if (content?.efiBootImage !== efi) return true;
+  return 'path' in efi && typeof efi.path === 'string' && /efisys_noprompt\.bin$/i.test(efi.path);
+}
+
+/**
+ * The driver folder as bootmend/drivers/... on the medium. Refused unless it holds at least one
+ * .inf: drvload and DISM take drivers by their .inf, and a folder without one is a wrong choice.
+ */
+async function driversTree(folder: string, timestamp: { timestamp?: Date }): Promise<{ tree: SourceTree; infs: number }> {
+  const inner = await treeFromFolder(folder, timestamp).catch((cause: unknown) => {
+    throw new BootmendError('INVALID_INPUT', `The driver folder ${folder} cannot be read; choose the folder that holds the drivers (.inf files and their .sys/.cat files).`, { field: 'drivers', cause });
+  });
+  const infs = inner.entries.filter((entry) => !entry.isDir && entry.segments[entry.segments.length - 1]!.toLowerCase().endsWith('.inf')).length;
+  if (infs === 0) {
+    throw new BootmendError('INVALID_INPUT', `The driver folder ${folder} holds no .inf file. Choose the folder with the storage driver's .inf (extract the PC maker's driver package first).`, { field: 'drivers' });
+  }
+  const top = treeFromEntries([{ path: DRIVERS_FOLDER, isDir: true }], timestamp);
+  const entries = [...top.entries, ...inner.entries.map((entry) => ({ ...entry, segments: [...DRIVERS_FOLDER.split('/'), ...entry.segments] }))].sort((a, b) => compareSegments(a.segments, b.segments));
+  return { tree: { entries, fileBytes: inner.fileBytes }, infs };
 }
 
 /** The El Torito UEFI image: the base's (efisys.bin, or the ISO's own image), or one made from its UEFI loader. */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, win32 } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,15 +14,18 @@ const run = promisify(execFile);
  * pure function (tested on any OS); the runner only exists on Windows, as does DISM.
  */
 
-export type DismStep = { kind: 'dism'; args: string[]; what: string } | { kind: 'copy'; from: string; to: string; what: string };
+/** `ifPresent`: copied only over a file the image already has (winpeshl.ini, which WinRE ships and WinPE does not). */
+export type DismStep = { kind: 'dism'; args: string[]; what: string } | { kind: 'copy'; from: string; to: string; what: string; ifPresent?: boolean };
 
 export interface DismPlanInput {
   /** The work copy of boot.wim (never the user's file). */
   wim: string;
   index: number;
   mountDir: string;
-  /** Our startnet.cmd on disk. */
+  /** Our startnet.cmd, launcher (bootmend.cmd) and winpeshl.ini on disk. */
   startnet: string;
+  launcher: string;
+  winpeshl: string;
   drivers?: string;
 }
 
@@ -33,6 +36,8 @@ export function dismPlan(input: DismPlanInput): { steps: DismStep[]; discard: Di
   const steps: DismStep[] = [
     { kind: 'dism', what: 'Mounting boot.wim', args: ['/English', '/Mount-Image', `/ImageFile:${input.wim}`, `/Index:${input.index}`, `/MountDir:${input.mountDir}`] },
     { kind: 'copy', what: 'Adding startnet.cmd', from: input.startnet, to: win32.join(input.mountDir, 'Windows', 'System32', 'startnet.cmd') },
+    { kind: 'copy', what: 'Adding the Bootmend launcher', from: input.launcher, to: win32.join(input.mountDir, 'Windows', 'System32', win32.basename(input.launcher)) },
+    { kind: 'copy', what: 'Replacing winpeshl.ini', from: input.winpeshl, to: win32.join(input.mountDir, 'Windows', 'System32', 'winpeshl.ini'), ifPresent: true },
   ];
   if (input.drivers) {
     steps.push({ kind: 'dism', what: 'Adding drivers', args: ['/English', `/Image:${input.mountDir}`, '/Add-Driver', `/Driver:${input.drivers}`, '/Recurse'] });
@@ -41,17 +46,22 @@ export function dismPlan(input: DismPlanInput): { steps: DismStep[]; discard: Di
   return { steps, discard: { kind: 'dism', what: 'Discarding changes', args: ['/English', '/Unmount-Image', `/MountDir:${input.mountDir}`, '/Discard'] } };
 }
 
-/** Runs the plan with dism.exe (needs an elevated process). Windows only. */
-export async function injectWithDism(input: Omit<DismPlanInput, 'mountDir'>, onStep: (what: string) => void, signal?: AbortSignal): Promise<void> {
+/** Runs the plan with dism.exe (needs an elevated process). Windows only. Says whether the image had a winpeshl.ini (now ours). */
+export async function injectWithDism(input: Omit<DismPlanInput, 'mountDir'>, onStep: (what: string) => void, signal?: AbortSignal): Promise<boolean> {
   if (process.platform !== 'win32') throw new BootmendError('UNAVAILABLE', input.drivers ? DRIVERS_NEED_WINDOWS : 'DISM runs only on Windows.');
   const mountDir = await mkdtemp(join(tmpdir(), 'bootmend-mount-'));
   const { steps, discard } = dismPlan({ ...input, mountDir });
   let mounted = false;
+  let replacedWinpeshl = false;
   try {
     for (const step of steps) {
       signal?.throwIfAborted();
       onStep(step.what);
       if (step.kind === 'copy') {
+        if (step.ifPresent) {
+          if (!(await stat(step.to).catch(() => null))) continue;
+          replacedWinpeshl = true;
+        }
         await mkdir(win32.dirname(step.to), { recursive: true });
         await copyFile(step.from, step.to);
         continue;
@@ -71,4 +81,5 @@ export async function injectWithDism(input: Omit<DismPlanInput, 'mountDir'>, onS
     if (mounted) await run('dism.exe', discard.kind === 'dism' ? discard.args : [], { windowsHide: true }).catch(() => undefined);
     await rm(mountDir, { recursive: true, force: true }).catch(() => undefined);
   }
+  return replacedWinpeshl;
 }

@@ -71,6 +71,7 @@ export const WINRE_BOOT_FILES: readonly { medium: string; from: readonly string[
   { medium: 'EFI/Boot/bootx64.efi', from: ['Windows/Boot/EFI/bootmgfw.efi'], role: 'UEFI loader' },
   { medium: 'EFI/Microsoft/Boot/BCD', from: ['Windows/Boot/DVD/EFI/BCD'], role: 'UEFI boot configuration' },
   { medium: 'EFI/Microsoft/Boot/efisys.bin', from: ['Windows/Boot/DVD/EFI/en-US/efisys.bin', 'Windows/Boot/DVD/EFI/efisys.bin'], role: 'El Torito UEFI image' },
+  { medium: 'EFI/Microsoft/Boot/efisys_noprompt.bin', from: ['Windows/Boot/DVD/EFI/en-US/efisys_noprompt.bin', 'Windows/Boot/DVD/EFI/efisys_noprompt.bin'], role: 'El Torito UEFI image without the key prompt' },
   { medium: 'Boot/boot.sdi', from: ['Windows/Boot/DVD/EFI/boot.sdi', 'Windows/Boot/DVD/PCAT/boot.sdi', 'Windows/System32/boot.sdi'], role: 'RAM disk (boot.sdi)' },
   { medium: 'Boot/BCD', from: ['Windows/Boot/DVD/PCAT/BCD'], role: 'BIOS boot configuration' },
   { medium: 'Boot/etfsboot.com', from: ['Windows/Boot/DVD/PCAT/etfsboot.com'], role: 'BIOS loader (El Torito)' },

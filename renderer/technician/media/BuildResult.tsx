@@ -2,6 +2,7 @@ import { useRef, useState, type ReactElement } from 'react';
 import { useOnNewRequest } from '../../ui/useOnNewRequest.js';
 import type { BuiltMedium } from '../../../core/media/schemas.js';
 import { formatBytes } from '../../../core/progress.js';
+import { SECURE_BOOT_BITLOCKER_HINT, bootPromptSentence, driversSentence, launchSentence, secureBootSentence } from '../../../core/media/medium-words.js';
 import { useDrives } from '../drives/store.js';
 import { useMedia } from './store.js';
 import { Badge } from '../../ui/Badge.js';
@@ -59,6 +60,11 @@ export function BuildResult({ result }: { result: BuiltMedium }): ReactElement {
       />
       {result.sha256 ? <Sha256 hash={result.sha256} /> : <p className="muted">A folder has no single SHA-256; each file is copied as it is.</p>}
       <BaseSummary base={result.base} />
+      {result.driversOnMedium ? (
+        <p className="muted" data-testid="result-drivers">
+          {driversSentence(result.driversOnMedium)}
+        </p>
+      ) : null}
       {result.format === 'folder' ? (
         <Notice icon={<InfoIcon size={22} />}>
           <p>
@@ -129,7 +135,31 @@ function BaseSummary({ base }: { base: BuiltMedium['base'] }): ReactElement {
           ))}
         </ul>
       ) : null}
+      <StartNotes base={base} />
     </div>
+  );
+}
+
+/** How the medium starts: who signed the boot manager (with the BitLocker warning), the ISO's key prompt, what WinPE runs. */
+function StartNotes({ base }: { base: NonNullable<BuiltMedium['base']> }): ReactElement {
+  // The 2011 CA is on its way out (KB5025885): a stick signed only with it is refused by PCs that applied the revocation.
+  const trusted = base.secureBoot?.signer === 'windows-uefi-ca-2023';
+  return (
+    <>
+      {base.secureBoot ? (
+        <div className="result-base__secure-boot" data-testid="result-secure-boot">
+          <Badge tone={trusted ? 'success' : 'warning'} icon={trusted ? <CheckCircleIcon size={16} /> : <CrossCircleIcon size={16} />}>
+            {base.secureBoot.signer === 'windows-uefi-ca-2023' ? 'Signed: Windows UEFI CA 2023' : base.secureBoot.signer === 'production-pca-2011' ? 'Signed: 2011 CA only' : base.secureBoot.signer === 'unsigned' ? 'Not signed' : 'Not signed by Microsoft'}
+          </Badge>
+          <p>{secureBootSentence(base.secureBoot)}</p>
+          <p data-testid="result-secure-boot-hint">
+            <strong>{SECURE_BOOT_BITLOCKER_HINT}</strong>
+          </p>
+        </div>
+      ) : null}
+      {base.bootPrompt ? <p data-testid="result-boot-prompt">{bootPromptSentence(base.bootPrompt)}</p> : null}
+      {base.launch ? <p className="muted">{launchSentence(base.launch)}</p> : null}
+    </>
   );
 }
 

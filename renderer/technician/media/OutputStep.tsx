@@ -44,8 +44,8 @@ export function OutputStep({ out, suggestion, outError, timestampError, outRef, 
         label={format === 'folder' ? 'Output folder' : 'Output file'}
         hint={
           format === 'folder'
-            ? 'Folder on this computer: a full path. It must not exist yet, or be empty.'
-            : 'Folder on this computer and file name: a full path. An existing file is kept unless you tick “Replace if it exists”.'
+            ? 'Folder on this computer: a full path. It must not exist yet, or be empty; “Replace if it exists” replaces only a medium Bootmend made, and keeps its results and quarantine folders.'
+            : 'Folder on this computer and file name: a full path. An existing file is kept unless you tick “Replace if it exists”, and only a medium Bootmend made is ever replaced.'
         }
         value={out}
         error={outError ? outError : null}

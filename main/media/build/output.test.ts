@@ -1,0 +1,180 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PlaybookSchema } from '../../../core/playbooks/playbook.js';
+import { tempDir } from '../../../test/temp.js';
+import { requireCommands, requireRoot } from '../../../test/tools.js';
+import { createApi } from '../../api.js';
+import { buildPayload } from '../../payload/build.js';
+import { listTree, sha256File } from '../test-support.js';
+import { buildMedium } from './build-medium.js';
+
+const playbook = PlaybookSchema.parse(JSON.parse(readFileSync(new URL('../../../assets/playbooks/crowdstrike-cf291.json', import.meta.url), 'utf8')));
+const BIN = fileURLToPath(new URL('../../../bin/bootmend.mjs', import.meta.url));
+
+function put(root: string, relative: string, content: Buffer | string): void {
+  mkdirSync(dirname(join(root, relative)), { recursive: true });
+  writeFileSync(join(root, relative), content);
+}
+
+/** What a technician's home folder looks like to a build that was pointed at it by mistake. */
+function homeLikeFolder(): string {
+  const home = join(tempDir('home'), 'ana');
+  put(home, '.bashrc', 'export PATH=$HOME/bin:$PATH\n');
+  put(home, '.ssh/known_hosts', 'example.org ssh-ed25519 AAAA-not-a-real-key\n');
+  put(home, 'Documents/incident report.odt', randomBytes(40_000));
+  put(home, 'Pictures/rack.jpg', randomBytes(120_000));
+  put(home, 'bootmend/notes.txt', 'my own notes, in a folder that happens to be called bootmend\n');
+  mkdirSync(join(home, 'Downloads'));
+  return home;
+}
+
+/** A stick that came back from the field: results and quarantined files written by fix.cmd at PCs. */
+function useInField(stick: string): void {
+  put(stick, 'bootmend/results/PC-0042-20240719T0655Z.json', '{"machine":"PC-0042","outcome":"fixed"}\r\n');
+  put(stick, 'bootmend/results/PC-0043-20240719T0702Z.json', '{"machine":"PC-0043","outcome":"needs_attention"}\r\n');
+  put(stick, 'bootmend/quarantine/PC-0042/20240719T0655Z/C-00000291-00000000-00000032.sys', Buffer.concat([Buffer.from('AAAAAAAA01002301', 'hex'), randomBytes(4000)]));
+  put(stick, 'bootmend/quarantine/PC-0042/20240719T0655Z/manifest.txt', 'C:\\Windows\\System32\\drivers\\CrowdStrike\\C-00000291-00000000-00000032.sys\r\n');
+  put(stick, 'bootmend/quarantine/PC-0042/20240719T0655Z/restore.cmd', '@echo off\r\nmove ...\r\n');
+}
+
+const kept = async (stick: string) => (await listTree(join(stick, 'bootmend'))).filter((e) => /^(results|quarantine)(\/|$)/.test(e.path));
+const siblings = (path: string): string[] => readdirSync(dirname(path)).sort();
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, BOOTMEND_DATA_DIR: tempDir('cli-data') }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('what a rebuild deletes and what it keeps', () => {
+  it('refuses a home-like folder as the target with a sentence, even with "Replace if it exists", and deletes nothing', async () => {
+    const home = homeLikeFolder();
+    const before = await listTree(home);
+    for (const format of ['folder', 'iso', 'usb-image'] as const) {
+      await expect(buildMedium({ playbook, format, out: home, overwrite: true })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'out' });
+    }
+    await expect(buildMedium({ playbook, format: 'folder', out: home, overwrite: true })).rejects.toThrow(/is not a medium Bootmend made \(it has no bootmend\/medium\.json\), so Bootmend will not replace it or anything in it/);
+    // The payload's --overwrite replaces only a bootmend folder Bootmend made: this one is the user's.
+    await expect(buildPayload({ playbook, outDir: home, overwrite: true })).rejects.toThrow(/bootmend was not made by Bootmend \(it has no bootmend\/medium\.json\), so it is not replaced/);
+    expect(await listTree(home)).toEqual(before);
+    expect(siblings(home)).toEqual(['ana']);
+  });
+
+  it('refuses to replace an image file that Bootmend did not make (a file called x.iso holding something else)', async () => {
+    const out = join(tempDir('media'), 'x.iso');
+    writeFileSync(out, 'precious');
+    await expect(buildMedium({ playbook, format: 'iso', out, overwrite: true })).rejects.toThrow(/not a medium Bootmend made/);
+    expect(readFileSync(out, 'utf8')).toBe('precious');
+  });
+
+  it('rebuilds a used stick folder: results/ and quarantine/ survive byte for byte, the rest is new (Media screen request, then the CLI flag)', async () => {
+    const stick = join(tempDir('stick'), 'STICK');
+    const first = await buildMedium({ playbook, format: 'folder', out: stick, mediumId: 'bm-first001' });
+    expect(JSON.parse(readFileSync(join(stick, 'bootmend', 'medium.json'), 'utf8'))).toEqual({ kind: 'bootmend-medium', mediumId: first.mediumId, playbook: { id: 'crowdstrike-cf291', version: '1.0.0' } });
+    useInField(stick);
+    const fieldResults = await kept(stick);
+    expect(fieldResults.filter((e) => e.kind === 'file')).toHaveLength(5);
+
+    // The Media screen's request, through the same dispatcher the app uses.
+    const { dispatcher } = createApi({ host: 'cli', dataDir: tempDir('api') });
+    const refused = await dispatcher.call('buildMedium', { playbook: 'crowdstrike-cf291', format: 'folder', out: stick }, { jobId: 'job-rebuild-refused' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('already exists') } });
+    const rebuilt = await dispatcher.call('buildMedium', { playbook: 'crowdstrike-cf291', format: 'folder', out: stick, overwrite: true }, { jobId: 'job-rebuild-replace' });
+    expect(rebuilt).toMatchObject({ ok: true });
+    expect(await kept(stick)).toEqual(fieldResults);
+    expect(readFileSync(join(stick, 'bootmend', 'medium.json'), 'utf8')).not.toContain('bm-first001');
+    expect(siblings(stick)).toEqual(['STICK']);
+
+    // The CLI flag, on the same stick: media build --overwrite.
+    const viaCli = await cli(['media', 'build', '--playbook', 'crowdstrike-cf291', '--format', 'folder', '--out', stick, '--overwrite', '--json']);
+    expect(viaCli.code).toBe(0);
+    expect(await kept(stick)).toEqual(fieldResults);
+    expect(readdirSync(stick).filter((name) => name.startsWith('.'))).toEqual([]);
+  }, 60_000);
+
+  it('payload build --overwrite keeps the results/ and quarantine/ of a stick back from the field (function and CLI)', async () => {
+    const stick = tempDir('stick');
+    await buildPayload({ playbook, outDir: stick, mediumId: 'bm-old00001' });
+    put(stick, 'EFI/Boot/bootx64.efi', 'a loader the technician copied by hand');
+    useInField(stick);
+    const fieldResults = await kept(stick);
+    await buildPayload({ playbook, outDir: stick, overwrite: true, mediumId: 'bm-new00001' });
+    expect(await kept(stick)).toEqual(fieldResults);
+    expect(readFileSync(join(stick, 'bootmend', 'fix.cmd'), 'latin1')).toContain('bm-new00001');
+    expect(readFileSync(join(stick, 'EFI', 'Boot', 'bootx64.efi'), 'utf8')).toBe('a loader the technician copied by hand');
+
+    const viaCli = await cli(['payload', 'build', '--playbook', 'crowdstrike-cf291', '--out', stick, '--overwrite', '--json']);
+    expect(viaCli.code).toBe(0);
+    expect(JSON.parse(viaCli.stdout).files).toContain('bootmend/medium.json');
+    expect(await kept(stick)).toEqual(fieldResults);
+    expect(readdirSync(stick).sort()).toEqual(['EFI', 'bootmend']);
+  }, 60_000);
+
+  it('recognises a stick built before the marker existed by its fix.cmd and playbook.json, and keeps its results', async () => {
+    const stick = tempDir('stick');
+    await buildPayload({ playbook, outDir: stick });
+    useInField(stick);
+    const legacy = join(stick, 'bootmend', 'medium.json');
+    writeFileSync(legacy, '');
+    await expect(buildPayload({ playbook, outDir: stick, overwrite: true })).rejects.toThrow(/was not made by Bootmend/); // an empty marker is not a marker
+    const { rmSync } = await import('node:fs');
+    rmSync(legacy);
+    const fieldResults = await kept(stick);
+    await buildPayload({ playbook, outDir: stick, overwrite: true });
+    expect(await kept(stick)).toEqual(fieldResults);
+  });
+
+  it('a build that fails midway leaves the old folder output whole, and leaves nothing beside it', async () => {
+    const stick = join(tempDir('stick'), 'STICK');
+    await buildMedium({ playbook, format: 'folder', out: stick });
+    useInField(stick);
+    const before = await listTree(stick);
+    const controller = new AbortController();
+    await expect(
+      buildMedium({ playbook, format: 'folder', out: stick, overwrite: true, signal: controller.signal, onProgress: (event) => event.phase === 'writing' && controller.abort() }),
+    ).rejects.toBeDefined();
+    expect(await listTree(stick)).toEqual(before);
+    expect(siblings(stick)).toEqual(['STICK']);
+  });
+
+  requireCommands(['xorriso'], { for: 'reading the rebuilt ISO' }).it('replaces an earlier Bootmend ISO or USB image only after the new one is complete', async () => {
+    const dir = tempDir('media');
+    for (const [format, name] of [['iso', 'bootmend.iso'], ['usb-image', 'bootmend.img']] as const) {
+      const out = join(dir, name);
+      await buildMedium({ playbook, format, out, mediumId: 'bm-image001' });
+      const old = await sha256File(out);
+      const controller = new AbortController();
+      const failing = buildMedium({ playbook, format, out, overwrite: true, signal: controller.signal, onProgress: (event) => event.phase === 'writing' && controller.abort() });
+      await expect(failing).rejects.toBeDefined();
+      expect(await sha256File(out)).toBe(old);
+      const rebuilt = await buildMedium({ playbook, format, out, overwrite: true, mediumId: 'bm-image002' });
+      expect(rebuilt.sha256).toBe(await sha256File(out));
+      expect(rebuilt.sha256).not.toBe(old);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['bootmend.img', 'bootmend.iso']);
+  }, 60_000);
+
+  requireRoot({ for: 'mounting a tmpfs as a whole stick' }).it('rebuilds a stick chosen as a whole (a mount point): staged inside it, results kept, nothing left beside or inside', async () => {
+    const parent = tempDir('mnt');
+    const stick = join(parent, 'STICK');
+    mkdirSync(stick);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', stick]);
+    try {
+      await buildMedium({ playbook, format: 'folder', out: stick });
+      useInField(stick);
+      const fieldResults = await kept(stick);
+      await buildMedium({ playbook, format: 'folder', out: stick, overwrite: true });
+      expect(await kept(stick)).toEqual(fieldResults);
+      expect(readdirSync(stick).filter((name) => name.startsWith('.'))).toEqual([]);
+      expect(readdirSync(parent)).toEqual(['STICK']);
+    } finally {
+      execFileSync('umount', [stick]);
+    }
+  });
+});
