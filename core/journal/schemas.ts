@@ -195,7 +195,10 @@ export const MachineListSchema = z.object({
   damagedLines: z.number().int().nonnegative(),
 });
 
+export type MachineList = z.infer<typeof MachineListSchema>;
+
 export const MachineDetailSchema = z.object({ state: MachineStateSchema, events: z.array(z.record(z.string(), z.unknown())) });
+export type MachineDetail = z.infer<typeof MachineDetailSchema>;
 
 export const RecordEventResultSchema = z.object({
   /** False when an event with this id was already saved (a retry). */
