@@ -87,7 +87,7 @@ test('the Journal screen lists 10,000 machines in a virtualized table, filters t
   const timeline = app.getByTestId('machine-timeline');
   await expect(timeline.getByRole('heading', { name: 'PC-MUN-004249' })).toBeVisible();
   await expect(timeline.getByRole('list', { name: 'Events of PC-MUN-004249' }).getByRole('listitem')).toHaveCount(4);
-  await expect(timeline).toContainText('Path chosen: WinRE prompt');
+  await expect(timeline).toContainText('Path chosen: WinRE');
   await expect(timeline).toContainText('Outcome: Fixed — Booted to the sign-in screen');
   for (const scheme of ['light', 'dark'] as const) {
     await app.emulateMedia({ colorScheme: scheme });

@@ -26,7 +26,7 @@ export const STATUS_TONE: Record<MachineStatus, StatusTone> = {
   failed: 'danger',
 };
 
-export const PATH_LABEL: Record<RecoveryPath, string> = { winpe: 'Bootmend stick', winre: 'WinRE prompt', safe_mode: 'Safe Mode' };
+export const PATH_LABEL: Record<RecoveryPath, string> = { winpe: 'Stick (WinPE)', winre: 'WinRE', safe_mode: 'Safe Mode' };
 
 /** 0 → "—", 75 → "1 min 15 s", 3700 → "1 h 1 min". */
 export function workedTime(seconds: number): string {
