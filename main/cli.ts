@@ -4,6 +4,7 @@ import { createApi, type ApiOptions } from './api.js';
 import { UsageError, type Command, type OptionSpec } from './cli/command.js';
 import { drivesList, drivesSnapshot } from './cli/commands/drives.js';
 import { info, machineAlias, serve, settingsGet, settingsSet, thisLaptop, tools } from './cli/commands/app.js';
+import { JOURNAL_COMMANDS } from './cli/commands/journal.js';
 import { KEYS_COMMANDS } from './cli/commands/keys.js';
 import { mediaBuild, payloadBuild } from './cli/commands/media.js';
 import { mediaVerify, mediaWrite } from './cli/commands/media-write.js';
@@ -28,6 +29,7 @@ const COMMANDS: Command[] = [
   mediaWrite,
   mediaVerify,
   ...KEYS_COMMANDS,
+  ...JOURNAL_COMMANDS,
   drivesList,
   drivesSnapshot,
   serve,
@@ -59,7 +61,7 @@ Options for every command:
   -h, --help           this help      -v, --version   the version
 
 Exit codes: 0 success, 1 the operation failed, 64 wrong usage, 130 cancelled
-(keys lookup adds 2 not found, 3 ambiguous).
+(keys lookup adds 2 not found, 3 ambiguous; journal ingest adds 2 some files rejected).
 `;
 }
 

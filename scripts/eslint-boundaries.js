@@ -41,11 +41,11 @@ export const RULES = {
   },
   renderer: {
     readme: 'renderer/README.md',
-    npm: ['react', 'react-dom', 'zustand'],
+    npm: ['react', 'react-dom', 'zustand', '@tanstack/react-virtual'],
     typesOnlyNpm: ['electron'],
     configNpm: ['vite', '@vitejs/plugin-react'],
     layers: ['renderer', 'renderer/ui', 'core'],
-    why: 'renderer/ runs in a sandboxed page: React, react-dom and zustand from npm; it reaches the privileged side only through the API contract in core/',
+    why: 'renderer/ runs in a sandboxed page: React, react-dom, zustand and @tanstack/react-virtual (the Journal table) from npm; it reaches the privileged side only through the API contract in core/',
   },
   'renderer/ui': {
     readme: 'renderer/README.md',

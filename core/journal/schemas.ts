@@ -128,8 +128,55 @@ export const MachineStateSchema = z.object({
   stickResult: MachineResultSchema.nullable(),
   lastEventAt: z.string(),
   eventCount: z.number().int().positive(),
+  /**
+   * Who the machine still waits for: the technician (queued, being worked on, paused, or
+   * failed: try again), the helpdesk (`needs_reimage` or `escalated`: it stays in the
+   * helpdesk's open list until a later outcome closes it), or nobody (`fixed`,
+   * `nothing_to_do`). Always filled by the journal; optional only so older answers parse.
+   */
+  openFor: z.enum(['technician', 'helpdesk']).nullable().optional(),
+  /**
+   * The per-machine timer is running (path chosen, not paused, no outcome). A live timer
+   * shows secondsWorked + (now − lastEventAt) while this is true.
+   */
+  timerRunning: z.boolean().optional(),
+  /** The key ID of the latest recovery-password reveal recorded for this machine (key.revealed with its machineId). */
+  keyIdRevealed: z.string().nullable().optional(),
 });
 export type MachineState = z.infer<typeof MachineStateSchema>;
+
+/**
+ * The key vault's reveal audit event as the journal stores it (main/keys/reveal.ts writes it).
+ * `machine` is the name typed for the audit; `machineId` is there when the reveal was made for
+ * a journal machine (the Recover screen's inline lookup). Never holds the password.
+ */
+export const KeyRevealedAuditSchema = z.object({
+  id: z.string(),
+  seq: z.number().int().positive(),
+  type: z.literal('key.revealed'),
+  at: z.string(),
+  keyId: z.string(),
+  device: z.string().nullable().optional(),
+  machine: z.string(),
+  technician: z.string(),
+  reason: z.string(),
+  source: z.enum(['vault', 'graph']).optional(),
+  machineId: Uuid.optional(),
+});
+export type KeyRevealedAudit = z.infer<typeof KeyRevealedAuditSchema>;
+
+/**
+ * The backend's receipt for events it stored (written by the sync): the outbox is every event
+ * whose id no `sync.acknowledged` event names yet.
+ */
+export const SyncAcknowledgedSchema = z.object({
+  id: z.string(),
+  seq: z.number().int().positive(),
+  type: z.literal('sync.acknowledged'),
+  at: z.string(),
+  ids: z.array(z.string()).min(1),
+});
+export type SyncAcknowledged = z.infer<typeof SyncAcknowledgedSchema>;
 
 export const ListMachinesRequestSchema = z
   .object({
@@ -148,7 +195,10 @@ export const MachineListSchema = z.object({
   damagedLines: z.number().int().nonnegative(),
 });
 
+export type MachineList = z.infer<typeof MachineListSchema>;
+
 export const MachineDetailSchema = z.object({ state: MachineStateSchema, events: z.array(z.record(z.string(), z.unknown())) });
+export type MachineDetail = z.infer<typeof MachineDetailSchema>;
 
 export const RecordEventResultSchema = z.object({
   /** False when an event with this id was already saved (a retry). */

@@ -157,6 +157,8 @@ export const RevealKeyRequestSchema = z
      * Settings, else this laptop's user name, else "unnamed technician" (main/keys/technician.ts).
      */
     technician: z.string().trim().min(1, 'is empty').max(200, 'must be at most 200 characters').optional(),
+    /** The journal machine the password is for (the Recover screen's inline reveal): the audit event carries it. */
+    machineId: z.uuid().optional(),
   })
   .strict();
 

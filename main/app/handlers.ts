@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { appContract } from '../../core/app/contract.js';
 import type { HandlersOf } from '../../core/api/dispatcher.js';
 import type { Services } from '../services/services.js';
-import { checkBackend, NO_JOURNAL_YET } from './status.js';
+import { checkBackend } from './status.js';
 
 const packageJson = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
   productName: string;
@@ -24,7 +24,8 @@ export function appHandlers(services: Services): HandlersOf<typeof appContract> 
     }),
     getStatus: async () => {
       const { backendUrl } = await services.settings.read();
-      const [backend, pendingSync] = await Promise.all([checkBackend(backendUrl, services.fetchImpl), NO_JOURNAL_YET.pendingSync()]);
+      // The outbox: journal events the backend has not acknowledged (main/journal/journal.ts).
+      const [backend, pendingSync] = await Promise.all([checkBackend(backendUrl, services.fetchImpl), services.journal.pendingSync()]);
       return { backend, journal: { pendingSync } };
     },
     cancelJob: async ({ jobId }) => ({ cancelled: services.jobs.cancel(jobId) }),

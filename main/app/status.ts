@@ -1,12 +1,5 @@
 import type { Status } from '../../core/app/contract.js';
 
-export interface PendingCounter {
-  /** Journal records not yet accepted by the backend (the journal issue provides the real one). */
-  pendingSync(): Promise<number>;
-}
-
-export const NO_JOURNAL_YET: PendingCounter = { pendingSync: async () => 0 };
-
 /**
  * Backend reachability: a GET of <url>/api/health with a short timeout. Any answer
  * below 500 counts as reachable; the backend issue replaces this with an

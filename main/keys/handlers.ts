@@ -1,6 +1,7 @@
 import type { HandlersOf } from '../../core/api/dispatcher.js';
 import { BootmendError } from '../../core/errors.js';
 import type { keysContract } from '../../core/keys/contract.js';
+import { machinesOf } from '../journal/machines.js';
 import type { Services } from '../services/services.js';
 import { keyCodes } from './codes.js';
 import { ROTATION_ADVICE } from './reveal.js';
@@ -20,6 +21,7 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
       ),
     lookupKey: async ({ query }) => vault.lookup(query),
     revealKey: async ({ technician, ...request }) => {
+      if (request.machineId !== undefined) await requireJournalMachine(services, request.machineId);
       const saved = technician === undefined ? (await settings.read()).technicianName : undefined;
       const revealed = await vault.reveal({ ...request, technician: technicianName(technician, saved) });
       return { ...revealed, ...(await keyCodes(revealed.password)), rotationAdvice: ROTATION_ADVICE.join(' ') };
@@ -28,6 +30,14 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
     getVaultStats: () => vault.stats(),
     wipeVault: () => vault.wipe(),
   };
+}
+
+/** A reveal for a journal machine names one the journal has, so the audit event points at it. */
+async function requireJournalMachine(services: Services, machineId: string): Promise<void> {
+  const index = machinesOf(services.journal);
+  await index.load();
+  await services.journal.events();
+  if (!index.state(machineId)) throw new BootmendError('NOT_FOUND', 'The journal has no machine with this id; the reveal was not made.', { field: 'machineId' });
 }
 
 /**

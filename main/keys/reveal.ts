@@ -21,6 +21,8 @@ export interface RevealRequest {
   now?: Date;
   /** Client-made event id (default: a fresh UUID). */
   eventId?: string;
+  /** The journal machine the reveal is for, when it is one (the audit event names it). */
+  machineId?: string | undefined;
 }
 
 /** Where a revealed password came from: the local vault, or Microsoft Graph (online lookup). */
@@ -35,6 +37,8 @@ export interface KeyRevealedEvent extends JournalEvent {
   reason: string;
   /** Absent in events written before online lookup existed: those are 'vault'. */
   source?: RevealSource;
+  /** The journal machine the password was revealed for (absent for a reveal outside the Recover flow). */
+  machineId?: string;
 }
 
 export interface Revealed {
@@ -82,6 +86,7 @@ export async function revealAudited(
     technician: required(request.technician, "The technician's name", 'technician'),
     reason: required(request.reason, 'A reason', 'reason'),
     source,
+    ...(request.machineId === undefined ? {} : { machineId: request.machineId }),
   };
   const secret = await password();
   await journal.append(event);

@@ -65,6 +65,8 @@ export interface RevealRequestIn {
   machine: string;
   reason: string;
   technician: string;
+  /** The journal machine the reveal is for (the audit event carries it). */
+  machineId?: string | undefined;
 }
 
 export type ImportProgressFn = (done: number, total: number, message: string) => void;
