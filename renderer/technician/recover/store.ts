@@ -31,6 +31,8 @@ export interface WalkState {
   windowsVolume: string;
   /** The key ID as typed or scanned. */
   keyQuery: string;
+  /** The key ID query last looked up for this machine (the Keys store's lookup is shown only for it). */
+  lookedUp: string | null;
   /** The full key ID revealed for this machine (never the password). */
   keyIdUsed: string | null;
   notes: string;
@@ -123,6 +125,7 @@ function freshWalk(machine: MachineState): WalkState {
     stickLetter: '',
     windowsVolume: '',
     keyQuery: '',
+    lookedUp: null,
     keyIdUsed: machine.keyIdUsed ?? prefill?.keyId ?? null,
     notes: machine.notes ?? '',
     files: (machine.filesRemoved.length > 0 ? machine.filesRemoved : (prefill?.filesRemoved ?? [])).join('\n'),
@@ -305,6 +308,7 @@ export const useRecover = create<RecoverState>()((set, get) => {
     async lookupKey(client) {
       const walk = get().walk;
       if (!walk) return;
+      set({ walk: { ...walk, lookedUp: walk.keyQuery.trim() } });
       await useKeys.getState().runLookup(client, walk.keyQuery);
       const lookup = useKeys.getState().lookup;
       // Found: the reason is already filled in, so Reveal is the next key to press.
