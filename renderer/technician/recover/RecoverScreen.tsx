@@ -50,12 +50,14 @@ export function RecoverScreen(): ReactElement {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent): void => {
-      if (event.altKey || event.metaKey || isTyping(event.target)) return;
+      if (event.altKey || event.metaKey) return;
       const state = useRecover.getState();
-      if (event.ctrlKey && event.key.toLowerCase() === 'z' && state.lastOutcome) {
+      // Ctrl+Z undoes the outcome unless it would undo typing (the scan box is focused, but empty, after an outcome).
+      const emptyField = event.target instanceof HTMLInputElement && event.target.value === '';
+      if (event.ctrlKey && event.key.toLowerCase() === 'z' && state.lastOutcome && (emptyField || !isTyping(event.target))) {
         event.preventDefault();
         void state.undo(client);
-      } else if (!event.ctrlKey && !state.walk && event.key.toLowerCase() === 'n') {
+      } else if (!event.ctrlKey && !state.walk && !isTyping(event.target) && event.key.toLowerCase() === 'n') {
         event.preventDefault();
         void state.openNext(client);
       }
