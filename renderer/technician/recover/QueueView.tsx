@@ -1,6 +1,6 @@
 import { useRef, type FormEvent, type KeyboardEvent, type ReactElement } from 'react';
-import type { MachineState } from '../../../core/journal/schemas.js';
-import { secondsWorkedAt } from '../../../core/recover/outcome.js';
+import type { MachineState, MachineStatus } from '../../../core/journal/schemas.js';
+import { isTodo, secondsWorkedAt } from '../../../core/recover/outcome.js';
 import type { ScanKind } from '../../../core/recover/queue.js';
 import { PATH_INFO } from '../../../core/recover/walkthrough.js';
 import { useClient } from '../../state/client.js';
@@ -13,6 +13,13 @@ import type { OfferedMachine } from './queue-source.js';
 import { useRecoverFocus } from './shared.js';
 import { useRecover, visibleMachines, type StatusFilter } from './store.js';
 import { formatDuration, identityDetails, queueCounts, SCAN_KIND_LABEL, STATUS_FILTERS, STATUS_LABEL, STATUS_TONE } from './words.js';
+
+/** Counted from the machines on screen, so a saved event shows at once (the journal's own counts come with the next read). */
+export function countByStatus(machines: readonly MachineState[], offered: number): Partial<Record<MachineStatus, number>> {
+  const counts: Partial<Record<MachineStatus, number>> = { pending: offered };
+  for (const machine of machines) counts[machine.status] = (counts[machine.status] ?? 0) + 1;
+  return counts;
+}
 
 /** A barcode scanner types a whole label in a few milliseconds per key; a person does not. */
 const SCANNER_MS_PER_KEY = 35;
@@ -135,7 +142,7 @@ export function QueueList({ machines, offered, now, onOpen, onOpenOffered }: Que
                 {details ? <span className="queue-row__details muted">{details}</span> : null}
               </span>
               <span className="queue-row__badges">
-                {index === 0 ? <Badge tone="info">Next</Badge> : null}
+                {index === 0 && isTodo(machine.status) ? <Badge tone="info">Next</Badge> : null}
                 <Badge tone={STATUS_TONE[machine.status]}>{STATUS_LABEL[machine.status]}</Badge>
                 {machine.path ? <span className="muted">{PATH_INFO[machine.path].label}</span> : null}
               </span>
@@ -171,7 +178,7 @@ export function QueueView({ now }: { now: number }): ReactElement {
   return (
     <div className="stack recover-queue">
       <ScanCard />
-      <Card title="Queue" id="recover-queue" description={list ? queueCounts(list.counts) : 'Reading the journal…'}>
+      <Card title="Queue" id="recover-queue" description={list ? queueCounts(countByStatus(list.machines, list.offered.length)) : 'Reading the journal…'}>
         {listError ? (
           <ErrorBanner
             title="Could not read the journal"
