@@ -1,0 +1,193 @@
+import { useEffect, useRef, type FormEvent, type ReactElement } from 'react';
+import type { MachineState } from '../../../core/journal/schemas.js';
+import type { WalkthroughStep } from '../../../core/recover/walkthrough.js';
+import { useClient } from '../../state/client.js';
+import { useNavigation } from '../../state/navigation.js';
+import { Button } from '../../ui/Button.js';
+import { Notice } from '../../ui/ErrorBanner.js';
+import { Field } from '../../ui/Field.js';
+import { CheckIcon, InfoIcon, KeyIcon, SearchIcon } from '../../ui/icons.js';
+import { Loading } from '../../ui/Spinner.js';
+import { RevealView } from '../keys/RevealView.js';
+import { formatWhen, KeyIdText } from '../keys/shared.js';
+import { useKeys, vaultPhase } from '../keys/store.js';
+import { UnlockCard } from '../keys/VaultGate.js';
+import { REVEAL_REASON, useRecover } from './store.js';
+import { StepBody } from './StepView.js';
+import { useRecoverFocus } from './shared.js';
+
+/**
+ * Step 2, inline: the key ID from the blue screen, typed or scanned (Enter looks it up), then
+ * Reveal — the reason is filled in and the audit record names this machine — shown with the
+ * Keys screen's own reveal view (8 groups, QR, Code128). The vault, its lock and the password
+ * stay the Keys store's.
+ */
+export function BitLockerStep({ step, total, machine, confirmed }: { step: WalkthroughStep; total: number; machine: MachineState; confirmed: boolean }): ReactElement {
+  const client = useClient();
+  const status = useKeys((s) => s.status);
+  const statusError = useKeys((s) => s.statusError);
+  const revealed = useKeys((s) => s.revealed);
+  const phase = vaultPhase(status, statusError);
+  const keyQuery = useRecover((s) => s.walk?.keyQuery ?? '');
+  const windowsVolume = useRecover((s) => s.walk?.windowsVolume ?? '');
+  const busy = useRecover((s) => s.busy);
+  const lookupRunning = useKeys((s) => s.lookup.status === 'running');
+  const keyInput = useRef<HTMLInputElement>(null);
+  useRecoverFocus('key-id', keyInput, { select: true });
+
+  useEffect(() => {
+    void useKeys.getState().refresh(client);
+  }, [client]);
+
+  const wasLocked = useRef(phase !== 'unlocked');
+  useEffect(() => {
+    // Unlocked from here: the key ID is what the technician types next.
+    if (phase === 'unlocked' && wasLocked.current) keyInput.current?.focus();
+    wasLocked.current = phase !== 'unlocked';
+  }, [phase]);
+
+  function submit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    void useRecover.getState().lookupKey(client);
+  }
+
+  const next = (): void => void useRecover.getState().confirmSteps(client, [step], { stage: 'step', index: Math.min(step.index + 1, total - 1) });
+
+  return (
+    <section className="walk-stage" aria-labelledby="recover-bitlocker-title" data-testid="bitlocker-step">
+      <p className="walk-stage__count muted">
+        Step {step.index + 1} of {total}
+      </p>
+      <h2 className="walk-stage__title" id="recover-bitlocker-title">
+        {step.title}
+      </h2>
+      <p className="walk-stage__detail">{step.detail}</p>
+
+      {phase === 'loading' ? <Loading>Opening the key vault…</Loading> : null}
+      {phase === 'unavailable' ? <Notice tone="warning" icon={<InfoIcon size={20} />}><p>{statusError}</p></Notice> : null}
+      {phase === 'absent' ? (
+        <Notice tone="warning" icon={<InfoIcon size={20} />}>
+          <p className="banner__title">No key vault on this laptop</p>
+          <p>
+            Import the recovery keys on the Keys screen first, or ask the helpdesk to read the password to you.{' '}
+            <button type="button" className="link-button" onClick={() => useNavigation.getState().go('keys', { focusHeading: true })}>
+              Open Keys
+            </button>
+          </p>
+        </Notice>
+      ) : null}
+      {phase === 'locked' ? <UnlockCard /> : null}
+      {phase === 'unlocked' && !revealed ? (
+        <>
+          <form className="lookup" noValidate onSubmit={submit} role="search" aria-label="Find this machine's recovery password">
+            <Field id="recover-key-id" label="Key ID from the blue screen" hint="Type or scan it; the first 8 characters are enough. Enter looks it up." error={null} wide>
+              {(aria) => (
+                <div className="field__row">
+                  <input
+                    ref={keyInput}
+                    id="recover-key-id"
+                    className="input lookup__input mono"
+                    type="text"
+                    spellCheck={false}
+                    autoCapitalize="characters"
+                    autoComplete="off"
+                    placeholder="e.g. 1A2B3C4D"
+                    value={keyQuery}
+                    {...aria}
+                    onChange={(event) => useRecover.getState().edit({ keyQuery: event.target.value })}
+                  />
+                  <Button type="submit" variant="primary" icon={<SearchIcon />} busy={lookupRunning}>
+                    Look up
+                  </Button>
+                </div>
+              )}
+            </Field>
+          </form>
+          <LookupOutcome hostname={machine.machine.hostname} />
+        </>
+      ) : null}
+      {revealed ? <RevealView revealed={revealed} /> : null}
+
+      {step.commands.length > 0 ? (
+        <Field id="recover-volume" label="Windows drive letter in this prompt" hint="Often C:, sometimes D: in WinPE and WinRE; the commands below fill it in." error={null}>
+          {(aria) => (
+            <input
+              id="recover-volume"
+              className="input mono stick-letter__input"
+              type="text"
+              maxLength={2}
+              placeholder="C"
+              autoComplete="off"
+              value={windowsVolume}
+              {...aria}
+              onChange={(event) => useRecover.getState().edit({ windowsVolume: event.target.value.toUpperCase() })}
+            />
+          )}
+        </Field>
+      ) : null}
+      <StepBody step={step} />
+      <div className="walk-stage__actions">
+        <Button variant={revealed ? 'primary' : 'secondary'} icon={<CheckIcon />} busy={busy} onClick={next} data-testid="confirm-step">
+          {revealed || confirmed ? 'Unlocked — next step' : 'No BitLocker here — next step'}
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+/** What the lookup found: one key and Reveal (focused), several to choose from, or none. */
+function LookupOutcome({ hostname }: { hostname: string }): ReactElement | null {
+  const client = useClient();
+  const lookup = useKeys((s) => s.lookup);
+  const selected = useKeys((s) => s.selected);
+  const revealBusy = useKeys((s) => s.revealBusy);
+  const failure = useKeys((s) => s.revealFailure);
+  const lookedUp = useRecover((s) => s.walk?.lookedUp ?? null);
+  const reveal = useRef<HTMLButtonElement>(null);
+  useRecoverFocus('reveal', reveal);
+
+  // The Keys store keeps its last lookup; show it here only when it was made for this machine.
+  if (lookedUp === null || lookup.query !== lookedUp) return null;
+  if (lookup.status === 'failed') return <Notice tone="warning" icon={<InfoIcon size={20} />}><p>{lookup.error}</p></Notice>;
+  if (lookup.status !== 'done' || !lookup.result) return null;
+  const result = lookup.result;
+  if (result.kind === 'not-found') {
+    return (
+      <Notice tone="warning" icon={<InfoIcon size={20} />}>
+        <p className="banner__title">No key found</p>
+        <p>{result.message}</p>
+      </Notice>
+    );
+  }
+  return (
+    <div className="recover-key" data-testid="recover-key">
+      {result.kind === 'ambiguous' ? (
+        <ul className="candidates__list" aria-label="Matching keys">
+          {result.candidates.map((candidate) => (
+            <li key={candidate.id}>
+              <button type="button" className="candidate" aria-pressed={selected?.id === candidate.id} onClick={() => useKeys.getState().select(candidate)}>
+                <span className="candidate__device">{candidate.device ?? 'Unnamed device'}</span>
+                <span className="candidate__created">{formatWhen(candidate.created)}</span>
+                <KeyIdText id={candidate.id} className="candidate__id" />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {selected ? (
+        <div className="recover-key__found">
+          <p>
+            Key for <strong>{selected.device ?? 'an unnamed device'}</strong> · <KeyIdText id={selected.id} />
+          </p>
+          <Button ref={reveal} variant="primary" icon={<KeyIcon />} busy={revealBusy} onClick={() => void useRecover.getState().revealKey(client)} data-testid="reveal-key">
+            Reveal the recovery password
+          </Button>
+          <p className="muted recover-key__audit">
+            Recorded in the audit log for <strong>{hostname}</strong>: “{REVEAL_REASON}”.
+          </p>
+          {failure ? <p className="field__error">{failure.message}</p> : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { MachineState } from '../../../core/journal/schemas.js';
+import { buildWalkthrough, PATH_INFO } from '../../../core/recover/walkthrough.js';
+import { OutcomeForm } from './OutcomeForm.js';
+import { PathChoice } from './PathChoice.js';
+import { countByStatus, QueueList } from './QueueView.js';
+import { StepView } from './StepView.js';
+import { formatDuration, identityDetails, queueCounts } from './words.js';
+
+const PLAYBOOK = {
+  id: 'crowdstrike-cf291',
+  version: '1.0.0',
+  walkthrough: {
+    winpe: [{ title: 'Start the PC from the Bootmend stick', detail: 'Boot the stick.' }],
+    winre: [
+      { title: 'Find the letter of the USB stick', detail: 'Type this line exactly and press Enter: for %d in (C D E F) do @if exist %d:\\bootmend\\fix.cmd echo %d: .' },
+      { title: 'Run the fix from the stick', detail: 'Type the letter, for example F:\\bootmend\\fix.cmd .' },
+    ],
+    safemode: [{ title: 'Run the fix as administrator', detail: 'Right-click fix.cmd and choose Run as administrator.' }],
+  },
+};
+
+const noop = (): void => undefined;
+
+function machine(overrides: Partial<MachineState>): MachineState {
+  return {
+    machineId: '00000000-0000-4000-8000-000000000001',
+    machine: { hostname: 'PC-1' },
+    status: 'pending',
+    path: null,
+    stepsConfirmed: [],
+    technician: 'Ana Lopez',
+    addedAt: '2024-07-19T08:00:00Z',
+    startedAt: null,
+    endedAt: null,
+    secondsWorked: 0,
+    outcome: null,
+    outcomeEventId: null,
+    notes: null,
+    filesRemoved: [],
+    keyIdUsed: null,
+    stickResult: null,
+    lastEventAt: '2024-07-19T08:00:00Z',
+    eventCount: 1,
+    ...overrides,
+  };
+}
+
+describe('the Recover views', () => {
+  it('offers the three ways in, each with its key and its "use this when" line', () => {
+    const html = renderToStaticMarkup(createElement(PathChoice, { current: 'winre', busy: false, onChoose: noop }));
+    for (const info of Object.values(PATH_INFO)) {
+      expect(html).toContain(info.label);
+      expect(html).toContain(info.useWhen.replace(/'/g, '&#x27;'));
+    }
+    expect(html).toMatch(/aria-pressed="true"[^>]*>[\s\S]*?WinRE command prompt/);
+  });
+
+  it('asks for the stick letter where the step finds it, and shows the commands to copy', () => {
+    const walkthrough = buildWalkthrough(PLAYBOOK, 'winre', { stickLetter: 'G' });
+    const find = renderToStaticMarkup(createElement(StepView, { step: walkthrough.steps[1]!, total: 3, confirmed: false, busy: false, stickLetter: 'G', onStickLetter: noop, onConfirm: noop }));
+    expect(find).toContain('The stick&#x27;s letter');
+    expect(find).toContain('for %d in (C D E F) do @if exist %d:\\bootmend\\fix.cmd echo %d:');
+    expect(find).toContain('Step 2 of 3');
+    const run = renderToStaticMarkup(createElement(StepView, { step: walkthrough.steps[2]!, total: 3, confirmed: false, busy: false, stickLetter: 'G', onStickLetter: noop, onConfirm: noop }));
+    expect(run).toContain('G:\\bootmend\\fix.cmd');
+    expect(run).toContain('Switch safe boot off');
+  });
+
+  it("puts the stick's suggestion first on the outcome step and says why fixed was refused", () => {
+    const html = renderToStaticMarkup(
+      createElement(OutcomeForm, {
+        path: null,
+        notes: '',
+        files: 'C:\\a.sys',
+        keyIdUsed: null,
+        suggested: 'escalated',
+        problem: { field: 'path', message: 'Choose the path you took before marking the machine fixed.' },
+        busy: false,
+        onNotes: noop,
+        onFiles: noop,
+        onOutcome: noop,
+        onChoosePath: noop,
+      }),
+    );
+    expect(html.indexOf('Escalated')).toBeLessThan(html.indexOf('Fixed'));
+    expect(html).toContain('Choose the path');
+    expect(html).toContain('C:\\a.sys');
+  });
+
+  it('marks only a to-do machine as next, with its time worked', () => {
+    const html = renderToStaticMarkup(
+      createElement(QueueList, {
+        machines: [machine({ status: 'needs_reimage', machine: { hostname: 'PC-9', assetTag: 'A-9', site: 'Berlin' } })],
+        offered: [],
+        now: 0,
+        onOpen: noop,
+        onOpenOffered: noop,
+      }),
+    );
+    expect(html).toContain('Needs reimage');
+    expect(html).not.toContain('>Next<');
+    expect(html).toContain('Asset A-9 · Berlin');
+  });
+
+  it('counts and times the way a technician reads them', () => {
+    expect(formatDuration(65)).toBe('1:05');
+    expect(formatDuration(3723)).toBe('1:02:03');
+    expect(identityDetails({ hostname: 'A-1', assetTag: 'A-1', site: 'Oslo' })).toBe('Oslo');
+    expect(queueCounts(countByStatus([machine({ status: 'paused' }), machine({ status: 'needs_reimage' }), machine({ status: 'fixed' })], 2))).toBe(
+      '3 to do · 1 open with the helpdesk or to retry · 1 done',
+    );
+  });
+});
