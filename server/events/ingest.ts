@@ -63,11 +63,11 @@ export function hostKey(event: { machine: { hostname: string } }): string {
 
 /** Every machine the batch names exists afterwards; identity fields an event gives fill in or replace what was known. */
 async function upsertMachines(trx: Transaction<Database>, events: readonly ApiEvent[], createdAt: string): Promise<Map<string, string>> {
-  const latest = new Map<string, ApiEvent>();
-  for (const event of events) {
+  // Fields given by any event of the batch count; where two give one, the later `at` wins.
+  const latest = new Map<string, ApiEvent['machine']>();
+  for (const event of [...events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
     const key = hostKey(event);
-    const known = latest.get(key);
-    if (!known || Date.parse(event.at) >= Date.parse(known.at)) latest.set(key, event);
+    latest.set(key, { ...latest.get(key), ...event.machine });
   }
   // The same order in every transaction, so two batches naming the same machines cannot deadlock.
   const keys = [...latest.keys()].sort();
@@ -77,7 +77,7 @@ async function upsertMachines(trx: Transaction<Database>, events: readonly ApiEv
       .insertInto('machines')
       .values(
         keys.slice(start, start + 500).map((key) => {
-          const { machine } = latest.get(key)!;
+          const machine = latest.get(key)!;
           return { id: randomUUID(), host_key: key, hostname: machine.hostname, serial: machine.serial ?? null, asset_tag: machine.assetTag ?? null, site: machine.site ?? null, owner: null, status: 'pending', created_at: createdAt };
         }),
       )

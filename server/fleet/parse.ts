@@ -1,7 +1,6 @@
 import { FleetMachineSchema, type FleetMachine } from '../../core/backend/schemas.js';
 import { describeZodError, BootmendError } from '../../core/errors.js';
-import { decodeText, sniffDelimiter } from '../../core/keys/importers/csv.js';
-import { walkRecords } from '../../core/keys/importers/csv.js';
+import { decodeText, sniffDelimiter, walkRecords } from '../../core/keys/importers/csv.js';
 import { headerKey } from '../../core/keys/importers/values.js';
 
 /**
@@ -41,11 +40,20 @@ function machineFrom(values: Partial<Record<keyof FleetMachine, unknown>>, row: 
 
 export function parseFleetCsv(bytes: Uint8Array | string): ParsedFleet {
   const text = typeof bytes === 'string' ? bytes.replace(/^\uFEFF/, '') : decodeText(bytes);
-  const headerEnd = text.search(/\r|\n|$/);
-  const headerLine = text.slice(0, headerEnd);
-  if (headerLine.trim() === '') throw new BootmendError('INVALID_INPUT', 'The fleet CSV is empty or starts with a blank line; its first line must name the columns (hostname, serial, asset tag, site, owner).');
+  // A preamble of blank lines and "#" comments (PowerShell's "#TYPE …", an export's title) comes before the header.
+  let offset = 0;
+  let line = 1;
+  for (;;) {
+    const end = text.slice(offset).search(/\r\n|\r|\n/);
+    const current = end === -1 ? text.slice(offset) : text.slice(offset, offset + end);
+    if (end === -1 || (current.trim() !== '' && !current.startsWith('#'))) break;
+    offset += end + (text.startsWith('\r\n', offset + end) ? 2 : 1);
+    line += 1;
+  }
+  const headerLine = text.slice(offset).split(/\r|\n/, 1)[0] ?? '';
+  if (headerLine.trim() === '' || headerLine.startsWith('#')) throw new BootmendError('INVALID_INPUT', 'The fleet CSV has no header line; its first line must name the columns (hostname, serial, asset tag, site, owner).');
   const delimiter = sniffDelimiter(headerLine);
-  const records = walkRecords(text, delimiter);
+  const records = walkRecords(text, delimiter, offset, line);
   const header = records.next();
   if (header.done) throw new BootmendError('INVALID_INPUT', 'The fleet CSV has no header line.');
   const columns = header.value.fields.map(fieldOf);
