@@ -10,12 +10,14 @@ import { defineRoute, httpStatus, parsePart, SENT, type Route } from './http/rou
 import { machineRoutes } from './machines/routes.js';
 import { streamRoutes } from './stream/routes.js';
 import { summaryRoutes } from './summary/routes.js';
+import { escrowRoutes } from './escrow/routes.js';
+import type { MasterKey } from './escrow/seal.js';
 
 export const API_VERSION = '1.0.0';
 
 /** Every route of API v1, in the order the OpenAPI document lists them. */
-export function apiRoutes(ctx: ServerContext): Route[] {
-  const routes = [...eventRoutes(ctx), ...fleetRoutes(ctx), ...machineRoutes(ctx), ...summaryRoutes(ctx), ...exportRoutes(ctx), ...streamRoutes(ctx)];
+export function apiRoutes(ctx: ServerContext, options: BuildOptions = {}): Route[] {
+  const routes = [...eventRoutes(ctx), ...fleetRoutes(ctx), ...machineRoutes(ctx), ...summaryRoutes(ctx), ...exportRoutes(ctx), ...streamRoutes(ctx), ...escrowRoutes(ctx, { masterKey: options.masterKey ?? null, ...(options.lookupsPerMinute ? { lookupsPerMinute: options.lookupsPerMinute } : {}) })];
   const openapi = openApiDocument(
     [...routes, defineRoute({ method: 'GET', url: '/api/v1/openapi.json', summary: 'This document.', roles: ['technician', 'helpdesk', 'admin'], handler: () => Promise.resolve(null) })],
     { version: API_VERSION },
@@ -67,6 +69,10 @@ function findNul(value: unknown, path: string, depth = 0): string | null {
 export interface BuildOptions {
   /** Log one line per failed request (never a body). */
   log?: (line: string) => void;
+  /** Turns key escrow on; without it the key routes answer 503 naming the option. */
+  masterKey?: MasterKey | null;
+  /** Key lookups per token per minute (20). */
+  lookupsPerMinute?: number;
 }
 
 /** The HTTP server over a database and a change feed; `listen` is left to the caller (tests use inject()). */
@@ -78,7 +84,7 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 128 * 1024 * 1024 }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isBootmendError(error)) return sendError(reply, httpStatus(error), error.code, error.message, error.field);
+    if (isBootmendError(error)) return sendError(reply, (error as { httpStatus?: number }).httpStatus ?? httpStatus(error), error.code, error.message, error.field);
     const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
       const message = error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? `This route does not take ${request.headers['content-type'] ?? 'a body without a content type'}; send JSON (or CSV where the route says so).` : error.message;
@@ -100,7 +106,7 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
   }
 
   const callers = new WeakMap<FastifyRequest, Caller>();
-  for (const route of apiRoutes(ctx)) {
+  for (const route of apiRoutes(ctx, options)) {
     app.route({
       method: route.method,
       url: route.url,

@@ -4,17 +4,20 @@ import { createToken, listTokens, revokeToken } from './auth/tokens.js';
 import { defaultDatabasePath } from './data-dir.js';
 import { describeDb, openStore, parseDbSpec } from './db/connect.js';
 import { startServer } from './start.js';
+import { MasterKey } from './escrow/seal.js';
 
 /** `bootmend-server`: serve API v1, or manage its tokens. Exit codes: 0 done, 1 failed, 64 wrong usage. */
 
 const USAGE = `Usage:
-  bootmend-server [--db sqlite:PATH|postgres://…] [--port N] [--host 127.0.0.1]
+  bootmend-server [--db sqlite:PATH|postgres://…] [--port N] [--host 127.0.0.1] [--master-key-file FILE]
   bootmend-server token create [--db …] --role technician|helpdesk|admin --name NAME
   bootmend-server token list [--db …] [--json]
   bootmend-server token revoke [--db …] ID|NAME
 
 --db defaults to DATABASE_URL, else SQLite in Bootmend's data folder (BOOTMEND_DATA_DIR).
 --port defaults to 8040 (0 picks a free one); --host to 127.0.0.1 (0.0.0.0 to serve the network).
+--master-key-file (or BOOTMEND_MASTER_KEY_FILE, BOOTMEND_MASTER_KEY) turns key escrow on: 32 bytes as base64
+(head -c 32 /dev/urandom | base64 > master.key); recovery passwords are stored encrypted under it.
 The token is printed once, on stdout; only its hash is stored.`;
 
 export const DEFAULT_PORT = 8040;
@@ -35,6 +38,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         db: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
+        'master-key-file': { type: 'string' },
         role: { type: 'string' },
         name: { type: 'string' },
         json: { type: 'boolean' },
@@ -56,9 +60,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (positionals.length > 0) throw new UsageError(`unknown command "${positionals[0]}"`);
     const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a number from 0 to 65535');
-    const server = await startServer(spec, { port, host: values.host ?? '127.0.0.1' });
+    const masterKey = MasterKey.fromConfig(values['master-key-file'], env);
+    const server = await startServer(spec, { port, host: values.host ?? '127.0.0.1', masterKey });
     out(`BOOTMEND_SERVER_URL=${server.url}`);
-    console.error(`Bootmend server on ${server.url} over ${describeDb(spec)}. Make a token with \`bootmend-server token create --role helpdesk --name NAME\`; press Ctrl+C to stop.`);
+    console.error(`Bootmend server on ${server.url} over ${describeDb(spec)}${masterKey ? ', key escrow on' : ', key escrow off (no master key)'}. Make a token with \`bootmend-server token create --role helpdesk --name NAME\`; press Ctrl+C to stop.`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -3,6 +3,7 @@ import type { Role } from '../core/backend/schemas.js';
 import { createToken } from '../server/auth/tokens.js';
 import { openStore, type DbSpec } from '../server/db/connect.js';
 import { startServer, type RunningServer } from '../server/start.js';
+import type { BuildOptions } from '../server/app.js';
 import { startPostgres, type PostgresCluster } from './postgres.js';
 import { tempDir } from './temp.js';
 import { requireTool } from './tools.js';
@@ -28,13 +29,13 @@ export interface TestDatabase {
   dialect: 'sqlite' | 'postgres';
   /** A fresh database's spec (for tests that start servers themselves). */
   freshSpec(): Promise<DbSpec>;
-  server(options?: { listen?: boolean; spec?: DbSpec }): Promise<TestServer>;
+  server(options?: { listen?: boolean; spec?: DbSpec; build?: BuildOptions }): Promise<TestServer>;
   /** One server for every test of the enclosing describe (made before the first, closed after the last): for tests that only read, like the role matrix. */
   sharedServer(): () => TestServer;
 }
 
-async function serverOver(spec: DbSpec, listen: boolean, shared = false): Promise<TestServer> {
-  const running = await startServer(spec, listen ? { port: 0, host: '127.0.0.1' } : {});
+async function serverOver(spec: DbSpec, listen: boolean, shared = false, build: BuildOptions = {}): Promise<TestServer> {
+  const running = await startServer(spec, { ...build, ...(listen ? { port: 0, host: '127.0.0.1' } : {}) });
   if (!shared) onTestFinished(() => running.close());
   const tokens = {} as Record<Role, string>;
   for (const role of ['technician', 'helpdesk', 'admin'] as const) tokens[role] = (await createToken(running.store.db, role, `test ${role}`)).token;
@@ -59,7 +60,7 @@ export function eachDatabase(name: string, body: (db: TestDatabase) => void): vo
       dialect: 'sqlite',
       freshSpec,
       async server(options = {}) {
-        return serverOver(options.spec ?? (await freshSpec()), options.listen ?? false);
+        return serverOver(options.spec ?? (await freshSpec()), options.listen ?? false, false, options.build);
       },
       sharedServer: () => shared(freshSpec),
     });
@@ -83,7 +84,7 @@ export function eachDatabase(name: string, body: (db: TestDatabase) => void): vo
       dialect: 'postgres',
       freshSpec,
       async server(options = {}) {
-        return serverOver(options.spec ?? (await freshSpec()), options.listen ?? false);
+        return serverOver(options.spec ?? (await freshSpec()), options.listen ?? false, false, options.build);
       },
       sharedServer: () => shared(freshSpec),
     });

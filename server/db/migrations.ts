@@ -66,6 +66,34 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_key_escrow_audit': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('recovery_keys')
+          .addColumn('key_id', 'text', (c) => c.primaryKey())
+          .addColumn('device', 'text')
+          .addColumn('device_id', 'text')
+          .addColumn('created', 'text')
+          .addColumn('volume_type', 'text')
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('sealed', 'text', (c) => c.notNull())
+          .addColumn('imported_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('recovery_keys_device').on('recovery_keys').column('device').execute();
+        await db.schema
+          .createTable('audit')
+          .addColumn('seq', pg ? 'bigserial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('key_id', 'text')
+          .addColumn('machine', 'text')
+          .addColumn('reason', 'text')
+          .addColumn('result', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

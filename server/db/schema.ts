@@ -57,8 +57,37 @@ export interface TokensTable {
   revoked_at: string | null;
 }
 
+export interface RecoveryKeysTable {
+  /** Canonical key ID: upper case, hyphenated, no braces. */
+  key_id: string;
+  device: string | null;
+  device_id: string | null;
+  created: string | null;
+  volume_type: string | null;
+  /** "file:line" the key was imported from (never its content). */
+  source: string;
+  /** The recovery password, AES-256-GCM under the master key (escrow/seal.ts); never stored in the clear. */
+  sealed: string;
+  imported_at: string;
+}
+
+export interface AuditTable {
+  seq: Generated<number>;
+  at: string;
+  /** The token's name and role. */
+  actor: string;
+  role: string;
+  action: string;
+  key_id: string | null;
+  machine: string | null;
+  reason: string | null;
+  result: string;
+}
+
 export interface Database {
   machines: MachinesTable;
   events: EventsTable;
   tokens: TokensTable;
+  recovery_keys: RecoveryKeysTable;
+  audit: AuditTable;
 }
