@@ -70,10 +70,10 @@ export const RULES = {
   },
   server: {
     readme: 'server/README.md',
-    npm: ['zod'],
+    npm: ['zod', 'fastify', 'kysely', 'pg', 'better-sqlite3'],
     layers: ['server', 'core'],
     node: true,
-    why: 'server/ shares only core/ with the app, and zod for its contract',
+    why: 'server/ shares only core/ with the app (never main/ or renderer/); from npm the HTTP framework, the query layer and the two database drivers server/README.md lists',
   },
 };
 

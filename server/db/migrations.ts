@@ -1,0 +1,115 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DialectName } from './connect.js';
+
+/**
+ * Versioned migrations, run at every start (connect.ts) and never edited once released: a
+ * change is a new numbered entry. Kysely's migrator takes a lock first, so several
+ * instances starting together on one PostgreSQL apply each migration once.
+ */
+function migrations(dialect: DialectName): Record<string, Migration> {
+  const pg = dialect === 'postgres';
+  const bigint = pg ? 'bigint' : 'integer';
+  return {
+    '0001_machines_events_tokens': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('machines')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('host_key', 'text', (c) => c.notNull().unique())
+          .addColumn('hostname', 'text', (c) => c.notNull())
+          .addColumn('serial', 'text')
+          .addColumn('asset_tag', 'text')
+          .addColumn('site', 'text')
+          .addColumn('owner', 'text')
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending'))
+          .addColumn('method', 'text')
+          .addColumn('technician', 'text')
+          .addColumn('notes', 'text')
+          .addColumn('files', 'text')
+          .addColumn('first_event_at', 'text')
+          .addColumn('first_at_ms', bigint)
+          .addColumn('last_event_at', 'text')
+          .addColumn('last_at_ms', bigint)
+          .addColumn('last_seq', bigint)
+          .addColumn('up_at_ms', bigint)
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('machines_status').on('machines').columns(['status', 'host_key']).execute();
+        await db.schema.createIndex('machines_site').on('machines').columns(['site', 'host_key']).execute();
+        await db.schema.createIndex('machines_technician').on('machines').columns(['technician', 'host_key']).execute();
+        await db.schema.createIndex('machines_up_at').on('machines').column('up_at_ms').execute();
+
+        await db.schema
+          .createTable('events')
+          .addColumn('seq', pg ? 'bigserial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('machine_id', 'text', (c) => c.notNull().references('machines.id'))
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('method', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('at_ms', bigint, (c) => c.notNull())
+          .addColumn('technician', 'text')
+          .addColumn('notes', 'text')
+          .addColumn('files', 'text')
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('events_machine').on('events').columns(['machine_id', 'at_ms', 'seq']).execute();
+
+        await db.schema
+          .createTable('tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text')
+          .execute();
+      },
+    },
+    '0002_key_escrow_audit': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('recovery_keys')
+          .addColumn('key_id', 'text', (c) => c.primaryKey())
+          .addColumn('device', 'text')
+          .addColumn('device_id', 'text')
+          .addColumn('created', 'text')
+          .addColumn('volume_type', 'text')
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('sealed', 'text', (c) => c.notNull())
+          .addColumn('imported_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('recovery_keys_device').on('recovery_keys').column('device').execute();
+        await db.schema
+          .createTable('audit')
+          .addColumn('seq', pg ? 'bigserial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('key_id', 'text')
+          .addColumn('machine', 'text')
+          .addColumn('reason', 'text')
+          .addColumn('result', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+/** Brings the database to the newest version; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(dialect)) };
+  const migrator = new Migrator({ db, provider, migrationTableName: 'bootmend_migrations', migrationLockTableName: 'bootmend_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'a migration';
+    throw new Error(`The database could not be brought up to date (${failed} failed): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/** The migrations applied so far, oldest first (for `/api/v1/openapi.json`'s info and tests). */
+export async function appliedMigrations(db: Kysely<unknown>): Promise<string[]> {
+  const rows = await sql<{ name: string }>`select name from bootmend_migrations order by name`.execute(db);
+  return rows.rows.map((r) => r.name);
+}

@@ -1,0 +1,94 @@
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { z } from 'zod';
+import { BackendStatusSchema, type BackendStatus, type MachineSummary, type Method } from '../../core/backend/schemas.js';
+import { BootmendError } from '../../core/errors.js';
+import { listParam } from '../http/route.js';
+import type { Database, MachinesTable } from '../db/schema.js';
+
+/** The filters the machine list, the export and the dashboard share. */
+export const MachineFilterSchema = z.object({
+  status: listParam(BackendStatusSchema).optional(),
+  site: z.string().trim().min(1).max(100).optional(),
+  technician: z.string().trim().min(1).max(200).optional(),
+  /** Any part of the hostname, serial or asset tag, any case. */
+  q: z.string().trim().min(1).max(200).optional(),
+});
+export type MachineFilter = z.infer<typeof MachineFilterSchema>;
+
+export const MachineListQuerySchema = MachineFilterSchema.extend({
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+}).strict();
+
+type MachineQuery = SelectQueryBuilder<Database, 'machines', MachinesTable>;
+
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export function applyFilter(query: MachineQuery, filter: MachineFilter): MachineQuery {
+  let q = query;
+  if (filter.status && filter.status.length > 0) q = q.where('status', 'in', filter.status);
+  if (filter.site) q = q.where(sql<string>`lower(site)`, '=', filter.site.toLowerCase());
+  if (filter.technician) q = q.where(sql<string>`lower(technician)`, '=', filter.technician.toLowerCase());
+  if (filter.q) {
+    const pattern = likePattern(filter.q);
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`host_key`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(serial)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(asset_tag)`, 'like', sql`${pattern} escape '\\'`),
+      ]),
+    );
+  }
+  return q;
+}
+
+/** Machines in hostname order after `after` (a host key), at most `limit`. */
+export function selectMachines(db: Kysely<Database>, filter: MachineFilter, after: string | null, limit: number): MachineQuery {
+  let q = applyFilter(db.selectFrom('machines').selectAll() as MachineQuery, filter);
+  if (after !== null) q = q.where('host_key', '>', after);
+  return q.orderBy('host_key').limit(limit);
+}
+
+/** Cursors are opaque to clients: the last host key of the page, base64url. */
+export function encodeCursor(hostKey: string): string {
+  return Buffer.from(JSON.stringify({ after: hostKey }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): string | null {
+  if (cursor === undefined) return null;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (value && typeof value === 'object' && typeof (value as { after?: unknown }).after === 'string') return (value as { after: string }).after;
+  } catch {
+    // Not ours; answered below.
+  }
+  throw new BootmendError('INVALID_INPUT', '"cursor" is not a cursor this server gave out; start again without it.', { field: 'cursor' });
+}
+
+function parseFiles(text: string | null): string[] {
+  if (!text) return [];
+  const value = JSON.parse(text) as unknown;
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export function toSummary(row: MachinesTable): MachineSummary {
+  const status = row.status as BackendStatus;
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    serial: row.serial,
+    assetTag: row.asset_tag,
+    site: row.site,
+    owner: row.owner,
+    status,
+    method: row.method as Method | null,
+    technician: row.technician,
+    firstEventAt: row.first_event_at,
+    lastEventAt: row.last_event_at,
+    minutesToFix: status === 'fixed' && row.up_at_ms !== null && row.first_at_ms !== null ? Math.round(((row.up_at_ms - row.first_at_ms) / 60_000) * 10) / 10 : null,
+    filesRemoved: parseFiles(row.files),
+    notes: row.notes,
+  };
+}
