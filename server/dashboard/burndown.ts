@@ -18,14 +18,20 @@ export async function burndown(db: Kysely<Database>, hours: number, now = new Da
     db.selectFrom('machines').select(sql<number>`count(*)`.as('n')).where('up_at_ms', '<=', firstHour * HOUR_MS).executeTakeFirstOrThrow(),
     db
       .selectFrom('machines')
-      .select([sql<number>`up_at_ms / ${HOUR_MS}`.as('hour'), sql<number>`count(*)`.as('n')])
+      // The hour as a literal integer: a bound number may arrive as a float (better-sqlite3), and
+      // the division would then give one group per machine instead of one per hour.
+      .select([sql<number>`up_at_ms / ${sql.lit(HOUR_MS)}`.as('hour'), sql<number>`count(*)`.as('n')])
       .where('up_at_ms', '>', firstHour * HOUR_MS)
       .where('up_at_ms', '<=', nowMs)
-      .groupBy(sql`up_at_ms / ${HOUR_MS}`)
+      .groupBy(sql`up_at_ms / ${sql.lit(HOUR_MS)}`)
       .execute(),
   ]);
   const total = Number(totalRow.n);
-  const upInHour = new Map(perHour.map((row) => [Math.floor(Number(row.hour)), Number(row.n)]));
+  const upInHour = new Map<number, number>();
+  for (const row of perHour) {
+    const hour = Math.floor(Number(row.hour));
+    upInHour.set(hour, (upInHour.get(hour) ?? 0) + Number(row.n));
+  }
   const points: Burndown['points'] = [];
   let up = Number(upBefore.n);
   for (let hour = firstHour; hour <= Math.floor(nowMs / HOUR_MS); hour++) {

@@ -31,7 +31,7 @@ export function MachineTable({ pages, openId, onOpen }: { pages: MachinePages; o
     <div className="machine-table">
       {error ? <ErrorBanner title="The machines could not be read" message={error} /> : null}
       <p className="machine-table__count" aria-live="polite">
-        {loading && rows.length === 0 ? 'Reading the machines…' : `${formatCount(rows.length)}${more ? '+' : ''} machine${rows.length === 1 ? '' : 's'}`}
+        {loading && rows.length === 0 ? 'Reading the machines…' : more ? `${formatCount(rows.length)} machines shown; scroll for more` : `${formatCount(rows.length)} machine${rows.length === 1 ? '' : 's'}`}
         {loading ? <Spinner size="sm" /> : null}
       </p>
       <div className="machine-table__scroll table-wrap" ref={scroller} tabIndex={0} role="region" aria-label="Machine list (scrolls)">
