@@ -157,7 +157,7 @@ test('fleet import: a CSV from the file picker adds machines and lists the rows 
   await page.getByLabel('Fleet file (CSV or JSON)').setInputFiles({ name: 'fleet.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: 'Import' }).click();
   const result = page.getByRole('region', { name: 'Import result' });
-  await expect(result).toContainText('fleet.csv: 2 machines added, 0 updated, 1 rows left out');
+  await expect(result).toContainText('fleet.csv: 2 machines added, 0 updated, 1 row left out');
   await expect(result.getByRole('row')).toHaveCount(2);
   await expect(result.getByRole('cell', { name: '4', exact: true })).toBeVisible();
   const summary = await backend.get<Summary>('/api/v1/summary', backend.tokens.helpdesk);
@@ -172,6 +172,8 @@ test('fleet import: a CSV from the file picker adds machines and lists the rows 
 
 test('screenshots of the overview, the machine table with a timeline, the audit and the import views, light and dark', async ({ webBrowser }) => {
   mkdirSync(SHOTS, { recursive: true });
+  const { machines } = await backend.get<{ machines: MachineSummary[] }>('/api/v1/machines?status=fixed&limit=1', backend.tokens.helpdesk);
+  const fixed = machines[0]!;
   for (const scheme of ['light', 'dark'] as const) {
     const page = await openDashboard(webBrowser!, { colorScheme: scheme });
     await signIn(page, backend.tokens.helpdesk);
@@ -179,12 +181,16 @@ test('screenshots of the overview, the machine table with a timeline, the audit 
     await page.mouse.move(0, 0);
     await screenshot(page, `${SHOTS}/helpdesk-overview-${scheme}.png`);
     await page.getByRole('link', { name: 'Machines' }).click();
-    await page.getByRole('button', { name: /^BER-PC-0001: open its timeline/ }).click();
-    await expect(page.getByRole('complementary')).toBeVisible();
+    await page.getByRole('button', { name: `${fixed.hostname}: open its timeline` }).click();
+    await expect(page.getByRole('complementary').getByRole('listitem').first()).toBeVisible();
     await screenshot(page, `${SHOTS}/helpdesk-machines-${scheme}.png`);
     await page.getByRole('link', { name: 'Key audit' }).click();
     await screenshot(page, `${SHOTS}/helpdesk-audit-${scheme}.png`);
     await page.getByRole('link', { name: 'Fleet import' }).click();
+    const csv = `hostname;serial;site\n${fixed.hostname};${fixed.serial ?? ''};${fixed.site ?? ''}\n;SN-X;Berlin\nBAD HOST NAME WITH SPACES AND FAR TOO LONG FOR A WINDOWS NETBIOS NAME 1234567890;SN-Y;Berlin\n`;
+    await page.getByLabel('Fleet file (CSV or JSON)').setInputFiles({ name: 'fleet-update.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect(page.getByRole('region', { name: 'Import result' })).toBeVisible();
     await screenshot(page, `${SHOTS}/helpdesk-import-${scheme}.png`);
     await page.context().close();
   }

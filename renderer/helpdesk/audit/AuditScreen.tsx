@@ -61,7 +61,9 @@ export function AuditScreen(): ReactElement {
       {!audit.data && !audit.error ? <Loading>Reading the key audit…</Loading> : null}
       {audit.data && !audit.data.available ? (
         <EmptyState icon={<KeyIcon size={28} />} title="Key audit not available on this server">
-          This server has no key escrow yet (it answers 404 for <code>GET /api/v1/audit</code>). Update bootmend-server to see who was shown which recovery key.
+          <span>
+            This server has no key escrow yet (it answers 404 for <code>GET /api/v1/audit</code>). Update bootmend-server to see who was shown which recovery key.
+          </span>
         </EmptyState>
       ) : null}
       {audit.data?.available && audit.data.rows.length === 0 ? (

@@ -50,7 +50,7 @@ export function ImportScreen(): ReactElement {
           <input
             id="fleet-file"
             ref={input}
-            className="input"
+            className="import__file"
             type="file"
             accept=".csv,.tsv,.txt,.json,text/csv,application/json"
             onChange={(e) => {
@@ -67,8 +67,8 @@ export function ImportScreen(): ReactElement {
         {result ? (
           <div className="stack" aria-label="Import result" role="region">
             <Notice tone={result.answer.rejected.length > 0 ? 'warning' : 'success'}>
-              {result.name}: {formatCount(result.answer.created)} machines added, {formatCount(result.answer.updated)} updated
-              {result.answer.rejected.length > 0 ? `, ${formatCount(result.answer.rejected.length)} rows left out (below).` : '.'}
+              {result.name}: {formatCount(result.answer.created)} {result.answer.created === 1 ? 'machine' : 'machines'} added, {formatCount(result.answer.updated)} updated
+              {result.answer.rejected.length > 0 ? `, ${formatCount(result.answer.rejected.length)} ${result.answer.rejected.length === 1 ? 'row' : 'rows'} left out (below).` : '.'}
             </Notice>
             {result.answer.rejected.length > 0 ? (
               <div className="table-wrap">
