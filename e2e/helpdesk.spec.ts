@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Download, Page } from '@playwright/test';
 import type { MachineSummary, Summary } from '../core/backend/schemas.js';
 import { runDemoFleet } from '../scripts/demo-fleet.js';
 import { startBackend, type Backend } from './backend.js';
@@ -146,8 +146,39 @@ test('machines: a virtualized table with filters and search; a timeline opens an
 
   await page.keyboard.press('Escape');
   await expect(timeline).toBeHidden();
+
+  // Keyboard only: from the search box to the row's button, Enter opens the timeline.
+  await page.getByRole('searchbox', { name: 'Search' }).focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: `${target.hostname}: open its timeline` })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(timeline).toBeVisible();
+  await expect(page.getByRole('heading', { name: `Timeline of ${target.hostname}` })).toBeFocused();
+
+  // Exports: the filtered machines, and the event log, through GET /api/v1/export with the token.
+  const machineFile = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export machines' }).click();
+  const machinesCsv = await readDownload(await machineFile);
+  expect(machinesCsv.split('\n').filter(Boolean)).toHaveLength(2);
+  expect(machinesCsv).toContain(target.hostname);
+  await page.getByLabel('Export format').selectOption('ndjson');
+  const eventFile = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export event log' }).click();
+  const download = await eventFile;
+  expect(download.suggestedFilename()).toMatch(/^bootmend-events-.*\.ndjson$/);
+  const lines = (await readDownload(download)).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { hostname: string; status: string });
+  expect(lines.map((e) => e.status)).toEqual(['in_progress', 'fixed']);
   await page.context().close();
 });
+
+async function readDownload(download: Download): Promise<string> {
+  const path = await download.path();
+  return readFileSync(path, 'utf8');
+}
 
 test('fleet import: a CSV from the file picker adds machines and lists the rows left out; the audit view says when the server has no key escrow', async ({ webBrowser }) => {
   const page = await openDashboard(webBrowser!);
