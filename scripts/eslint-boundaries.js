@@ -41,7 +41,7 @@ export const RULES = {
   },
   renderer: {
     readme: 'renderer/README.md',
-    npm: ['react', 'react-dom', 'zustand', '@tanstack/react-virtual'],
+    npm: ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/react-virtual'],
     typesOnlyNpm: ['electron'],
     configNpm: ['vite', '@vitejs/plugin-react'],
     layers: ['renderer', 'renderer/ui', 'core'],

@@ -2,6 +2,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { BootmendError, isBootmendError, type ErrorCode } from '../core/errors.js';
 import { TokenVerifier, type Caller } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
+import { dashboardRoutes } from './dashboard/routes.js';
+import { serveDashboard } from './dashboard/static.js';
 import { eventRoutes } from './events/routes.js';
 import { exportRoutes } from './export/routes.js';
 import { fleetRoutes } from './fleet/routes.js';
@@ -17,7 +19,7 @@ export const API_VERSION = '1.0.0';
 
 /** Every route of API v1, in the order the OpenAPI document lists them. */
 export function apiRoutes(ctx: ServerContext, options: BuildOptions = {}): Route[] {
-  const routes = [...eventRoutes(ctx), ...fleetRoutes(ctx), ...machineRoutes(ctx), ...summaryRoutes(ctx), ...exportRoutes(ctx), ...streamRoutes(ctx), ...escrowRoutes(ctx, { masterKey: options.masterKey ?? null, ...(options.lookupsPerMinute ? { lookupsPerMinute: options.lookupsPerMinute } : {}) })];
+  const routes = [...eventRoutes(ctx), ...fleetRoutes(ctx), ...machineRoutes(ctx), ...summaryRoutes(ctx), ...exportRoutes(ctx), ...streamRoutes(ctx), ...dashboardRoutes(ctx), ...escrowRoutes(ctx, { masterKey: options.masterKey ?? null, ...(options.lookupsPerMinute ? { lookupsPerMinute: options.lookupsPerMinute } : {}) })];
   const openapi = openApiDocument(
     [...routes, defineRoute({ method: 'GET', url: '/api/v1/openapi.json', summary: 'This document.', roles: ['technician', 'helpdesk', 'admin'], handler: () => Promise.resolve(null) })],
     { version: API_VERSION },
@@ -133,5 +135,6 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
       },
     });
   }
+  serveDashboard(app);
   return app;
 }

@@ -1,0 +1,58 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'bootmend-server.mjs');
+
+export interface Backend {
+  url: string;
+  tokens: { helpdesk: string; technician: string; admin: string };
+  /** POSTs JSON with a token; throws with the server's answer when it is not 2xx. */
+  post<T>(path: string, token: string, body: unknown, contentType?: string): Promise<T>;
+  get<T>(path: string, token: string): Promise<T>;
+  stop(): void;
+}
+
+function createToken(db: string, role: string, name: string): string {
+  return execFileSync(process.execPath, [BIN, 'token', 'create', '--db', db, '--role', role, '--name', name], { cwd: ROOT, encoding: 'utf8' }).trim();
+}
+
+/** The real `bootmend-server` over SQLite in `dir`, on a free port, with one token per role. */
+export async function startBackend(dir: string): Promise<Backend> {
+  const db = `sqlite:${join(dir, 'server.db')}`;
+  const tokens = { helpdesk: createToken(db, 'helpdesk', 'Helpdesk Berlin'), technician: createToken(db, 'technician', 'Ana Lopez'), admin: createToken(db, 'admin', 'Admin') };
+  const child: ChildProcess = spawn(process.execPath, [BIN, '--db', db, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`bootmend-server did not print its URL within 30 s:\n${stderr}`)), 30_000);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /^BOOTMEND_SERVER_URL=(\S+)$/m.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`bootmend-server exited with ${code}:\n${stderr}`)));
+  });
+  const call = async <T>(method: string, path: string, token: string, body?: unknown, contentType = 'application/json'): Promise<T> => {
+    const response = await fetch(new URL(path, url), {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  };
+  return {
+    url,
+    tokens,
+    post: (path, token, body, contentType) => call('POST', path, token, body, contentType),
+    get: (path, token) => call('GET', path, token),
+    stop: () => child.kill('SIGTERM'),
+  };
+}

@@ -1,0 +1,78 @@
+import { useCallback, useState, type ReactElement } from 'react';
+import type { Summary } from '../../../core/backend/schemas.js';
+import { Card } from '../../ui/Card.js';
+import { SearchIcon } from '../../ui/icons.js';
+import { getJson } from '../api.js';
+import { useDebounced, useLiveResource } from '../hooks.js';
+import { useToken } from '../session.js';
+import { STATUS_LABEL, STATUS_ORDER } from '../words.js';
+import { ExportButtons } from './ExportButtons.js';
+import { MachineTable } from './MachineTable.js';
+import { useMachinePages, type MachineFilter } from './pages.js';
+import { Timeline } from './Timeline.js';
+
+/** Every machine: filters, search, the virtualized table and the open machine's timeline. */
+export function MachinesScreen(): ReactElement {
+  const token = useToken();
+  const [filter, setFilter] = useState<MachineFilter>({ status: '', site: '', technician: '', q: '' });
+  const [openId, setOpenId] = useState<string | null>(null);
+  const q = useDebounced(filter.q, 250);
+  const applied = { ...filter, q };
+  const pages = useMachinePages(token, applied);
+  const loadSummary = useCallback((signal: AbortSignal) => getJson<Summary>(token, '/api/v1/summary', 'Reading the sites and technicians', signal), [token]);
+  const summary = useLiveResource(loadSummary, 'summary-for-filters');
+  const sites = summary.data?.bySite.map((s) => s.site).filter((s): s is string => s !== null) ?? [];
+  const technicians = summary.data?.byTechnician.map((t) => t.technician) ?? [];
+  const set = (part: Partial<MachineFilter>) => setFilter((f) => ({ ...f, ...part }));
+
+  return (
+    <div className={openId ? 'machines machines--open' : 'machines'}>
+      <Card title="Machines" description="Every machine of the fleet with its current status; choose one to see its timeline." actions={<ExportButtons filter={applied} />} className="machines__list">
+        <div className="filters" role="search" aria-label="Filter machines">
+          <label className="filter filter--grow">
+            <span className="filter__label">Search</span>
+            <span className="filter__search">
+              <SearchIcon size={18} aria-hidden="true" />
+              <input className="input" type="search" value={filter.q} placeholder="Hostname, serial or asset tag" onChange={(e) => set({ q: e.target.value })} />
+            </span>
+          </label>
+          <label className="filter">
+            <span className="filter__label">Status</span>
+            <select className="input" value={filter.status} onChange={(e) => set({ status: e.target.value })}>
+              <option value="">Any status</option>
+              {STATUS_ORDER.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="filter">
+            <span className="filter__label">Site</span>
+            <select className="input" value={filter.site} onChange={(e) => set({ site: e.target.value })}>
+              <option value="">Every site</option>
+              {sites.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="filter">
+            <span className="filter__label">Technician</span>
+            <select className="input" value={filter.technician} onChange={(e) => set({ technician: e.target.value })}>
+              <option value="">Anyone</option>
+              {technicians.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <MachineTable pages={pages} openId={openId} onOpen={setOpenId} />
+      </Card>
+      {openId ? <Timeline id={openId} onClose={() => setOpenId(null)} /> : null}
+    </div>
+  );
+}
