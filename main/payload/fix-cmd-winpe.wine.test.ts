@@ -153,4 +153,44 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
     expect(asked.exitCode, asked.stdout).toBe(0);
     expect(only(asked.results)).toMatchObject({ outcome: 'nothing_to_do', safeBoot: { requested: 'clear', result: 'not-set', automatic: false } });
   }, 180_000);
+
+  it('without manage-bde in the image lists the drives it could not read and says this WinPE cannot unlock BitLocker', async () => {
+    const bad = 'C-00000291-00000000-00000032.sys';
+    const run = await box.runFix({
+      args: ['/unattended'],
+      winpe: true,
+      manageBde: false,
+      volumes: { D: { files: [file(bad, IN_WINDOW, MAGIC)], locked: { password: '0', keyId: '6a5c3b2d-1e0f-4a9b-8c7d-112233445566' } } },
+    });
+    expect(run.exitCode, run.stdout).toBe(2);
+    expect(run.calls.manageBde).toEqual([]);
+    expect(run.stdout).toContain('These drives could not be read: D:');
+    expect(run.stdout).toContain('This WinPE has no manage-bde, so it cannot unlock BitLocker');
+    const result = only(run.results);
+    expect(result.outcome).toBe('needs_attention');
+    expect(result.unreadableDrives).toEqual(['D:']);
+  }, 120_000);
+
+  // reg load / reg unload (learn.microsoft.com/windows-server/administration/windows-commands/reg-load):
+  // an offline hive is loaded under HKLM, read, and unloaded again.
+  it('files a disk repaired in a dock (plain Windows) under the name in its own offline SYSTEM hive, and unloads the hive', async () => {
+    const bad = 'C-00000291-00000000-00000032.sys';
+    const run = await box.runFix({
+      args: ['/unattended'],
+      volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))], hive: { computerName: 'PC-DOCKED-7' } } },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const result = only(run.results);
+    expect(result.environment).toBe('windows');
+    expect(result.machine.name).toBe('PC-DOCKED-7');
+    expect(run.stdout).toContain('Machine: "PC-DOCKED-7"');
+    expect(existsSync(join(run.mediumDir, 'bootmend', 'quarantine', 'PC-DOCKED-7'))).toBe(true);
+    expect(run.calls.reg.filter((c) => c.includes('BM_SYS'))).toEqual([
+      'reg load HKLM\\BM_SYS D:\\Windows\\System32\\config\\SYSTEM',
+      'reg query HKLM\\BM_SYS\\Select /v Current',
+      'reg query HKLM\\BM_SYS\\ControlSet001\\Control\\ComputerName\\ComputerName /v ComputerName',
+      'reg unload HKLM\\BM_SYS',
+    ]);
+    expect(existsSync(join(run.standinDir, 'bm_sys.loaded'))).toBe(false);
+  }, 120_000);
 });
