@@ -111,3 +111,31 @@ describe('evaluateTargetFile', () => {
     expect(evaluateTargetFile(cf291, facts({ name: 'c-00000291-00000000-00000032.SYS' }))?.verdict).toBe('remove');
   });
 });
+
+describe('whenAvailable conditions and zero-filled copies (issue 13, items 3 and 4)', () => {
+  const window = { from: '2024-07-19T04:09:00Z', before: '2024-07-19T05:27:00Z' };
+  const inWindow = { name: 'C-00000291-1.sys', sizeBytes: 8, modifiedUtc: new Date('2024-07-19T04:20:00Z'), sha256: null };
+
+  it('an unreadable "whenAvailable" leading-bytes check does not hold the file back; a "required" one does', () => {
+    const optional = ConditionsSchema.parse({ modifiedUtc: window, leadingBytesHex: 'AAAAAAAA', requirement: { modifiedUtc: 'required', leadingBytesHex: 'whenAvailable' } });
+    const required = ConditionsSchema.parse({ modifiedUtc: window, leadingBytesHex: 'AAAAAAAA' });
+    expect(evaluateConditions(optional, { ...inWindow, leadingBytes: null })).toMatchObject({ verdict: 'remove', removeReason: 'conditions-met', checks: { leadingBytes: 'unknown' } });
+    expect(evaluateConditions(required, { ...inWindow, leadingBytes: null }).verdict).toBe('unverified');
+    // A check that could be made and failed still keeps the file.
+    expect(evaluateConditions(optional, { ...inWindow, leadingBytes: Uint8Array.from([1, 2, 3, 4]) }).verdict).toBe('keep');
+  });
+
+  it('refuses a requirement for a condition the target does not set, and all conditions "whenAvailable"', () => {
+    expect(ConditionsSchema.safeParse({ modifiedUtc: window, requirement: { sha256: 'whenAvailable' } }).success).toBe(false);
+    expect(ConditionsSchema.safeParse({ leadingBytesHex: 'AA', requirement: { leadingBytesHex: 'whenAvailable' } }).success).toBe(false);
+    expect(ConditionsSchema.safeParse({ modifiedUtc: window, requirement: { name: 'whenAvailable' } }).success).toBe(false);
+  });
+
+  it('removes an all-zero copy inside the time window for its own reason, never one outside it', () => {
+    const c = ConditionsSchema.parse({ modifiedUtc: window, leadingBytesHex: 'AAAAAAAA' });
+    const zeros = { ...inWindow, leadingBytes: new Uint8Array(4), allZero: true };
+    expect(evaluateConditions(c, zeros)).toMatchObject({ verdict: 'remove', removeReason: 'zero-filled', checks: { leadingBytes: 'fail' } });
+    expect(evaluateConditions(c, { ...zeros, modifiedUtc: new Date('2024-07-19T05:30:00Z') }).verdict).toBe('keep');
+    expect(evaluateConditions(c, { ...zeros, allZero: false }).verdict).toBe('keep');
+  });
+});

@@ -23,6 +23,8 @@ export interface FileFacts {
   sha256: string | null;
   /** 'minute' when the time came from cmd's %~t or dir (no seconds); default 'exact'. */
   modifiedUtcPrecision?: 'exact' | 'minute';
+  /** Every byte of the file is zero (true), one is not (false), or unknown (null/absent). */
+  allZero?: boolean | null;
 }
 
 /** Same keys as the machine result's `checks`, so an evaluation drops straight into it. */
@@ -40,6 +42,11 @@ export interface Evaluation {
   reasons: string[];
   /** The file's hash is on the playbook's known-good list: it is kept whatever else holds. */
   knownGood: boolean;
+  /**
+   * Why the verdict is 'remove': every required condition held, or the file is an all-zero copy
+   * inside the time window (left by a crash during the write), which fix.cmd removes too.
+   */
+  removeReason?: 'conditions-met' | 'zero-filled';
 }
 
 export function evaluateConditions(conditions: Conditions, facts: FileFacts): Evaluation {
@@ -55,7 +62,12 @@ export function evaluateConditions(conditions: Conditions, facts: FileFacts): Ev
     leadingBytes: note(...checkLeadingBytes(conditions.leadingBytesHex, facts)),
     sha256: note(hash.check, hash.why),
   };
-  return { checks, verdict: hash.knownGood ? 'keep' : verdictOf(checks), reasons, knownGood: hash.knownGood };
+  const verdict = hash.knownGood ? 'keep' : verdictOf(checks, conditions.requirement);
+  if (verdict === 'remove') return { checks, verdict, reasons, knownGood: false, removeReason: 'conditions-met' };
+  if (!hash.knownGood && checks.modifiedUtc === 'pass' && facts.allZero === true && (facts.sizeBytes ?? 0) > 0) {
+    return { checks, verdict: 'remove', reasons: [...reasons, 'All its bytes are zero: a copy left by a crash during the write.'], knownGood: false, removeReason: 'zero-filled' };
+  }
+  return { checks, verdict, reasons, knownGood: hash.knownGood };
 }
 
 /** A target's glob first (a name that does not match is not a candidate at all), then its conditions. */
@@ -63,10 +75,19 @@ export function evaluateTargetFile(target: Pick<Target, 'glob' | 'conditions'>, 
   return matchesFileGlob(target.glob, facts.name) ? evaluateConditions(target.conditions, facts) : null;
 }
 
-export function verdictOf(checks: ConditionChecks): Verdict {
-  const results = Object.values(checks);
-  if (results.includes('fail')) return 'keep';
-  if (results.includes('unknown')) return 'unverified';
+/** Check keys against the playbook's condition names, for "whenAvailable". */
+const CONDITION_OF: Record<keyof ConditionChecks, keyof NonNullable<Conditions['requirement']>> = {
+  modifiedUtc: 'modifiedUtc',
+  sizeBytes: 'sizeBytes',
+  leadingBytes: 'leadingBytesHex',
+  sha256: 'sha256',
+};
+
+/** A failed check keeps the file; an unknown one holds it back unless its condition is "whenAvailable". */
+export function verdictOf(checks: ConditionChecks, requirement?: Conditions['requirement']): Verdict {
+  const entries = Object.entries(checks) as [keyof ConditionChecks, Check][];
+  if (entries.some(([, result]) => result === 'fail')) return 'keep';
+  if (entries.some(([key, result]) => result === 'unknown' && requirement?.[CONDITION_OF[key]] !== 'whenAvailable')) return 'unverified';
   return 'remove';
 }
 

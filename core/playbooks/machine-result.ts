@@ -33,6 +33,12 @@ export const FileResultSchema = z.object({
     sha256: CheckResult,
   }),
   action: FileActionTaken,
+  /**
+   * Why: every required condition held ("conditions-met"), an all-zero copy inside the time
+   * window ("zero-filled"), the technician confirmed, a named check failed, a check could not
+   * be made, or the move/delete failed. Absent in results of fix.cmd before issue 13.
+   */
+  reason: z.enum(['conditions-met', 'zero-filled', 'confirmed-by-technician', 'check-failed', 'not-verified', 'action-failed']).optional(),
   /** Where a quarantined file now is (on the medium, or on the volume when the medium is read-only). */
   quarantinePath: z.string().nullable(),
   note: z.string().nullable(),
@@ -44,6 +50,21 @@ export const VolumeResultSchema = z.object({
   /** The numerical-password protector's GUID as shown on the recovery screen; never the password. */
   keyId: z.string().regex(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/).nullable(),
   outcome: z.enum(['fixed', 'nothing_to_do', 'needs_attention', 'failed']),
+  /** From the protectors: a TPM protector marks the OS volume; without one it is a data volume. */
+  role: z.enum(['os', 'data', 'unknown']).optional(),
+  /** Every numerical-password protector's GUID (a volume may have more than one). */
+  keyIds: z.array(z.string().regex(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/)).optional(),
+  /** A locked data volume left locked: it does not hold back a PC whose OS volume was fixed. */
+  skipped: z.boolean().optional(),
+});
+
+export const SafeBootEntrySchema = z.object({
+  /** The boot entry bcdedit changed: {default} (next start) or {current} (this Safe Mode session). */
+  entry: z.enum(['{default}', '{current}']),
+  /** Its safeboot value before (e.g. "Minimal", "Network"), null when it was not set. */
+  before: z.string().nullable(),
+  /** After: null when cleared or never set. */
+  after: z.string().nullable(),
 });
 
 export const MachineResultSchema = z.object({
@@ -63,8 +84,18 @@ export const MachineResultSchema = z.object({
   files: z.array(FileResultSchema),
   safeBoot: z.object({
     requested: z.enum(['set', 'clear']).nullable(),
-    result: z.enum(['done', 'failed']).nullable(),
+    /** "not-set": clearing found nothing to clear, which counts as success. */
+    result: z.enum(['done', 'failed', 'not-set']).nullable(),
+    /** true when fix.cmd cleared it by itself after a successful fix in Safe Mode or WinRE. */
+    automatic: z.boolean().optional(),
+    entries: z.array(SafeBootEntrySchema).optional(),
   }),
+  /** Minutes east of UTC of the PC's own time zone (its offline SYSTEM hive), when read. */
+  pcUtcOffsetMinutes: z.number().int().min(-840).max(840).nullable().optional(),
+  /** Which clock startedAt/endedAt were converted with: the PC's own time zone or this session's. */
+  timesFrom: z.enum(['pc-time-zone', 'session']).optional(),
+  /** Drive letters that could not be read in an image without manage-bde (BitLocker cannot be unlocked there). */
+  unreadableDrives: z.array(z.string().regex(/^[A-Z]:$/)).optional(),
   outcome: z.enum(['fixed', 'nothing_to_do', 'needs_attention', 'failed']),
   startedAt: z.string(),
   endedAt: z.string(),

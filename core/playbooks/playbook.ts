@@ -74,6 +74,14 @@ export const FileGlob = z
     ctx.addIssue({ code: 'custom', message: `must not contain ${listOf(bad.map(nameOfChar))}: a glob may hold only ${NAME_CHARS} and the wildcards * ?` });
   });
 
+/**
+ * Whether a condition must be checked before a file is touched ("required", the default) or
+ * counts only where the tools to check it exist ("whenAvailable": e.g. leading bytes, which
+ * default WinPE and WinRE cannot read without PowerShell, certutil or fc).
+ */
+export const Requirement = z.enum(['required', 'whenAvailable']);
+export const CONDITION_KEYS = ['modifiedUtc', 'sizeBytes', 'leadingBytesHex', 'sha256'] as const;
+
 const Sha256 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal digits').transform((v) => v.toLowerCase());
 
 export const ConditionsSchema = z
@@ -106,8 +114,30 @@ export const ConditionsSchema = z
       })
       .strict()
       .optional(),
+    /** Per condition: "required" (default) or "whenAvailable". The name (glob) is always required. */
+    requirement: z
+      .object({
+        name: z.literal('required', { message: 'must be "required": the file name is always checked' }).optional(),
+        modifiedUtc: Requirement.optional(),
+        sizeBytes: Requirement.optional(),
+        leadingBytesHex: Requirement.optional(),
+        sha256: Requirement.optional(),
+      })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    for (const key of CONDITION_KEYS) {
+      if (c.requirement?.[key] !== undefined && c[key] === undefined) {
+        ctx.addIssue({ code: 'custom', message: `names "${key}", which this target does not set`, path: ['requirement', key] });
+      }
+    }
+    const set = CONDITION_KEYS.filter((key) => c[key] !== undefined);
+    if (set.length > 0 && set.every((key) => c.requirement?.[key] === 'whenAvailable')) {
+      ctx.addIssue({ code: 'custom', message: 'must leave at least one condition "required": otherwise a PC without tools would remove files by name alone', path: ['requirement'] });
+    }
+  });
 export type Conditions = z.infer<typeof ConditionsSchema>;
 
 export const TargetAction = z.enum(['quarantine', 'delete']);

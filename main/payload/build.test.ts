@@ -23,7 +23,13 @@ describe('buildPayload', () => {
     const out = fresh();
     const built = await buildPayload({ playbook: loadCrowdStrikePlaybook(), outDir: out, mediumId: 'stick-42' });
     expect(built).toMatchObject({ mediumId: 'stick-42', playbookId: 'crowdstrike-cf291', playbookVersion: '1.0.0', payloadDir: join(out, 'bootmend') });
-    expect(readdirSync(join(out, 'bootmend')).sort()).toEqual(['README.txt', 'fix.cmd', 'medium.json', 'playbook.json', 'quarantine', 'results']);
+    expect(readdirSync(join(out, 'bootmend')).sort()).toEqual(['README.txt', 'fix.cmd', 'medium.json', 'playbook.json', 'quarantine', 'ref', 'results']);
+    // What fix.cmd compares with by `fc /b` where PowerShell and certutil are missing: the
+    // target's leading bytes, and 1 MiB of zeros for the zero-filled check (issue 13, items 3-4).
+    expect(readFileSync(join(out, 'bootmend', 'ref', 'lead-1.bin')).toString('hex').toUpperCase()).toBe('AAAAAAAA01002301');
+    const zero = readFileSync(join(out, 'bootmend', 'ref', 'zero.bin'));
+    expect(zero.length).toBe(1024 * 1024);
+    expect(zero.every((b) => b === 0)).toBe(true);
     expect(readdirSync(join(out, 'bootmend', 'results'))).toEqual([]);
     expect(readdirSync(join(out, 'bootmend', 'quarantine'))).toEqual([]);
     const playbook = JSON.parse(readFileSync(join(out, 'bootmend', 'playbook.json'), 'utf8')) as unknown;

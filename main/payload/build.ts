@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BootmendError, describeZodError } from '../../core/errors.js';
-import { FileGlob, PlaybookSchema, TargetFolder, type Playbook, type PlaybookInput, type Target } from '../../core/playbooks/playbook.js';
+import { CONDITION_KEYS, FileGlob, PlaybookSchema, TargetFolder, type Playbook, type PlaybookInput, type Target } from '../../core/playbooks/playbook.js';
 import { stagedFolderBeside, swapInFolder } from '../fs/swap-in.js';
 import { KEPT_FOLDERS, MEDIUM_MARKER, MEDIUM_MARKER_NAME, folderReader, isBootmendOutput, mediumMarkerText } from './medium-marker.js';
 
@@ -14,6 +14,9 @@ import { KEPT_FOLDERS, MEDIUM_MARKER, MEDIUM_MARKER_NAME, folderReader, isBootme
  *   <outDir>/bootmend/README.txt     for the person at the PC
  *   <outDir>/bootmend/playbook.json  the playbook fix.cmd was generated from
  *   <outDir>/bootmend/medium.json    the marker by which a rebuild knows its own earlier output
+ *   <outDir>/bootmend/ref/           what fix.cmd compares files with by `fc /b` where it has no
+ *                                    PowerShell or certutil: lead-<n>.bin (target n's leading
+ *                                    bytes) and zero.bin (1 MiB of zero bytes)
  *   <outDir>/bootmend/results/       one JSON result per machine (written by fix.cmd)
  *   <outDir>/bootmend/quarantine/    removed files, with manifest.txt and restore.cmd
  */
@@ -49,6 +52,8 @@ const PLAYBOOK_MARKER = '@@BOOTMEND_PLAYBOOK@@';
 const MEDIUM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** cmd's IF compares 32-bit numbers. */
 const CMD_INT_MAX = 2_147_483_647;
+/** fix.cmd's zero-filled check by `fc /b` covers files up to this size. */
+export const ZERO_REFERENCE_BYTES = 1024 * 1024;
 /** Keeps one `set` line well under cmd's 8191-character limit. */
 const MAX_HASHES_PER_LIST = 100;
 
@@ -75,6 +80,7 @@ export async function buildPayload(options: BuildPayloadOptions): Promise<BuiltP
   await prepareOutDir(options.outDir, options.overwrite === true);
   const payloadDir = join(options.outDir, PAYLOAD_FOLDER);
   // Written beside bootmend/ and swapped in only when complete: a failure leaves the old payload whole.
+  const refFiles = referenceFiles(playbook);
   const staged = await stagedFolderBeside(payloadDir);
   try {
     await mkdir(join(staged, 'results'), { recursive: true });
@@ -83,6 +89,8 @@ export async function buildPayload(options: BuildPayloadOptions): Promise<BuiltP
     await writeFile(join(staged, 'README.txt'), readme, 'ascii');
     await writeFile(join(staged, 'playbook.json'), `${JSON.stringify(playbook, null, 2)}\n`, 'utf8');
     await writeFile(join(staged, MEDIUM_MARKER_NAME), mediumMarkerText({ mediumId, playbook: { id: playbook.id, version: playbook.version } }), 'utf8');
+    await mkdir(join(staged, 'ref'), { recursive: true });
+    for (const [name, content] of refFiles) await writeFile(join(staged, 'ref', name), content);
     await swapInFolder(staged, payloadDir, KEPT_FOLDERS.map((path) => path.slice(PAYLOAD_FOLDER.length + 1)));
   } catch (error) {
     await rm(staged, { recursive: true, force: true }).catch(() => undefined);
@@ -93,8 +101,19 @@ export async function buildPayload(options: BuildPayloadOptions): Promise<BuiltP
     mediumId,
     playbookId: playbook.id,
     playbookVersion: playbook.version,
-    files: ['bootmend/fix.cmd', 'bootmend/README.txt', 'bootmend/playbook.json', MEDIUM_MARKER, 'bootmend/results/', 'bootmend/quarantine/'],
+    files: ['bootmend/fix.cmd', 'bootmend/README.txt', 'bootmend/playbook.json', MEDIUM_MARKER, ...refFiles.map(([name]) => `bootmend/ref/${name}`), 'bootmend/results/', 'bootmend/quarantine/'],
   };
+}
+
+/** ref/lead-<n>.bin per target with leading bytes (n as fix.cmd numbers targets) and zero.bin. */
+export function referenceFiles(playbook: Playbook): [string, Buffer][] {
+  const files: [string, Buffer][] = [];
+  playbook.targets.forEach((target, index) => {
+    const lead = target.conditions.leadingBytesHex;
+    if (lead !== undefined) files.push([`lead-${index + 1}.bin`, Buffer.from(lead, 'hex')]);
+  });
+  files.push(['zero.bin', Buffer.alloc(ZERO_REFERENCE_BYTES)]);
+  return files;
 }
 
 function parsePlaybook(input: PlaybookInput | Playbook): Playbook {
@@ -210,6 +229,11 @@ function renderTarget(target: Target, index: number): string[] {
     cmdSet('BM_CUR_LEADLEN', c.leadingBytesHex === undefined ? '' : String(c.leadingBytesHex.length)),
     cmdSet('BM_CUR_ALLOW', allow.join(' ')),
     cmdSet('BM_CUR_DENY', deny.join(' ')),
+    // "whenAvailable" conditions: a check that cannot be made here does not hold the file back.
+    cmdSet('BM_CUR_OPT_TIME', c.requirement?.modifiedUtc === 'whenAvailable' ? '1' : '0'),
+    cmdSet('BM_CUR_OPT_SIZE', c.requirement?.sizeBytes === 'whenAvailable' ? '1' : '0'),
+    cmdSet('BM_CUR_OPT_LEAD', c.requirement?.leadingBytesHex === 'whenAvailable' ? '1' : '0'),
+    cmdSet('BM_CUR_OPT_HASH', c.requirement?.sha256 === 'whenAvailable' ? '1' : '0'),
   ];
 }
 
@@ -324,6 +348,8 @@ export function renderReadme(playbook: Playbook, mediumId: string): string {
   return toCrlf(out.join('\n'));
 }
 
+const CONDITION_WORDS = { modifiedUtc: 'the time', sizeBytes: 'the size', leadingBytesHex: 'the first bytes', sha256: 'the SHA-256' } as const;
+
 function describeConditions(target: Target): string {
   const c = target.conditions;
   const parts: string[] = [];
@@ -333,6 +359,8 @@ function describeConditions(target: Target): string {
   if (c.leadingBytesHex) parts.push(`starting with the bytes ${c.leadingBytesHex}`);
   if (c.sha256?.deny.length) parts.push('with a known-bad SHA-256');
   if (c.sha256?.allow.length) parts.push('never a file with a known-good SHA-256');
+  const optional = CONDITION_KEYS.filter((key) => c.requirement?.[key] === 'whenAvailable').map((key) => CONDITION_WORDS[key]);
+  if (optional.length > 0) parts.push(`(where this PC's tools cannot check ${optional.join(' or ')}, that check is skipped)`);
   const action = target.action === 'delete' ? 'It is deleted' : 'It is moved to the quarantine folder';
   return parts.length > 0 ? `Only a file ${parts.join(', ')} is touched. ${action}.` : `${action}.`;
 }

@@ -142,17 +142,18 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.calls.bcdedit).toEqual(['bcdedit /set {default} safeboot network']);
     const result = only(run.results);
-    expect(result.safeBoot).toEqual({ requested: 'set', result: 'done' });
+    expect(result.safeBoot).toMatchObject({ requested: 'set', result: 'done', automatic: false });
     expect(result.outcome).toBe('nothing_to_do');
     expect(run.stdout).toContain('fix.cmd /safeboot clear');
   }, 90_000);
 
   it('clears safe boot, and a bcdedit failure is not reported as success', async () => {
     const run = await box.runFix({ args: ['/unattended', '/safeboot', 'clear'], bcdeditFails: true, volumes: { D: { files: [], folders: [CS] } } });
-    expect(run.calls.bcdedit).toEqual(['bcdedit /deletevalue {default} safeboot']);
+    // The entry cannot be listed (bcdedit fails): it is deleted anyway, and only success counts.
+    expect(run.calls.bcdedit).toEqual(['bcdedit /enum {default}', 'bcdedit /deletevalue {default} safeboot']);
     expect(run.exitCode, run.stdout).toBe(2);
     const result = only(run.results);
-    expect(result.safeBoot).toEqual({ requested: 'clear', result: 'failed' });
+    expect(result.safeBoot).toMatchObject({ requested: 'clear', result: 'failed', automatic: false });
     expect(result.outcome).toBe('needs_attention');
     expect(only(result.volumes)).toMatchObject({ volume: 'D:', outcome: 'nothing_to_do' });
   }, 90_000);

@@ -67,7 +67,7 @@ describe('generated fix.cmd text: no playbook or PC value where cmd expands it t
     for (const command of forCommands) expect(command, command).not.toMatch(/%[^%\s]+%|%~?\d|!/);
     const psCommands = [...text.matchAll(/-Command "([^"]*)"/g)].map((m) => m[1]!);
     expect(psCommands.length).toBeGreaterThanOrEqual(4);
-    expect(psCommands.filter((c) => c.includes('$env:BM_PATH'))).toHaveLength(2);
+    expect(psCommands.filter((c) => c.includes('$env:BM_PATH'))).toHaveLength(3);
     expect(text).toContain('dir /b /a-d "%BM_CUR_GLOB%" >"%BM_WORK%\\list.txt" 2>nul <nul');
     expect(text).toContain('for /f "usebackq eol=: delims=" %%F in ("%BM_WORK%\\list.txt") do (');
   });

@@ -31,6 +31,12 @@ function fileEntry(result: MachineResult, name: string) {
   return entry;
 }
 
+/** The CrowdStrike playbook with its leading bytes "required" (it ships them "whenAvailable"). */
+function leadingBytesRequired(): PlaybookInput {
+  const playbook = loadCrowdStrikePlaybook();
+  return { ...playbook, targets: playbook.targets.map((t) => ({ ...t, conditions: { ...t.conditions, requirement: { modifiedUtc: 'required', leadingBytesHex: 'required' } } })) };
+}
+
 function only<T>(items: T[]): T {
   expect(items).toHaveLength(1);
   return items[0]!;
@@ -173,7 +179,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
   }, 90_000);
 
   it('reports a file it cannot verify and leaves it in place in /unattended (no certutil, no PowerShell)', async () => {
-    const run = await box.runFix({ args: ['/unattended'], certutil: false, volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:09:00Z')] } } });
+    const run = await box.runFix({ playbook: leadingBytesRequired(), args: ['/unattended'], certutil: false, volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:09:00Z')] } } });
     expect(run.exitCode, run.stdout).toBe(2);
     const result = only(run.results);
     expect(result.outcome).toBe('needs_attention');
@@ -182,7 +188,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
   }, 90_000);
 
   it('quarantines an unverifiable file when the technician types YES', async () => {
-    const run = await box.runFix({ certutil: false, answers: [{ after: 'Type YES to quarantine it anyway', type: 'YES' }], volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:09:00Z')] } } });
+    const run = await box.runFix({ playbook: leadingBytesRequired(), certutil: false, answers: [{ after: 'Type YES to quarantine it anyway', type: 'YES' }], volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:09:00Z')] } } });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.stdout).toContain('Type YES to quarantine it anyway');
     const entry = only(only(run.results).files);

@@ -17,7 +17,9 @@ import type { PlaybookInput } from '../../../core/playbooks/playbook.js';
 import { buildPayload } from '../build.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const STANDINS = ['manage-bde', 'bcdedit', 'certutil'] as const;
+const STANDINS = ['manage-bde', 'bcdedit', 'certutil', 'fsutil'] as const;
+/** Stand-ins swapped in for one run only (Wine's own reg.exe and fc.exe are used otherwise). */
+const PER_RUN = ['fc', 'reg'] as const;
 export const CROWDSTRIKE_PLAYBOOK_PATH = join(here, '..', '..', '..', 'assets', 'playbooks', 'crowdstrike-cf291.json');
 
 export function loadCrowdStrikePlaybook(): PlaybookInput {
@@ -45,8 +47,17 @@ export interface FakeVolume {
   files: FakeFile[];
   /** Extra empty folders below the volume root. */
   folders?: string[];
-  /** BitLocker: locked until the stand-in manage-bde gets this password. */
-  locked?: { password: string; keyId: string };
+  /**
+   * BitLocker: locked until the stand-in manage-bde gets this password. `data`: a data volume
+   * (protected by an auto-unlock key, no TPM protector); `moreKeyIds`: further numerical passwords.
+   */
+  locked?: { password: string; keyId: string; data?: boolean; moreKeyIds?: string[] };
+  /**
+   * An offline SYSTEM hive at Windows\System32\config\SYSTEM, read by the stand-in reg.exe
+   * (which is then used for the whole run): the PC's name and its time zone biases (minutes,
+   * UTC = local time + bias, as in ControlSet001\Control\TimeZoneInformation).
+   */
+  hive?: { computerName?: string; activeTimeBias?: number; bias?: number };
 }
 
 export interface RunOptions {
@@ -80,6 +91,18 @@ export interface RunOptions {
    * over to fix.cmd (without CALL, so %~dp0 and the exit code stay fix.cmd's own).
    */
   computerName?: string;
+  /** Environment variables for the run, e.g. SAFEBOOT_OPTION=NETWORK as Safe Mode sets it. */
+  env?: Record<string, string>;
+  /** The stand-in fc.exe (binary compare) instead of Wine's stub. */
+  fc?: boolean;
+  /** false: no manage-bde.exe in the image (as in a WinPE built without it). */
+  manageBde?: boolean;
+  /** The stand-in fsutil answers "Access is denied", as for a user who is not elevated. */
+  notElevated?: boolean;
+  /** Safe boot already set in the stand-in BCD store, per entry (e.g. { default: 'Minimal' }). */
+  safeBootSet?: { default?: string; current?: string };
+  /** Use the stand-in reg.exe even without a hive on any volume. */
+  reg?: boolean;
 }
 
 export interface RunResult {
@@ -93,7 +116,7 @@ export interface RunResult {
   /** Unix folder of each fake volume (after any unlock). */
   volumeDirs: Record<string, string>;
   cDir: string;
-  calls: { manageBde: string[]; bcdedit: string[]; certutil: string[] };
+  calls: { manageBde: string[]; bcdedit: string[]; certutil: string[]; fc: string[]; reg: string[]; fsutil: string[] };
   standinDir: string;
   scenarioDir: string;
 }
@@ -136,8 +159,24 @@ export class WineBox {
         run('x86_64-w64-mingw32-gcc', ['-O1', '-Wall', '-Werror', '-s', '-o', join(bin, `${name}.exe`), join(here, 'standins', `${name}.c`)], process.env, bin, 60_000),
       ),
     );
-    const system32 = join(this.prefix, 'drive_c', 'windows', 'system32');
+    await Promise.all(
+      PER_RUN.map((name) =>
+        run('x86_64-w64-mingw32-gcc', ['-O1', '-Wall', '-Werror', '-s', '-o', join(bin, `${name}.exe`), join(here, 'standins', `${name}.c`)], process.env, bin, 60_000),
+      ),
+    );
+    const system32 = this.system32();
     for (const name of STANDINS) copyFileSync(join(bin, `${name}.exe`), join(system32, `${name}.exe`));
+    for (const name of PER_RUN) copyFileSync(join(system32, `${name}.exe`), join(bin, `wine-${name}.exe`));
+  }
+
+  private system32(): string {
+    return join(this.prefix, 'drive_c', 'windows', 'system32');
+  }
+
+  /** Puts a per-run stand-in (or Wine's own file back) into system32. */
+  private swapTool(name: (typeof PER_RUN)[number], standin: boolean): void {
+    const bin = join(this.root, 'standins');
+    copyFileSync(join(bin, standin ? `${name}.exe` : `wine-${name}.exe`), join(this.system32(), `${name}.exe`));
   }
 
 
@@ -159,6 +198,10 @@ export class WineBox {
     const volumeDirs: Record<string, string> = {};
     writeFileSync(join(standinDir, 'lang'), `${options.language ?? 'en'}\n`);
     if (options.bcdeditFails) writeFileSync(join(standinDir, 'bcdedit.fail'), '');
+    if (options.notElevated) writeFileSync(join(standinDir, 'fsutil.denied'), '');
+    if (options.safeBootSet?.default) writeFileSync(join(standinDir, 'safeboot-default'), `${options.safeBootSet.default}\n`);
+    if (options.safeBootSet?.current) writeFileSync(join(standinDir, 'safeboot-current'), `${options.safeBootSet.current}\n`);
+    const useReg = options.reg === true || Object.values(options.volumes ?? {}).some((v) => v.hive !== undefined);
     for (const [letter, volume] of Object.entries(options.volumes ?? {})) {
       if (!/^[D-Y]$/.test(letter) || letter === 'E') throw new Error(`volume letter ${letter} is not usable in the Wine box`);
       const dir = join(scenarioDir, `vol-${letter}`);
@@ -167,8 +210,11 @@ export class WineBox {
       mkdirSync(treeDir, { recursive: true });
       for (const folder of volume.folders ?? []) mkdirSync(join(treeDir, ...folder.split('\\')), { recursive: true });
       writeFakeFiles(treeDir, volume.files);
+      if (volume.hive) writeFakeFiles(treeDir, [{ path: 'Windows\\System32\\config\\SYSTEM', content: fakeHive(volume.hive), modified: '2024-07-18T12:00:00Z' }]);
       if (volume.locked) {
         writeFileSync(join(standinDir, `${letter}.keyid`), `${volume.locked.keyId}\n`);
+        if (volume.locked.data) writeFileSync(join(standinDir, `${letter}.data`), '');
+        if (volume.locked.moreKeyIds?.length) writeFileSync(join(standinDir, `${letter}.morekeys`), `${volume.locked.moreKeyIds.join('\n')}\n`);
         writeFileSync(join(standinDir, `${letter}.locked`), '');
         writeFileSync(join(standinDir, `${letter}.password`), `${volume.locked.password}\n`);
         writeFileSync(join(standinDir, `${letter}.unlock-from`), `${toWinePath(treeDir)}\n`);
@@ -196,11 +242,23 @@ export class WineBox {
 
     const env = {
       ...this.env,
+      ...options.env,
       BOOTMEND_STANDIN_DIR: toWinePath(standinDir),
-      WINEDLLOVERRIDES: options.certutil === false ? 'certutil.exe=b' : 'certutil.exe=n',
+      WINEDLLOVERRIDES: [
+        options.certutil === false ? 'certutil.exe=b' : 'certutil.exe=n',
+        'fsutil.exe=n',
+        options.fc ? 'fc.exe=n' : 'fc.exe=b',
+        useReg ? 'reg.exe=n' : 'reg.exe=b',
+      ].join(';'),
     };
     const miniNt = 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\MiniNT';
-    if (options.winpe) await run('wine', ['reg', 'add', miniNt, '/f'], this.env, this.root, 60_000);
+    const wineRegEnv = { ...this.env, WINEDLLOVERRIDES: 'reg.exe=b' };
+    if (options.winpe) await run('wine', ['reg', 'add', miniNt, '/f'], wineRegEnv, this.root, 60_000);
+    if (options.winpe && useReg) writeFileSync(join(standinDir, 'minint'), '');
+    if (options.fc) this.swapTool('fc', true);
+    if (useReg) this.swapTool('reg', true);
+    const manageBde = join(this.system32(), 'manage-bde.exe');
+    if (options.manageBde === false) rmSync(manageBde, { force: true });
     let script = 'E:\\bootmend\\fix.cmd';
     if (options.computerName !== undefined) {
       if (/["\r\n%]/.test(options.computerName)) throw new Error('the Wine box sets a computer name without " % or line breaks');
@@ -212,7 +270,10 @@ export class WineBox {
       outcome = await run('wine', ['cmd', '/c', script, ...(options.args ?? [])], env, scenarioDir, 90_000, options.answers ?? []);
     } finally {
       if (mounted) spawnSync('umount', [mediumMapped]);
-      if (options.winpe) await run('wine', ['reg', 'delete', miniNt, '/f'], this.env, this.root, 60_000);
+      if (options.fc) this.swapTool('fc', false);
+      if (useReg) this.swapTool('reg', false);
+      if (options.manageBde === false) copyFileSync(join(this.root, 'standins', 'manage-bde.exe'), manageBde);
+      if (options.winpe) await run('wine', ['reg', 'delete', miniNt, '/f'], wineRegEnv, this.root, 60_000);
       for (const path of cCreated.reverse()) rmSync(path, { recursive: true, force: true });
     }
 
@@ -230,7 +291,7 @@ export class WineBox {
       mediumDir,
       volumeDirs,
       cDir,
-      calls: { manageBde: log('manage-bde.log'), bcdedit: log('bcdedit.log'), certutil: log('certutil.log') },
+      calls: { manageBde: log('manage-bde.log'), bcdedit: log('bcdedit.log'), certutil: log('certutil.log'), fc: log('fc.log'), reg: log('reg.log'), fsutil: log('fsutil.log') },
       standinDir,
       scenarioDir,
     };
@@ -271,6 +332,16 @@ export class WineBox {
 }
 
 export class ReadOnlyMediumUnavailable extends Error {}
+
+/** The stand-in reg.exe's text form of an offline SYSTEM hive (see testing/standins/reg.c). */
+function fakeHive(hive: NonNullable<FakeVolume['hive']>): Buffer {
+  const lines = ['BOOTMEND-FAKE-HIVE', 'Select|Current|REG_DWORD|0x1'];
+  const dword = (n: number) => `0x${(n >>> 0).toString(16)}`;
+  if (hive.computerName !== undefined) lines.push(`ControlSet001\\Control\\ComputerName\\ComputerName|ComputerName|REG_SZ|${hive.computerName}`);
+  if (hive.bias !== undefined) lines.push(`ControlSet001\\Control\\TimeZoneInformation|Bias|REG_DWORD|${dword(hive.bias)}`);
+  if (hive.activeTimeBias !== undefined) lines.push(`ControlSet001\\Control\\TimeZoneInformation|ActiveTimeBias|REG_DWORD|${dword(hive.activeTimeBias)}`);
+  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
+}
 
 /** Z:\path\with\backslashes for a Unix path (Wine maps Z: to /). */
 export function toWinePath(unixPath: string): string {

@@ -4,6 +4,8 @@
  *   L.locked       present = locked
  *   L.password     the recovery password -unlock accepts (dashes/spaces ignored)
  *   L.unlock-from / L.unlock-to   Windows paths renamed on unlock (makes the tree readable)
+ *   L.data         present = a data volume: an auto-unlock External Key protector, no TPM
+ *   L.morekeys     further numerical-password GUIDs, one a line
  * Every call is appended to manage-bde.log with the password redacted.
  * German text uses code page 850 bytes, as the real console tool writes them. */
 #include <windows.h>
@@ -43,13 +45,19 @@ static int is_locked(char l) {
   return standin_exists(name);
 }
 
+static int is_data(char l) {
+  char name[16];
+  snprintf(name, sizeof name, "%c.data", l);
+  return standin_exists(name);
+}
+
 static void status_one(char l) {
   char guid[128];
   int key = has_key(l, guid, sizeof guid);
   int locked = key && is_locked(l);
   volume_line(l);
   if (german) {
-    printf("[Betriebssystemvolume]\r\n\r\n");
+    printf(is_data(l) ? "[Datenvolume]\r\n\r\n" : "[Betriebssystemvolume]\r\n\r\n");
     printf("    Gr\x94\xe1" "e:                        %s\r\n", locked ? "Unbekannt GB" : "237,87 GB");
     printf("    BitLocker-Version:            %s\r\n", key ? "2.0" : "Kein");
     printf("    Konvertierungsstatus:         %s\r\n", key ? "Vollst\x84ndig verschl\x81sselt" : "Vollst\x84ndig entschl\x81sselt");
@@ -61,7 +69,7 @@ static void status_one(char l) {
     printf("    Schl\x81sselschutzvorrichtungen:\r\n");
     printf("        %s\r\n\r\n", key ? "Numerisches Kennwort" : "Keine gefunden");
   } else {
-    printf("[OS Volume]\r\n\r\n");
+    printf(is_data(l) ? "[Data Volume]\r\n\r\n" : "[OS Volume]\r\n\r\n");
     printf("    Size:                 %s\r\n", locked ? "Unknown GB" : "237.87 GB");
     printf("    BitLocker Version:    %s\r\n", key ? "2.0" : "None");
     printf("    Conversion Status:    %s\r\n", key ? "Fully Encrypted" : "Fully Decrypted");
@@ -107,7 +115,7 @@ int main(int argc, char **argv) {
   }
 
   if (argc >= 4 && _stricmp(argv[1], "-protectors") == 0 && _stricmp(argv[2], "-get") == 0) {
-    char guid[128], pw[128];
+    char guid[128], pw[128], name_more[32];
     int only_password = 0;
     if (!letter_of(argv[3], &l)) goto usage;
     for (i = 4; i + 1 < argc; i++)
@@ -119,7 +127,10 @@ int main(int argc, char **argv) {
     volume_line(l);
     printf(german ? (only_password ? "Schl\x81sselschutzvorrichtungen vom Typ \"Numerisches Kennwort\"\r\n\r\n" : "Alle Schl\x81sselschutzvorrichtungen\r\n\r\n")
                   : (only_password ? "Key Protectors of Type Numerical Password\r\n\r\n" : "All Key Protectors\r\n\r\n"));
-    if (!only_password) {
+    if (!only_password && is_data(l)) {
+      printf(german ? "    Externer Schl\x81ssel (f\x81r die automatische Entsperrung erforderlich):\r\n      ID: {2E6A4D3B-0C8F-4D22-9B1E-6F307C8D9EA1}\r\n\r\n"
+                    : "    External Key (Required for automatic unlock):\r\n      ID: {2E6A4D3B-0C8F-4D22-9B1E-6F307C8D9EA1}\r\n\r\n");
+    } else if (!only_password) {
       printf("    TPM:\r\n      ID: {1D5F3C2A-9B7E-4C11-8A0D-5E2F6B7C8D90}\r\n");
       printf(german ? "      PCR-Validierungsprofil:\r\n        7, 11\r\n        (Verwendet den sicheren Start f\x81r die Integrit\x84ts\x81" "berpr\x81" "fung)\r\n\r\n"
                     : "      PCR Validation Profile:\r\n        7, 11\r\n        (Uses Secure Boot for integrity validation)\r\n\r\n");
@@ -130,6 +141,19 @@ int main(int argc, char **argv) {
       printf(german ? "      Kennwort:\r\n        %s\r\n\r\n" : "      Password:\r\n        %s\r\n\r\n", pw);
     else
       printf("\r\n");
+    {
+      char p[1024], line[256];
+      FILE *more;
+      snprintf(name_more, sizeof name_more, "%c.morekeys", l);
+      standin_path(p, sizeof p, name_more);
+      more = fopen(p, "rb");
+      while (more && fgets(line, sizeof line, more)) {
+        size_t len = strlen(line);
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+        if (len) printf(german ? "    Numerisches Kennwort:\r\n      ID: {%s}\r\n\r\n" : "    Numerical Password:\r\n      ID: {%s}\r\n\r\n", line);
+      }
+      if (more) fclose(more);
+    }
     return 0;
   }
 
