@@ -21,6 +21,7 @@ const UNLOCKED: VaultStatus = {
   expired: false,
   keySources: ['scrypt-passphrase'],
   safeStorageAvailable: false,
+  safeStorageUnavailableReason: null,
   autoLockMinutes: 15,
   updatedAt: null,
 };
