@@ -1,15 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { methodNames } from '../core/api/contract.js';
 import type { DriveSnapshotInput } from '../core/drives/drives.js';
 import linuxLaptop from '../core/drives/fixtures/linux-laptop.json' with { type: 'json' };
-import type { WriteDrivesResult } from '../core/drives/write.js';
-import { leftAs } from '../core/drives/write-rules.js';
 import type { ProgressEvent } from '../core/progress.js';
 import { tempDir } from '../test/temp.js';
-import { requireRoot } from '../test/tools.js';
 import { createApi } from './api.js';
 import { dataFiles } from './services/data-folder.js';
 
@@ -93,27 +89,6 @@ describe('the local API dispatcher', () => {
     expect(await cancelled).toEqual({ ok: true, value: { cancelled: true } });
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'CANCELLED' }) });
     expect(await dispatcher.call('cancelJob', { jobId: 'job-cancel-1' })).toEqual({ ok: true, value: { cancelled: false } });
-  });
-
-  requireRoot({ for: 'a drive write in-process' }).it('answers a cancelled drive write with what each drive was left as, not a bare CANCELLED (root: writes in-process)', async () => {
-    const dir = tempDir('cancel-write');
-    const image = join(dir, 'image.img');
-    const target = join(dir, 'stick.img');
-    writeFileSync(image, randomBytes(16 << 20));
-    writeFileSync(target, Buffer.alloc(32 << 20));
-    const { dispatcher } = api();
-    let cancelled: unknown;
-    const result = await dispatcher.call('writeDrives', { image, drives: [target] }, {
-      jobId: 'job-write-cancel-1',
-      onProgress: (event) => {
-        if (event.phase === 'writing') cancelled ??= dispatcher.call('cancelJob', { jobId: 'job-write-cancel-1' });
-      },
-    });
-    expect(await cancelled).toEqual({ ok: true, value: { cancelled: true } });
-    expect(result.ok).toBe(true);
-    const value = result.ok ? (result.value as WriteDrivesResult) : null;
-    expect(value?.results[0]).toMatchObject({ device: target, outcome: 'cancelled', error: { code: 'CANCELLED' } });
-    expect([leftAs.untouched, leftAs.partlyWritten, leftAs.writtenVerifyCancelled]).toContain(value?.results[0]?.leftAs);
   });
 
   it('saves settings and refuses a bad backend URL naming the field', async () => {

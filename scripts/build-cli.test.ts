@@ -8,6 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshBundle } from '../bin/fresh-bundle.mjs';
 import { SECRET_ARG, secretDigest } from '../main/drives/write/protocol.js';
+import { LOOP_TOOLS, LoopDevices } from '../main/drives/write/testing/loop.js';
+import { requireAll, requireRoot, requireTools } from '../test/tools.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'bootmend-cli-build-'));
@@ -25,7 +27,12 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: numbe
 beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs'), '--outdir', outdir], { cwd: root, stdio: 'pipe' });
 }, 60_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const loopVerify = requireAll([requireRoot({ for: 'verifying a loop device' }), requireTools(LOOP_TOOLS, { for: 'verifying a loop device' })]);
+const loops = new LoopDevices();
+afterAll(() => {
+  loops.detachAll();
+  rmSync(work, { recursive: true, force: true });
+});
 
 describe('scripts/build-cli.mjs (the CLI bundle bin/bootmend.mjs prefers)', () => {
   it('runs from another folder and finds package.json, the playbooks and the snapshot fixtures as from source', async () => {
@@ -51,12 +58,14 @@ describe('scripts/build-cli.mjs (the CLI bundle bin/bootmend.mjs prefers)', () =
     expect(inputs.some((input) => input.includes('node_modules'))).toBe(false);
   });
 
-  it('bundles the elevated writer beside it, which takes a verify job over its stdio', async () => {
+  // The writer verifies only drives its guard lists (a plain file is refused), so the copy is a loop device.
+  loopVerify.it('bundles the elevated writer beside it, which takes a verify job over its stdio (root: verifies a loop device)', async () => {
     const image = join(work, 'image.img');
-    const copy = join(work, 'copy.img');
+    const backing = join(work, 'copy.img');
     const bytes = randomBytes(3 << 20);
     writeFileSync(image, bytes);
-    writeFileSync(copy, Buffer.concat([bytes, Buffer.alloc(1 << 20)]));
+    writeFileSync(backing, Buffer.concat([bytes, Buffer.alloc(1 << 20)]));
+    const copy = loops.attach(backing);
     const secret = randomBytes(32).toString('hex');
     const child = spawn(process.execPath, [join(outdir, 'elevated-worker.mjs'), SECRET_ARG, secretDigest(secret)], { stdio: ['pipe', 'pipe', 'inherit'] });
     // Written, not ended: the end of its input tells the writer to cancel.
@@ -64,7 +73,7 @@ describe('scripts/build-cli.mjs (the CLI bundle bin/bootmend.mjs prefers)', () =
     const lines: { type: string; result?: { match: boolean } }[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(JSON.parse(line) as { type: string }));
     const code = await new Promise<number | null>((done) => child.on('close', done));
-    expect(code).toBe(0);
+    expect(code, JSON.stringify(lines.at(-1))).toBe(0);
     expect(lines[0]?.type).toBe('hello');
     expect(lines.at(-1)).toMatchObject({ type: 'result', result: { match: true } });
   });
