@@ -65,7 +65,8 @@ describe('scripts/build-cli.mjs (the CLI bundle bin/bootmend.mjs prefers)', () =
     const bytes = randomBytes(3 << 20);
     writeFileSync(image, bytes);
     writeFileSync(backing, Buffer.concat([bytes, Buffer.alloc(1 << 20)]));
-    const copy = loops.attach(backing);
+    // Read-only (a locked stick): verifying only reads, so the guard lets it be compared.
+    const copy = loops.attach(backing, { readOnly: true });
     const secret = randomBytes(32).toString('hex');
     const child = spawn(process.execPath, [join(outdir, 'elevated-worker.mjs'), SECRET_ARG, secretDigest(secret)], { stdio: ['pipe', 'pipe', 'inherit'] });
     // Written, not ended: the end of its input tells the writer to cancel.

@@ -86,6 +86,18 @@ export function guardVerdict(device: string, entry: DriveEntry | undefined, conf
   return largeDriveVerdict(entry, confirm);
 }
 
+/**
+ * The guard for `media verify`, which only reads: as for a write, except that a write-protected
+ * drive may be compared (technicians lock a stick after writing it) and size needs no
+ * confirmation. A drive that is also blocked for another reason (the system disk) stays refused.
+ */
+export function verifyVerdict(device: string, entry: DriveEntry | undefined): DriveWriteErrorInfo | null {
+  const verdict = guardVerdict(device, entry, undefined);
+  if (!verdict || verdict.code === 'CONFIRMATION_REQUIRED') return null;
+  const onlyLocked = entry !== undefined && entry.reasons.filter((r) => r.blocks).every((r) => r.code === 'READ_ONLY');
+  return verdict.code === 'WRITE_PROTECTED' && onlyLocked ? null : verdict;
+}
+
 /** The >128 GB rule on its own: null when the drive is small enough or `confirm` names it. */
 export function largeDriveVerdict(entry: Pick<DriveEntry, 'device' | 'model' | 'size' | 'confirmWith'>, confirm: string | undefined): DriveWriteErrorInfo | null {
   if (entry.size <= LARGE_DRIVE_BYTES) return null;

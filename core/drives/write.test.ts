@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WriteDrivesRequestSchema, type DriveProgress } from './write.js';
-import { guardVerdict, largeDriveVerdict, overallProgress, say, toProgressEvent } from './write-rules.js';
+import { guardVerdict, largeDriveVerdict, verifyVerdict, overallProgress, say, toProgressEvent } from './write-rules.js';
 import type { DriveEntry } from './drives.js';
 import { usbStickEntry } from './fixtures/usb-stick-entry.js';
 
@@ -34,6 +34,16 @@ describe('which drive may be erased', () => {
     const ro = stick({ kind: 'read-only', selectable: false, reasons: [{ code: 'READ_ONLY', message: 'x', blocks: true, requiresConfirmation: false }] });
     expect(guardVerdict('/dev/sdc', ro, undefined)?.code).toBe('WRITE_PROTECTED');
     expect(guardVerdict('/dev/sdz', undefined, undefined)).toMatchObject({ code: 'NOT_ALLOWED', message: expect.stringContaining('not among the drives') });
+  });
+
+  it('lets a write-protected stick be compared (verify only reads) but never the system disk, even a read-only one', () => {
+    const locked = { code: 'READ_ONLY', message: 'x', blocks: true, requiresConfirmation: false } as const;
+    const ro = stick({ kind: 'read-only', selectable: false, reasons: [locked] });
+    expect(verifyVerdict('/dev/sdc', ro)).toBeNull();
+    const system = stick({ kind: 'system', selectable: false, reasons: [locked, { code: 'SYSTEM_DISK', message: 'Holds the running system.', blocks: true, requiresConfirmation: false }] });
+    expect(verifyVerdict('/dev/sda', system)).toMatchObject({ code: 'WRITE_PROTECTED' });
+    expect(verifyVerdict('/dev/sdc', stick({ size: 256e9, confirmWith: ['256 GB'], requiresConfirmation: true }))).toBeNull();
+    expect(verifyVerdict('/dev/sdz', undefined)).toMatchObject({ code: 'NOT_ALLOWED' });
   });
 
   it('over 128 GB requires the size as shown or a label; at 128 GB and below it does not', () => {

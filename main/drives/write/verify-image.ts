@@ -1,6 +1,6 @@
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import type { VerifyDriveResult, WriteProgress } from '../../../core/drives/write.js';
-import { say } from '../../../core/drives/write-rules.js';
+import { say, verifyVerdict } from '../../../core/drives/write-rules.js';
 import { guardTargets, type GuardOptions } from './guard.js';
 import { openImageAs, type Invoker } from './image-source.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -40,8 +40,9 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyDr
   try {
     let info = await inspectTarget(options.target);
     const judged = (await guardTargets([info], { path: imagePath, bytes: imageBytes }, options.guard ?? {})).get(info.device);
-    if (judged?.verdict && judged.verdict.code !== 'CONFIRMATION_REQUIRED') {
-      const why = judged.entry ? judged.verdict.message.replace(/^Bootmend will not erase [^:]*: /, '') : judged.verdict.message;
+    const refusal = verifyVerdict(info.device, judged?.entry);
+    if (refusal) {
+      const why = judged?.entry ? refusal.message.replace(/^Bootmend will not erase [^:]*: /, '') : refusal.message;
       throw new DriveWriteError('NOT_ALLOWED', say.verifyNotAllowed(options.target, why));
     }
     info = withListedSize(info, judged?.entry);
