@@ -127,6 +127,15 @@ test('machines: a virtualized table with filters and search; a timeline opens an
   await page.getByLabel('Status').selectOption('');
   await page.getByLabel('Site').selectOption('Hamburg');
   await expect(page.getByText('50 machines', { exact: true })).toBeVisible();
+  // The printable report of the filtered site opens in its own tab, fetched with the token.
+  const reportTab = page.context().waitForEvent('page');
+  await page.getByRole('button', { name: 'Printable report: Hamburg' }).click();
+  const report = await reportTab;
+  await expect(report.getByRole('heading', { name: 'Recovery report — Hamburg' })).toBeVisible();
+  await expect(report.getByRole('region', { name: 'Totals' })).toContainText('Machines50');
+  mkdirSync(SHOTS, { recursive: true });
+  await report.screenshot({ path: `${SHOTS}/helpdesk-report.png`, fullPage: true });
+  await report.close();
   await page.getByLabel('Site').selectOption('');
 
   const { machines } = await backend.get<{ machines: MachineSummary[] }>('/api/v1/machines?status=pending&limit=1', backend.tokens.technician);

@@ -10,6 +10,7 @@ import { fleetRoutes } from './fleet/routes.js';
 import { openApiDocument } from './http/openapi.js';
 import { defineRoute, httpStatus, parsePart, SENT, type Route } from './http/route.js';
 import { machineRoutes } from './machines/routes.js';
+import { reportRoutes, serveReportStyle } from './report/routes.js';
 import { streamRoutes } from './stream/routes.js';
 import { summaryRoutes } from './summary/routes.js';
 import { escrowRoutes } from './escrow/routes.js';
@@ -19,7 +20,7 @@ export const API_VERSION = '1.0.0';
 
 /** Every route of API v1, in the order the OpenAPI document lists them. */
 export function apiRoutes(ctx: ServerContext, options: BuildOptions = {}): Route[] {
-  const routes = [...eventRoutes(ctx), ...fleetRoutes(ctx), ...machineRoutes(ctx), ...summaryRoutes(ctx), ...exportRoutes(ctx), ...streamRoutes(ctx), ...dashboardRoutes(ctx), ...escrowRoutes(ctx, { masterKey: options.masterKey ?? null, ...(options.lookupsPerMinute ? { lookupsPerMinute: options.lookupsPerMinute } : {}) })];
+  const routes = [...eventRoutes(ctx), ...fleetRoutes(ctx), ...machineRoutes(ctx), ...summaryRoutes(ctx), ...exportRoutes(ctx), ...reportRoutes(ctx), ...streamRoutes(ctx), ...dashboardRoutes(ctx), ...escrowRoutes(ctx, { masterKey: options.masterKey ?? null, ...(options.lookupsPerMinute ? { lookupsPerMinute: options.lookupsPerMinute } : {}) })];
   const openapi = openApiDocument(
     [...routes, defineRoute({ method: 'GET', url: '/api/v1/openapi.json', summary: 'This document.', roles: ['technician', 'helpdesk', 'admin'], handler: () => Promise.resolve(null) })],
     { version: API_VERSION },
@@ -136,5 +137,6 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
     });
   }
   serveDashboard(app);
+  serveReportStyle(app);
   return app;
 }

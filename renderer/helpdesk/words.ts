@@ -1,18 +1,7 @@
-import type { BackendStatus, Method } from '../../core/backend/schemas.js';
+import type { BackendStatus } from '../../core/backend/schemas.js';
 import type { Tone } from '../ui/Badge.js';
 
-/** Every status in the order the overview shows them: the journey from down to an outcome. */
-export const STATUS_ORDER: readonly BackendStatus[] = ['pending', 'in_progress', 'fixed', 'nothing_to_do', 'needs_reimage', 'escalated', 'failed'];
-
-export const STATUS_LABEL: Record<BackendStatus, string> = {
-  pending: 'Pending',
-  in_progress: 'In progress',
-  fixed: 'Fixed',
-  nothing_to_do: 'Nothing to do',
-  needs_reimage: 'Needs reimage',
-  escalated: 'Escalated',
-  failed: 'Failed',
-};
+export { METHOD_LABEL, STATUS_LABEL, STATUS_ORDER } from '../../core/backend/words.js';
 
 export const STATUS_TONE: Record<BackendStatus, Tone> = {
   pending: 'neutral',
@@ -24,7 +13,6 @@ export const STATUS_TONE: Record<BackendStatus, Tone> = {
   failed: 'danger',
 };
 
-export const METHOD_LABEL: Record<Method, string> = { winpe: 'WinPE', winre: 'WinRE', safe_mode: 'Safe mode', other: 'Other' };
 
 const numberFormat = new Intl.NumberFormat('en');
 export const formatCount = (n: number): string => numberFormat.format(n);

@@ -128,7 +128,7 @@ eachDatabase('fleet import, machine list, summary and export', (db) => {
     const s = await db.server();
     const doc = (await s.app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: s.as('technician') })).json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> }; parameters?: { name: string }[]; 'x-roles': string[] }>> }>();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/audit', '/api/v1/events', '/api/v1/export', '/api/v1/fleet/import', '/api/v1/keys/import', '/api/v1/keys/lookup', '/api/v1/machines', '/api/v1/machines/{id}', '/api/v1/openapi.json', '/api/v1/stream', '/api/v1/summary', '/api/v1/summary/burndown', '/api/v1/whoami']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/audit', '/api/v1/events', '/api/v1/export', '/api/v1/fleet/import', '/api/v1/keys/import', '/api/v1/keys/lookup', '/api/v1/machines', '/api/v1/machines/{id}', '/api/v1/openapi.json', '/api/v1/report', '/api/v1/stream', '/api/v1/summary', '/api/v1/summary/burndown', '/api/v1/whoami']);
     const events = doc.paths['/api/v1/events']!.post!;
     expect(events['x-roles']).toEqual(['technician', 'admin']);
     const item = (events.requestBody!.content['application/json']!.schema.properties!.events as { items: { properties: Record<string, { enum?: string[] }> } }).items;

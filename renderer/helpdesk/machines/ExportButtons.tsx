@@ -3,6 +3,7 @@ import { Button } from '../../ui/Button.js';
 import { query, request } from '../api.js';
 import { useToken } from '../session.js';
 import { filterQuery, type MachineFilter } from './pages.js';
+import { ReportButton } from './ReportButton.js';
 
 type Format = 'csv' | 'json' | 'ndjson';
 
@@ -59,6 +60,7 @@ export function ExportButtons({ filter }: { filter: MachineFilter }): ReactEleme
       <span className="export__message" role="status">
         {message}
       </span>
+      <ReportButton site={filter.site} />
     </div>
   );
 }
