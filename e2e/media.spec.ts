@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,6 +136,60 @@ test.describe('media screen', () => {
     await expect(app.getByRole('button', { name: 'Build ISO image' })).toBeFocused();
     await expect.poll(() => existsSync(out)).toBe(false);
     await shot('light-cancelled');
+  });
+
+  test("shows which of the playbook's checks the base can make (PowerShell, certutil, fc, wmic looked for in boot.wim)", async ({ app }, info) => {
+    test.skip(spawnSync('wimlib-imagex', ['--version']).status !== 0, 'needs wimlib-imagex (the "wimtools" package) to make a boot.wim');
+    const shot = (name: string) => screenshot(app, `${SHOTS}/${info.project.name}-media-${name}.png`);
+    // A default WinPE: fc and wmic, but neither PowerShell nor certutil.
+    const base = join(work, 'winpe-fc-only');
+    const tree = join(work, 'wimtree');
+    mkdirSync(join(base, 'EFI', 'Boot'), { recursive: true });
+    mkdirSync(join(base, 'sources'), { recursive: true });
+    writeFileSync(join(base, 'EFI', 'Boot', 'bootx64.efi'), Buffer.alloc(64 * 1024, 1));
+    mkdirSync(join(tree, 'Windows', 'System32', 'wbem'), { recursive: true });
+    writeFileSync(join(tree, 'Windows', 'System32', 'startnet.cmd'), 'wpeinit\r\n');
+    writeFileSync(join(tree, 'Windows', 'System32', 'fc.exe'), 'MZ fc');
+    writeFileSync(join(tree, 'Windows', 'System32', 'wbem', 'wmic.exe'), 'MZ wmic');
+    expect(spawnSync('wimlib-imagex', ['capture', tree, join(base, 'sources', 'boot.wim'), 'Microsoft Windows PE (amd64)', '--boot']).status).toBe(0);
+
+    await app.emulateMedia({ colorScheme: 'light' });
+    await openMedia(app);
+    await app.getByRole('radio', { name: /CrowdStrike Falcon channel file 291/ }).check();
+    await app.getByRole('radio', { name: 'WinPE or WinRE base' }).check();
+    await app.getByRole('textbox', { name: 'Base on this computer' }).fill(base);
+    await app.getByRole('button', { name: 'Check' }).click();
+    const tools = app.getByTestId('base-tools');
+    await expect(tools).toContainText('PowerShell: no');
+    await expect(tools).toContainText('certutil: no');
+    await expect(tools).toContainText('fc: yes');
+    await expect(tools).toContainText('wmic: yes');
+    const checks = app.getByTestId('playbook-checks');
+    await expect(checks).toContainText('Checks of "CrowdStrike Falcon channel file 291 (19 July 2024)" on this base');
+    await expect(checks).toContainText('Leading bytes (header) by fc /b against the reference file on the medium');
+    await expect(checks).toContainText('All-zero copy by fc /b against ref\\zero.bin on the medium');
+    await expect(checks).toContainText('Time window by cmd, with the offset from UTC by wmic');
+    await checks.scrollIntoViewIfNeeded();
+    await shot('light-base-checks');
+    await app.emulateMedia({ colorScheme: 'dark' });
+    await shot('dark-base-checks');
+
+    // Without fc as well, the header cannot be read at the PC: the screen says what that means.
+    rmSync(join(tree, 'Windows', 'System32', 'fc.exe'));
+    const bare = join(work, 'winpe-bare');
+    mkdirSync(join(bare, 'EFI', 'Boot'), { recursive: true });
+    mkdirSync(join(bare, 'sources'), { recursive: true });
+    writeFileSync(join(bare, 'EFI', 'Boot', 'bootx64.efi'), Buffer.alloc(64 * 1024, 1));
+    expect(spawnSync('wimlib-imagex', ['capture', tree, join(bare, 'sources', 'boot.wim'), 'Microsoft Windows PE (amd64)', '--boot']).status).toBe(0);
+    await app.getByRole('textbox', { name: 'Base on this computer' }).fill(bare);
+    await app.getByRole('button', { name: 'Check' }).click();
+    await expect(tools).toContainText('fc: no');
+    await expect(checks).toContainText('Leading bytes (header) cannot be made (when available): this image has none of PowerShell, certutil, fc /b.');
+    await expect(checks).toContainText('It is skipped: the file is judged by its required checks');
+    await expect(checks).toContainText('All-zero copy cannot be made');
+    await app.emulateMedia({ colorScheme: 'light' });
+    await checks.scrollIntoViewIfNeeded();
+    await shot('light-base-checks-cannot');
   });
 
   test('says which CA signed the boot manager, and warns not to switch Secure Boot off on a BitLocker PC', async ({ app }, info) => {

@@ -34,6 +34,20 @@ export type BuildMediumRequest = z.infer<typeof BuildMediumRequestSchema>;
 export const MediaBaseKind = z.enum(['adk-media', 'adk-install', 'winpe-iso', 'udf-iso', 'winre-wim']);
 export type MediaBaseKind = z.infer<typeof MediaBaseKind>;
 
+const ToolPresence = z.enum(['yes', 'no', 'unknown']);
+/** The tools fix.cmd's checks use, found in the base's boot image (as manage-bde is); unknown when it could not be read. */
+export const BaseToolsSchema = z.object({ powershell: ToolPresence, certutil: ToolPresence, fc: ToolPresence, wmic: ToolPresence });
+
+/** One of the playbook's checks on this base (core/media/playbook-checks.ts). */
+export const PlaybookCheckSchema = z.object({
+  targetId: z.string(),
+  check: z.enum(['name', 'time-window', 'size', 'leading-bytes', 'zero-filled', 'sha256']),
+  requirement: z.enum(['required', 'whenAvailable']),
+  status: z.enum(['can', 'cannot', 'unknown']),
+  how: z.string(),
+  meaning: z.string().nullable(),
+});
+
 export const BuiltMediumSchema = z.object({
   format: MediumFormat,
   out: z.string(),
@@ -57,6 +71,10 @@ export const BuiltMediumSchema = z.object({
       launch: z.enum(['startnet.cmd', 'winpeshl.ini']).nullable().optional(),
       /** ISO only: "none" when the UEFI boot image is efisys_noprompt.bin (or made from the loader), "press-a-key" for efisys.bin. */
       bootPrompt: z.enum(['none', 'press-a-key']).nullable().optional(),
+      /** The tools fix.cmd's checks use, as found in boot.wim. */
+      tools: BaseToolsSchema.optional(),
+      /** Which of the playbook's checks fix.cmd can make on this base, and what a missing one means. */
+      checks: z.array(PlaybookCheckSchema).optional(),
       /** Which CA signed the boot manager (EFI/Boot/bootx64.efi), read from its Authenticode signature (KB5025885); null without a UEFI loader. */
       secureBoot: z
         .object({
@@ -86,6 +104,8 @@ export const MediaBaseSchema = z.object({
   capabilities: z.array(z.string()),
   /** manage-bde and the BitLocker WMI provider inside boot.wim; unknown when wimlib-imagex is absent or the WIM cannot be read. */
   bitlocker: z.enum(['yes', 'no', 'unknown']),
+  /** The tools fix.cmd's checks use (PowerShell, certutil, fc, wmic) inside boot.wim, looked for as manage-bde is. */
+  tools: BaseToolsSchema.optional(),
   /** wimlib-imagex is there to make WinPE run fix.cmd by itself (or DISM, on Windows). */
   canInject: z.boolean(),
 });

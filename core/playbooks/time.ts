@@ -216,3 +216,43 @@ function checkedOffset(offset: number): number | null {
 function assertOffset(offset: number): void {
   if (checkedOffset(offset) === null) throw new RangeError(`offset must be whole minutes between -${MAX_OFFSET_MINUTES} and ${MAX_OFFSET_MINUTES}`);
 }
+
+/**
+ * The PC's own time zone from its offline SYSTEM hive (`reg query
+ * HKLM\<mount>\ControlSet00n\Control\TimeZoneInformation`): ActiveTimeBias (minutes WEST of
+ * UTC as the PC last ran, daylight saving included), else Bias; RealTimeIsUniversal=1 means the
+ * PC keeps its hardware clock in UTC rather than local time.
+ */
+export function parseTimeZoneInformation(regQueryOutput: string): { offsetMinutesEast: number | null; clockIsUtc: boolean } {
+  const dword = (name: string): number | null => {
+    const match = new RegExp(`^\\s*${name}\\s+REG_DWORD\\s+0x([0-9a-fA-F]{1,8})\\s*$`, 'im').exec(regQueryOutput);
+    return match ? Number.parseInt(match[1]!, 16) | 0 : null;
+  };
+  const bias = dword('ActiveTimeBias') ?? dword('Bias');
+  return { offsetMinutesEast: bias === null ? null : checkedOffset(bias === 0 ? 0 : -bias), clockIsUtc: dword('RealTimeIsUniversal') === 1 };
+}
+
+export interface ResultClock {
+  timesFrom: 'pc-time-zone' | 'session';
+  pcUtcOffsetMinutes: number | null;
+  /**
+   * Minutes to add to the session's own idea of UTC for startedAt/endedAt, null for none.
+   * WinPE and WinRE read the PC's hardware clock (kept in the PC's local time) as if it were
+   * their own zone's (Pacific by default), so their "UTC" is off by sessionOffset - pcOffset.
+   * File times need no such fix: NTFS keeps them in UTC and cmd shows them in the session's
+   * zone, which the session offset undoes exactly, so the time window check stays on it.
+   */
+  correctionMinutes: number | null;
+}
+
+/** fix.cmd's :bm_result_times. */
+export function resultClock(input: { environment: string; sessionOffset: number | null; pcOffset: number | null; pcClockIsUtc: boolean }): ResultClock {
+  const { environment, sessionOffset, pcOffset } = input;
+  // Safe Mode runs the PC's own Windows: its zone is the PC's.
+  if (environment === 'safemode' && sessionOffset !== null) return { timesFrom: 'pc-time-zone', pcUtcOffsetMinutes: sessionOffset, correctionMinutes: null };
+  if ((environment === 'winpe' || environment === 'winre') && pcOffset !== null && sessionOffset !== null) {
+    return { timesFrom: 'pc-time-zone', pcUtcOffsetMinutes: pcOffset, correctionMinutes: sessionOffset - (input.pcClockIsUtc ? 0 : pcOffset) };
+  }
+  // Windows itself (a disk in a dock) keeps its own clock right; without the PC's zone WinPE's clock is all there is.
+  return { timesFrom: 'session', pcUtcOffsetMinutes: pcOffset, correctionMinutes: null };
+}

@@ -2,6 +2,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { requireCapability, requireRoot, requireTools } from '../../test/tools.js';
+import {
+  RECORDED_DATA_LOCKED_ALL,
+  RECORDED_DATA_LOCKED_RECOVERY,
+  RECORDED_DATA_PASSWORD_IDS,
+  RECORDED_OS_LOCKED_ALL,
+  RECORDED_OS_LOCKED_RECOVERY,
+  RECORDED_OS_PASSWORD_ID,
+} from '../../core/playbooks/manage-bde-recorded.js';
 import { ReadOnlyMediumUnavailable, WineBox, WINE_TOOLS, type FakeFile, type RunResult } from './testing/wine-harness.js';
 
 /*
@@ -59,7 +67,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.stdout).toContain('Recovery key ID: 6A5C3B2D-1E0F-4A9B-8C7D-112233445566');
     const result = only(run.results);
-    expect(result.volumes).toEqual([{ volume: 'D:', bitlocker: 'unlocked-by-bootmend', keyId: '6A5C3B2D-1E0F-4A9B-8C7D-112233445566', outcome: 'fixed' }]);
+    expect(result.volumes).toEqual([{ volume: 'D:', bitlocker: 'unlocked-by-bootmend', keyId: '6A5C3B2D-1E0F-4A9B-8C7D-112233445566', keyIds: ['6A5C3B2D-1E0F-4A9B-8C7D-112233445566'], role: 'os', skipped: false, outcome: 'fixed' }]);
     expect(only(result.files)).toMatchObject({ action: 'quarantined', checks: { modifiedUtc: 'pass', leadingBytes: 'pass' } });
     expect(run.calls.manageBde.filter((c) => c.includes('-unlock'))).toEqual(['manage-bde -unlock D: -RecoveryPassword <redacted>']);
     expect(existsSync(join(run.volumeDirs.D!, ...CS.split('\\'), BAD))).toBe(false);
@@ -76,7 +84,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
     expect(run.calls.manageBde.some((c) => c.includes('-unlock'))).toBe(false);
     const result = only(run.results);
     expect(result.outcome).toBe('needs_attention');
-    expect(result.volumes).toEqual([{ volume: 'D:', bitlocker: 'locked', keyId: '6A5C3B2D-1E0F-4A9B-8C7D-112233445566', outcome: 'needs_attention' }]);
+    expect(result.volumes).toEqual([{ volume: 'D:', bitlocker: 'locked', keyId: '6A5C3B2D-1E0F-4A9B-8C7D-112233445566', keyIds: ['6A5C3B2D-1E0F-4A9B-8C7D-112233445566'], role: 'os', skipped: false, outcome: 'needs_attention' }]);
     expect(result.files).toEqual([]);
     expect(existsSync(join(`${run.volumeDirs.D!}.locked`, ...CS.split('\\'), BAD))).toBe(true);
     expectNoSecret(run, typo);
@@ -167,6 +175,42 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
     expect(result.environment).toBe('winpe');
     expect(result.volumes.map((v) => v.volume)).toEqual(['D:']);
     expect(result.machine.name).toMatch(/^[A-Z0-9-]+$/);
+    // Without the PC's own time zone the result says its times are by this session's clock.
+    expect(result).toMatchObject({ timesFrom: 'session', pcUtcOffsetMinutes: null });
+    expect(run.stdout).toContain("The PC's own time zone could not be read from its registry");
+    expect(only(result.files)).toMatchObject({ checks: { modifiedUtc: 'pass' }, action: 'quarantined' });
+  }, 90_000);
+
+  // manage-bde prints recorded real outputs here (core/playbooks/manage-bde-recorded.ts: Microsoft's
+  // example of `manage-bde -protectors -get` for the OS volume, a recorded locked data volume), as
+  // Microsoft's manage-bde documentation describes -get and -Type RecoveryPassword.
+  it('several locked volumes: unlocks the OS volume (TPM protector) first, shows every recovery key ID, and a data drive left locked does not hold back the fixed PC', async () => {
+    const run = await box.runFix({
+      winpe: true,
+      args: ['/unattended', '/recoverypassword', RIGHT.join('-')],
+      volumes: {
+        // The data drive has the earlier letter: the OS volume is still asked for first.
+        D: {
+          files: [{ path: 'Projects\\plan.txt', content: Buffer.from('data'), modified: '2024-07-01T00:00:00Z' }],
+          locked: { password: WRONG.join('-'), keyId: RECORDED_DATA_PASSWORD_IDS[0], data: true, recorded: { all: RECORDED_DATA_LOCKED_ALL.replaceAll('F:', 'D:'), recoveryPassword: RECORDED_DATA_LOCKED_RECOVERY.replaceAll('F:', 'D:') } },
+        },
+        F: { files: [badFile], locked: { password: RIGHT.join('-'), keyId: RECORDED_OS_PASSWORD_ID, recorded: { all: RECORDED_OS_LOCKED_ALL.replaceAll('D:', 'F:'), recoveryPassword: RECORDED_OS_LOCKED_RECOVERY.replaceAll('D:', 'F:') } } },
+      },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain('D: is locked by BitLocker [a data drive: no TPM protector]');
+    expect(run.stdout).toContain('F: is locked by BitLocker [the OS volume]');
+    expect(run.stdout).toContain(`any of these key IDs unlocks it: ${RECORDED_DATA_PASSWORD_IDS.join(' ')}`);
+    expect(run.stdout).toContain(`look up any of its recovery key IDs: ${RECORDED_DATA_PASSWORD_IDS.join(' ')}`);
+    expect(run.calls.manageBde.filter((c) => c.includes('-unlock'))).toEqual(['manage-bde -unlock F: -RecoveryPassword <redacted>', 'manage-bde -unlock D: -RecoveryPassword <redacted>']);
+    const result = only(run.results);
+    expect(result.outcome).toBe('fixed');
+    expect(result.volumes).toEqual([
+      { volume: 'F:', bitlocker: 'unlocked-by-bootmend', keyId: RECORDED_OS_PASSWORD_ID, keyIds: [RECORDED_OS_PASSWORD_ID], role: 'os', skipped: false, outcome: 'fixed' },
+      { volume: 'D:', bitlocker: 'locked', keyId: RECORDED_DATA_PASSWORD_IDS[0], keyIds: [...RECORDED_DATA_PASSWORD_IDS], role: 'data', skipped: true, outcome: 'needs_attention' },
+    ]);
+    expect(existsSync(join(run.volumeDirs.F!, ...CS.split('\\'), BAD))).toBe(false);
+    expectNoSecret(run, RIGHT);
   }, 90_000);
 
   it('works on the /volume given and leaves other volumes alone', async () => {

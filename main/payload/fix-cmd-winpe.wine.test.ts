@@ -136,13 +136,26 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
   it('in WinRE counts safe boot that was not set as success, and /safeboot clear when nothing is set is not a failure', async () => {
     const bad = 'C-00000291-00000000-00000032.sys';
     // Wine's C: stands for WinRE's X: with \sources\recovery (how fix.cmd tells WinRE from WinPE).
+    // The PC's offline hive says Central European summer time (ActiveTimeBias -120): WinRE's own
+    // zone is this session's (UTC under Wine), so the PC's hardware clock reads two hours ahead.
+    const before = Date.now();
     const winre = await box.runFix({
       args: ['/unattended'],
       winpe: true,
       cFiles: [{ path: 'sources\\recovery\\marker.txt', content: Buffer.from('x'), modified: IN_WINDOW }],
-      volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))] } },
+      volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))], hive: { computerName: 'PC-BERLIN-1', activeTimeBias: -120, bias: -60 } } },
     });
+    const after = Date.now();
     expect(winre.exitCode, winre.stdout).toBe(0);
+    // Times in the result: UTC by the PC's own zone (the session's clock minus two hours here)…
+    const twoHours = 120 * 60_000;
+    const result = only(winre.results);
+    expect(result).toMatchObject({ timesFrom: 'pc-time-zone', pcUtcOffsetMinutes: 120, utcOffsetMinutes: 0 });
+    expect(Date.parse(result.startedAt)).toBeGreaterThanOrEqual(before - twoHours - 2000);
+    expect(Date.parse(result.endedAt)).toBeLessThanOrEqual(after - twoHours + 2000);
+    expect(winre.stdout).toContain("Clock: the PC's own time zone is 120 minutes from UTC");
+    // …while the channel file's time window stays on the session's zone, in which cmd shows file times.
+    expect(only(result.files)).toMatchObject({ modifiedUtc: '2024-07-19T04:20:00Z', checks: { modifiedUtc: 'pass' }, action: 'quarantined' });
     expect(winre.stdout).toContain('Running in: winre');
     expect(winre.calls.bcdedit).toEqual(['bcdedit /enum {default}']);
     expect(winre.stdout).toContain('{default}: safeboot was not set.');
@@ -169,6 +182,27 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
     const result = only(run.results);
     expect(result.outcome).toBe('needs_attention');
     expect(result.unreadableDrives).toEqual(['D:']);
+    // The drive is there, only locked: no storage-driver advice.
+    expect(run.stdout).not.toContain('A storage driver may be missing');
+  }, 120_000);
+
+  it('no Windows drive at all is "could not see the disk" with the storage-driver advice; Windows without the folder is nothing to do', async () => {
+    // WinPE with no drive but its own RAM disk (Wine's C:, skipped as X: would be).
+    const blind = await box.runFix({ args: ['/unattended'], winpe: true });
+    expect(blind.exitCode, blind.stdout).toBe(2);
+    const result = only(blind.results);
+    expect(result).toMatchObject({ outcome: 'needs_attention', volumes: [], files: [] });
+    expect(blind.stdout).toContain('No Windows drive was found at all');
+    expect(blind.stdout).toContain('A storage driver may be missing');
+    expect(blind.stdout).toContain('\\bootmend\\drivers');
+    expect(blind.stdout).toContain("the PC's own Windows Recovery [WinRE]");
+
+    // Plain Windows: C: holds Windows (Wine's own) but not the CrowdStrike folder.
+    const clean = await box.runFix({ args: ['/unattended'] });
+    expect(clean.exitCode, clean.stdout).toBe(0);
+    expect(only(clean.results)).toMatchObject({ outcome: 'nothing_to_do', volumes: [] });
+    expect(clean.stdout).toContain("Windows is on C: but no volume holds the playbook's folder");
+    expect(clean.stdout).not.toContain('A storage driver may be missing');
   }, 120_000);
 
   // reg load / reg unload (learn.microsoft.com/windows-server/administration/windows-commands/reg-load):
@@ -177,7 +211,7 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
     const bad = 'C-00000291-00000000-00000032.sys';
     const run = await box.runFix({
       args: ['/unattended'],
-      volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))], hive: { computerName: 'PC-DOCKED-7' } } },
+      volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))], hive: { computerName: 'PC-DOCKED-7', activeTimeBias: 300 } } },
     });
     expect(run.exitCode, run.stdout).toBe(0);
     const result = only(run.results);
@@ -189,8 +223,11 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
       'reg load HKLM\\BM_SYS D:\\Windows\\System32\\config\\SYSTEM',
       'reg query HKLM\\BM_SYS\\Select /v Current',
       'reg query HKLM\\BM_SYS\\ControlSet001\\Control\\ComputerName\\ComputerName /v ComputerName',
+      'reg query HKLM\\BM_SYS\\ControlSet001\\Control\\TimeZoneInformation',
       'reg unload HKLM\\BM_SYS',
     ]);
+    // Windows keeps its own clock right: times stay the session's; the PC's zone is recorded.
+    expect(result).toMatchObject({ timesFrom: 'session', pcUtcOffsetMinutes: -300 });
     expect(existsSync(join(run.standinDir, 'bm_sys.loaded'))).toBe(false);
   }, 120_000);
 });

@@ -77,7 +77,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
     expect(result.playbook).toEqual({ id: 'crowdstrike-cf291', version: '1.0.0' });
     expect(result.mediumId).toBe('wine-test-1');
     expect(result.utcOffsetMinutes).toBe(0);
-    expect(result.volumes).toEqual([{ volume: 'C:', bitlocker: 'not-protected', keyId: null, outcome: 'fixed' }]);
+    expect(result.volumes).toEqual([{ volume: 'C:', bitlocker: 'not-protected', keyId: null, keyIds: [], role: 'os', skipped: false, outcome: 'fixed' }]);
     expect(result.files).toHaveLength(3);
     const bad = fileEntry(result, BAD);
     expect(bad).toMatchObject({
@@ -107,7 +107,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
     expect(run.exitCode, run.stdout).toBe(0);
     const result = only(run.results);
     expect(result.outcome).toBe('nothing_to_do');
-    expect(result.volumes).toEqual([{ volume: 'D:', bitlocker: 'not-protected', keyId: null, outcome: 'nothing_to_do' }]);
+    expect(result.volumes).toEqual([{ volume: 'D:', bitlocker: 'not-protected', keyId: null, keyIds: [], role: 'os', skipped: false, outcome: 'nothing_to_do' }]);
     expect(only(result.files)).toMatchObject({ action: 'left-alone', checks: { modifiedUtc: 'fail', leadingBytes: 'pass' } });
     expect(existsSync(join(run.volumeDirs.D!, ...CS.split('\\'), GOOD))).toBe(true);
     expect(existsSync(join(run.mediumDir, 'bootmend', 'quarantine', result.machine.name))).toBe(false);

@@ -1,3 +1,4 @@
+import { playbookChecksLines } from '../../../core/media/playbook-checks.js';
 import { SECURE_BOOT_BITLOCKER_HINT, bootPromptSentence, driversSentence, launchSentence, secureBootSentence } from '../../../core/media/medium-words.js';
 import { MediumFormat } from '../../../core/media/schemas.js';
 import { formatBytes } from '../../../core/progress.js';
@@ -49,6 +50,7 @@ export const mediaBuild: Command = {
     if (built.base) {
       io.out(`Base ${built.base.root}: ${built.base.injected ? 'WinPE runs fix.cmd by itself' : 'run fix.cmd by hand'}; starts on ${[built.base.bootable.uefi ? 'UEFI' : '', built.base.bootable.bios ? 'BIOS' : ''].filter(Boolean).join(' and ') || 'nothing'}.\n`);
       for (const missing of built.base.missing) io.out(`  missing ${missing}\n`);
+      for (const line of playbookChecksLines(built.base.checks ?? [])) io.out(`${line}\n`);
       if (built.base.launch) io.out(`${launchSentence(built.base.launch)}\n`);
       if (built.base.bootPrompt) io.out(`${bootPromptSentence(built.base.bootPrompt)}\n`);
       if (built.base.secureBoot) io.out(`${secureBootSentence(built.base.secureBoot)}\n${SECURE_BOOT_BITLOCKER_HINT}\n`);

@@ -22,9 +22,10 @@ function put(root: string, relative: string, content: Buffer | string): void {
 }
 
 /** A WIM captured from a fake tree; `bitlocker` adds manage-bde, its API and the WMI provider (what WinPE-SecureStartup and WinRE have). */
-function syntheticWim(file: string, options: { bitlocker: boolean; winreBoot?: boolean }): void {
+function syntheticWim(file: string, options: { bitlocker: boolean; winreBoot?: boolean; tools?: string[] }): void {
   const tree = temp('wimtree');
   put(tree, 'Windows/System32/startnet.cmd', 'wpeinit\r\n');
+  for (const tool of options.tools ?? []) put(tree, tool, 'MZ tool');
   if (options.bitlocker) {
     put(tree, 'Windows/System32/manage-bde.exe', 'MZ manage-bde');
     put(tree, 'Windows/System32/fveapi.dll', 'MZ fveapi');
@@ -80,6 +81,18 @@ describe('BitLocker support in WinPE', () => {
       expect(blind.bitlocker).toBe('unknown');
       expect(blind.missing.join('\n')).toMatch(/cannot check whether this WinPE has BitLocker support .*wimlib-imagex is not installed/);
     }
+  });
+
+  wimlib.it("finds the tools the playbook's checks use (PowerShell, certutil, fc, wmic) as it finds manage-bde", async () => {
+    const root = temp('base');
+    put(root, 'EFI/Boot/bootx64.efi', 'loader');
+    syntheticWim(join(root, 'sources', 'boot.wim'), { bitlocker: true, tools: ['Windows/System32/certutil.exe', 'Windows/System32/FC.EXE', 'Windows/System32/wbem/WMIC.exe'] });
+    expect((await inspectBase(root)).tools).toEqual({ powershell: 'no', certutil: 'yes', fc: 'yes', wmic: 'yes' });
+    expect((await inspectBase(root, { wimlib: false })).tools).toEqual({ powershell: 'unknown', certutil: 'unknown', fc: 'unknown', wmic: 'unknown' });
+    const withPs = temp('base');
+    put(withPs, 'EFI/Boot/bootx64.efi', 'loader');
+    syntheticWim(join(withPs, 'sources', 'boot.wim'), { bitlocker: false, tools: ['Windows/System32/WindowsPowerShell/v1.0/powershell.exe'] });
+    expect((await inspectBase(withPs)).tools).toEqual({ powershell: 'yes', certutil: 'no', fc: 'no', wmic: 'no' });
   });
 });
 

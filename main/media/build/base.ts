@@ -6,7 +6,8 @@ import { IsoImage, type IsoEntry } from '../iso/read-iso.js';
 import { adkInstallLayout, type AdkInstallLayout } from './adk.js';
 import { wimlibVersion } from './inject.js';
 import { sevenZipList } from './seven-zip.js';
-import { NO_BITLOCKER, WINRE_BOOT_FILES, bitLockerFromPaths, planWinreFiles, wimBitLocker, wimBootIndex, wimPaths, type BitLockerSupport } from './wim.js';
+import type { BaseTools } from '../../../core/media/playbook-checks.js';
+import { NO_BITLOCKER, UNKNOWN_TOOLS, WINRE_BOOT_FILES, bitLockerFromPaths, checkToolsFromPaths, planWinreFiles, wimBootIndex, wimPaths, wimSupport, type BitLockerSupport } from './wim.js';
 
 /**
  * What a boot base is, what it holds and what it lacks. Five kinds (core/media/schemas.ts MediaBaseKind):
@@ -27,6 +28,8 @@ export interface MediaBase {
   /** What the base brings and where from, in words. */
   capabilities: string[];
   bitlocker: BitLockerSupport['status'];
+  /** The tools fix.cmd's checks use (PowerShell, certutil, fc, wmic) in the boot image; unknown until it can be read. */
+  tools: BaseTools;
   /** adk-install only: where the Media folder, winpe.wim and the El Torito images are. */
   adk?: AdkInstallLayout;
 }
@@ -75,8 +78,8 @@ async function inspectMediaFolder(root: string, wimlib: boolean, signal?: AbortS
     bootWim: await findPath(root, MEDIA_PATHS.bootWim),
   };
   refuseUnbootable(root, found, 'Choose the "media" folder that copype made.');
-  const bitlocker = found.bootWim ? await wimBitLocker(join(root, found.bootWim), wimlib, signal) : null;
-  return finish(root, 'adk-media', found, ['a WinPE folder in the Windows ADK "Media" layout'], bitlocker);
+  const support = found.bootWim ? await wimSupport(join(root, found.bootWim), wimlib, signal) : null;
+  return finish(root, 'adk-media', found, ['a WinPE folder in the Windows ADK "Media" layout'], support?.bitlocker ?? null, support?.tools);
 }
 
 async function inspectAdkInstall(root: string, adk: AdkInstallLayout, wimlib: boolean, signal?: AbortSignal): Promise<MediaBase> {
@@ -93,7 +96,8 @@ async function inspectAdkInstall(root: string, adk: AdkInstallLayout, wimlib: bo
     ...(adk.etfsboot ? [`Boot/etfsboot.com from ${adk.etfsboot}`] : []),
     ...(adk.efisys ? [`EFI/Microsoft/Boot/efisys.bin from ${adk.efisys}`] : []),
   ];
-  const base = finish(root, 'adk-install', found, capabilities, await wimBitLocker(adk.winpeWim, wimlib, signal));
+  const support = await wimSupport(adk.winpeWim, wimlib, signal);
+  const base = finish(root, 'adk-install', found, capabilities, support.bitlocker, support.tools);
   return { ...base, adk };
 }
 
@@ -112,7 +116,7 @@ async function inspectWim(root: string, wimlib: boolean, signal?: AbortSignal): 
   const has = (medium: string): string | null => (plan.some((item) => item.medium === medium) ? medium : null);
   const found = { efiLoader: has(MEDIA_PATHS.efiLoader), efiBootImage: has(MEDIA_PATHS.efiBootImage), biosLoader: has(MEDIA_PATHS.biosLoader), bootWim: MEDIA_PATHS.bootWim };
   refuseUnbootable(root, found, 'A WinRE image carries Windows/Boot/EFI/bootmgfw.efi; this one does not, so take Winre.wim from a working Windows 10/11 PC.');
-  const base = finish(root, 'winre-wim', found, ['a WinRE/WinPE image: the image becomes sources/boot.wim', ...plan.map((item) => `${item.medium}: ${item.role} from ${item.from} in the image`)], bitLockerFromPaths(paths));
+  const base = finish(root, 'winre-wim', found, ['a WinRE/WinPE image: the image becomes sources/boot.wim', ...plan.map((item) => `${item.medium}: ${item.role} from ${item.from} in the image`)], bitLockerFromPaths(paths), checkToolsFromPaths(paths));
   for (const file of WINRE_BOOT_FILES) {
     if (!plan.some((item) => item.medium === file.medium) && (file.medium.endsWith('BCD') || file.medium.endsWith('boot.sdi'))) {
       base.missing.push(`${file.medium} (${file.role}): the image has none of ${file.from.join(', ')}, so Windows Boot Manager may not find WinPE`);
@@ -168,23 +172,25 @@ function refuseUnbootable(root: string, found: Found, hint: string): void {
   }
 }
 
-function finish(root: string, kind: MediaBaseKind, found: Found, capabilities: string[], bitlocker: BitLockerSupport | null): MediaBase {
+function finish(root: string, kind: MediaBaseKind, found: Found, capabilities: string[], bitlocker: BitLockerSupport | null, tools: BaseTools = UNKNOWN_TOOLS): MediaBase {
   const missing: string[] = [];
   if (!found.efiLoader) missing.push('EFI/Boot/bootx64.efi: UEFI PCs cannot start this medium');
   if (!found.biosLoader) missing.push('Boot/etfsboot.com: older BIOS-only PCs cannot start the ISO');
   if (!found.bootWim) missing.push('sources/boot.wim: there is no WinPE to run fix.cmd by itself; start it by hand from the command prompt');
   if (bitlocker?.missing) missing.push(bitlocker.missing);
   if (bitlocker?.status === 'yes') capabilities.push('BitLocker: manage-bde and the BitLocker WMI provider are in the image');
-  return { root, kind, ...found, missing, capabilities, bitlocker: bitlocker?.status ?? 'unknown' };
+  return { root, kind, ...found, missing, capabilities, bitlocker: bitlocker?.status ?? 'unknown', tools };
 }
 
-/** Re-checks BitLocker support once a boot.wim is on disk (ISO bases), replacing the "unknown" answer. */
+/** Re-checks BitLocker support and the check tools once a boot.wim is on disk (ISO bases), replacing the "unknown" answers. */
 export async function withBitLockerCheck(base: MediaBase, bootWimFile: string, wimlib: boolean, signal?: AbortSignal): Promise<MediaBase> {
-  if (base.bitlocker !== 'unknown') return base;
-  const checked = await wimBitLocker(bootWimFile, wimlib, signal);
+  const toolsUnknown = Object.values(base.tools).includes('unknown');
+  if (base.bitlocker !== 'unknown' && !toolsUnknown) return base;
+  const checked = await wimSupport(bootWimFile, wimlib, signal);
+  if (base.bitlocker !== 'unknown') return { ...base, tools: checked.tools };
   const missing = base.missing.filter((line) => !line.includes('BitLocker support'));
-  if (checked.missing) missing.push(checked.missing);
-  return { ...base, bitlocker: checked.status, missing };
+  if (checked.bitlocker.missing) missing.push(checked.bitlocker.missing);
+  return { ...base, bitlocker: checked.bitlocker.status, missing, tools: checked.tools };
 }
 
 export { NO_BITLOCKER };

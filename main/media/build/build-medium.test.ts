@@ -47,6 +47,14 @@ describe('bootmend media build', () => {
       const built = await buildMedium({ playbook, format: 'iso', out, base: base.root });
       // The synthetic boot.wim has no manage-bde: the build says so, in the technician's words.
       expect(built.base).toMatchObject({ kind: 'adk-media', injected: true, bootable: { uefi: true, bios: true }, missing: [expect.stringContaining('no BitLocker support')] });
+      // Nor PowerShell, certutil, fc or wmic: the report says which of the playbook's checks this base can make.
+      expect(built.base?.tools).toEqual({ powershell: 'no', certutil: 'no', fc: 'no', wmic: 'no' });
+      expect(built.base?.checks?.map((c) => [c.check, c.status])).toEqual([
+        ['name', 'can'],
+        ['time-window', 'can'],
+        ['leading-bytes', 'cannot'],
+        ['zero-filled', 'cannot'],
+      ]);
 
       const report = execFileSync('xorriso', ['-indev', out, '-report_el_torito', 'plain'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       expect(report).toMatch(/El Torito boot img :\s+1\s+BIOS\s+y\s+none\s+0x07c0\s+0x00\s+8/);

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { playbookChecks } from '../../../core/media/playbook-checks.js';
 import { BootmendError } from '../../../core/errors.js';
 import type { BuiltMedium, MediumFormat } from '../../../core/media/schemas.js';
 import type { Playbook } from '../../../core/playbooks/playbook.js';
@@ -142,6 +143,8 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
               missing: base.missing,
               launch,
               bootPrompt: options.format !== 'iso' || !efi ? null : isNoPromptImage(efi, content) ? 'none' : 'press-a-key',
+              tools: base.tools,
+              checks: playbookChecks(options.playbook, base.tools),
               secureBoot: signature,
             }
           : null,

@@ -37,6 +37,7 @@ export function launcherCmd(targetDirs: readonly string[]): string {
     'if exist %BM_STICK%\\bootmend\\drivers\\ call :bm_drivers',
     '%BM_STICK%',
     'cd \\bootmend',
+    'set BM_FIX_NO_WINDOWS=',
     'call %BM_STICK%\\bootmend\\fix.cmd',
     ...(dirs.length > 0 ? ['call :bm_check_volumes'] : []),
     'goto :eof',
@@ -57,6 +58,8 @@ export function launcherCmd(targetDirs: readonly string[]): string {
       'set BM_SEEN=',
       ...dirs.map((dir) => `for %%D in (${LETTERS}) do if exist "%%D:${dir}\\" set BM_SEEN=1`),
       'if defined BM_SEEN exit /b 0',
+      // fix.cmd has already given the storage-driver advice (it saw no Windows drive at all).
+      'if "%BM_FIX_NO_WINDOWS%"=="1" exit /b 0',
       'echo.',
       `echo Bootmend: no drive that this WinPE can read holds ${dirs.join(' or ')}.`,
       'echo If fix.cmd listed no Windows drive at all, a storage driver may be missing: WinPE cannot',

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BootmendError } from '../../../core/errors.js';
+import type { BaseTools } from '../../../core/media/playbook-checks.js';
 
 const run = promisify(execFile);
 
@@ -50,14 +51,39 @@ export function bitLockerFromPaths(paths: ReadonlySet<string>): BitLockerSupport
   return { status: 'no', missing: `this WinPE's BitLocker support is incomplete (no ${absent.join(', ')}): add WinPE-SecureStartup with DISM, or use WinRE (Winre.wim) as base` };
 }
 
+/** Where each tool fix.cmd's checks use lives in a WinPE/WinRE image (WinPE-PowerShell adds PowerShell; WinPE-WMI adds wmic). */
+const CHECK_TOOL_FILES: Record<keyof BaseTools, string> = {
+  powershell: '/windows/system32/windowspowershell/v1.0/powershell.exe',
+  certutil: '/windows/system32/certutil.exe',
+  fc: '/windows/system32/fc.exe',
+  wmic: '/windows/system32/wbem/wmic.exe',
+};
+
+export const UNKNOWN_TOOLS: BaseTools = { powershell: 'unknown', certutil: 'unknown', fc: 'unknown', wmic: 'unknown' };
+
+/** Pure: which of the tools fix.cmd's checks use a WIM's file list holds. */
+export function checkToolsFromPaths(paths: ReadonlySet<string>): BaseTools {
+  const has = (tool: keyof BaseTools): 'yes' | 'no' => (paths.has(CHECK_TOOL_FILES[tool]) ? 'yes' : 'no');
+  return { powershell: has('powershell'), certutil: has('certutil'), fc: has('fc'), wmic: has('wmic') };
+}
+
 export async function wimBitLocker(wim: string, wimlib: boolean, signal?: AbortSignal): Promise<BitLockerSupport> {
+  return (await wimSupport(wim, wimlib, signal)).bitlocker;
+}
+
+/** BitLocker support and the check tools, from one listing of the boot image. */
+export async function wimSupport(wim: string, wimlib: boolean, signal?: AbortSignal): Promise<{ bitlocker: BitLockerSupport; tools: BaseTools }> {
   if (!wimlib) {
-    return { status: 'unknown', missing: 'Bootmend cannot check whether this WinPE has BitLocker support (manage-bde) because wimlib-imagex is not installed ("wimtools" on Linux)' };
+    return {
+      bitlocker: { status: 'unknown', missing: 'Bootmend cannot check whether this WinPE has BitLocker support (manage-bde) because wimlib-imagex is not installed ("wimtools" on Linux)' },
+      tools: UNKNOWN_TOOLS,
+    };
   }
   try {
-    return bitLockerFromPaths(await wimPaths(wim, await wimBootIndex(wim, signal), signal));
+    const paths = await wimPaths(wim, await wimBootIndex(wim, signal), signal);
+    return { bitlocker: bitLockerFromPaths(paths), tools: checkToolsFromPaths(paths) };
   } catch (error) {
-    return { status: 'unknown', missing: `Bootmend could not read ${wim} to check for BitLocker support: ${firstLine(error)}` };
+    return { bitlocker: { status: 'unknown', missing: `Bootmend could not read ${wim} to check for BitLocker support: ${firstLine(error)}` }, tools: UNKNOWN_TOOLS };
   }
 }
 

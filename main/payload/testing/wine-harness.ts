@@ -51,13 +51,20 @@ export interface FakeVolume {
    * BitLocker: locked until the stand-in manage-bde gets this password. `data`: a data volume
    * (protected by an auto-unlock key, no TPM protector); `moreKeyIds`: further numerical passwords.
    */
-  locked?: { password: string; keyId: string; data?: boolean; moreKeyIds?: string[] };
+  locked?: {
+    password: string;
+    keyId: string;
+    data?: boolean;
+    moreKeyIds?: string[];
+    /** Recorded real manage-bde outputs the stand-in prints as they are: `-protectors -get L:` and `... -Type RecoveryPassword`. */
+    recorded?: { all?: string; recoveryPassword?: string };
+  };
   /**
    * An offline SYSTEM hive at Windows\System32\config\SYSTEM, read by the stand-in reg.exe
    * (which is then used for the whole run): the PC's name and its time zone biases (minutes,
    * UTC = local time + bias, as in ControlSet001\Control\TimeZoneInformation).
    */
-  hive?: { computerName?: string; activeTimeBias?: number; bias?: number };
+  hive?: { computerName?: string; activeTimeBias?: number; bias?: number; realTimeIsUniversal?: boolean };
 }
 
 export interface RunOptions {
@@ -215,6 +222,8 @@ export class WineBox {
         writeFileSync(join(standinDir, `${letter}.keyid`), `${volume.locked.keyId}\n`);
         if (volume.locked.data) writeFileSync(join(standinDir, `${letter}.data`), '');
         if (volume.locked.moreKeyIds?.length) writeFileSync(join(standinDir, `${letter}.morekeys`), `${volume.locked.moreKeyIds.join('\n')}\n`);
+        if (volume.locked.recorded?.all !== undefined) writeFileSync(join(standinDir, `${letter}.protectors-all`), volume.locked.recorded.all);
+        if (volume.locked.recorded?.recoveryPassword !== undefined) writeFileSync(join(standinDir, `${letter}.protectors-rp`), volume.locked.recorded.recoveryPassword);
         writeFileSync(join(standinDir, `${letter}.locked`), '');
         writeFileSync(join(standinDir, `${letter}.password`), `${volume.locked.password}\n`);
         writeFileSync(join(standinDir, `${letter}.unlock-from`), `${toWinePath(treeDir)}\n`);
@@ -340,6 +349,7 @@ function fakeHive(hive: NonNullable<FakeVolume['hive']>): Buffer {
   if (hive.computerName !== undefined) lines.push(`ControlSet001\\Control\\ComputerName\\ComputerName|ComputerName|REG_SZ|${hive.computerName}`);
   if (hive.bias !== undefined) lines.push(`ControlSet001\\Control\\TimeZoneInformation|Bias|REG_DWORD|${dword(hive.bias)}`);
   if (hive.activeTimeBias !== undefined) lines.push(`ControlSet001\\Control\\TimeZoneInformation|ActiveTimeBias|REG_DWORD|${dword(hive.activeTimeBias)}`);
+  if (hive.realTimeIsUniversal !== undefined) lines.push(`ControlSet001\\Control\\TimeZoneInformation|RealTimeIsUniversal|REG_DWORD|${dword(hive.realTimeIsUniversal ? 1 : 0)}`);
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
 }
 

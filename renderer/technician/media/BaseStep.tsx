@@ -1,7 +1,9 @@
 import type { ReactElement, Ref } from 'react';
 import type { MediaBaseInfo } from '../../../core/media/schemas.js';
 import { useClient } from '../../state/client.js';
-import { useMedia, type BaseMode } from './store.js';
+import { playbookChecks } from '../../../core/media/playbook-checks.js';
+import { useMedia, usePlaybooks, type BaseMode } from './store.js';
+import { BaseToolsLine, PlaybookChecksList } from './PlaybookChecks.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ChoiceCards } from '../../ui/ChoiceCards.js';
@@ -75,6 +77,8 @@ const BITLOCKER: Record<MediaBaseInfo['bitlocker'], string> = {
 };
 
 function BaseReport({ info, stale }: { info: MediaBaseInfo; stale: boolean }): ReactElement {
+  const playbookId = useMedia((s) => s.playbookId);
+  const playbook = usePlaybooks((s) => s.data?.playbooks.find((entry) => entry.playbook.id === playbookId)?.playbook ?? null);
   const items: { label: string; path: string | null; absent: string }[] = [
     { label: 'UEFI loader', path: info.efiLoader, absent: 'UEFI PCs cannot start it' },
     { label: 'BIOS loader', path: info.biosLoader, absent: 'BIOS-only PCs cannot start the ISO' },
@@ -104,6 +108,9 @@ function BaseReport({ info, stale }: { info: MediaBaseInfo; stale: boolean }): R
           ))}
         </ul>
       ) : null}
+      {info.tools ? <BaseToolsLine tools={info.tools} /> : null}
+      {info.tools && playbook ? <PlaybookChecksList checks={playbookChecks(playbook, info.tools)} playbookTitle={playbook.title} /> : null}
+      {info.tools && !playbook ? <p className="muted">Choose a playbook to see which of its checks this base can make.</p> : null}
       {info.missing.length > 0 ? (
         <div className="base-report__missing">
           <p className="field__label">What this base lacks</p>

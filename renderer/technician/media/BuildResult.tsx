@@ -11,6 +11,7 @@ import { Notice } from '../../ui/ErrorBanner.js';
 import { CheckCircleIcon, CheckIcon, CopyIcon, CrossCircleIcon, InfoIcon, MediaIcon, UsbStickIcon } from '../../ui/icons.js';
 import { KeyValueList } from '../../ui/KeyValue.js';
 import { formatLabel } from './OutputStep.js';
+import { BaseToolsLine, PlaybookChecksList } from './PlaybookChecks.js';
 import { Card } from '../../ui/Card.js';
 
 /** What was built, with the SHA-256 to read aloud, and the way back to the form. */
@@ -135,6 +136,8 @@ function BaseSummary({ base }: { base: BuiltMedium['base'] }): ReactElement {
           ))}
         </ul>
       ) : null}
+      {base.tools ? <BaseToolsLine tools={base.tools} /> : null}
+      {base.checks && base.checks.length > 0 ? <PlaybookChecksList checks={base.checks} /> : null}
       <StartNotes base={base} />
     </div>
   );

@@ -6,6 +6,8 @@
  *   L.unlock-from / L.unlock-to   Windows paths renamed on unlock (makes the tree readable)
  *   L.data         present = a data volume: an auto-unlock External Key protector, no TPM
  *   L.morekeys     further numerical-password GUIDs, one a line
+ *   L.protectors-all / L.protectors-rp   a recorded real output printed as it is for
+ *                  "-protectors -get L:" / "... -Type RecoveryPassword" (test fixtures)
  * Every call is appended to manage-bde.log with the password redacted.
  * German text uses code page 850 bytes, as the real console tool writes them. */
 #include <windows.h>
@@ -120,6 +122,19 @@ int main(int argc, char **argv) {
     if (!letter_of(argv[3], &l)) goto usage;
     for (i = 4; i + 1 < argc; i++)
       if (_stricmp(argv[i], "-Type") == 0 || _stricmp(argv[i], "-t") == 0) only_password = _stricmp(argv[i + 1], "RecoveryPassword") == 0;
+    {
+      char p[1024], name_rec[32], buf[4096];
+      size_t n;
+      FILE *rec;
+      snprintf(name_rec, sizeof name_rec, only_password ? "%c.protectors-rp" : "%c.protectors-all", l);
+      standin_path(p, sizeof p, name_rec);
+      rec = fopen(p, "rb");
+      if (rec) {
+        while ((n = fread(buf, 1, sizeof buf, rec)) > 0) fwrite(buf, 1, n, stdout);
+        fclose(rec);
+        return 0;
+      }
+    }
     if (!has_key(l, guid, sizeof guid)) {
       printf(german ? "FEHLER: Es wurden keine Schl\x81sselschutzvorrichtungen gefunden.\r\n" : "ERROR: No key protectors found.\r\n");
       return -1;
