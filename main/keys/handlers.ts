@@ -36,7 +36,7 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
 async function requireJournalMachine(services: Services, machineId: string): Promise<void> {
   const index = machinesOf(services.journal);
   await index.load();
-  await services.journal.events();
+  await services.journal.refresh();
   if (!index.state(machineId)) throw new BootmendError('NOT_FOUND', 'The journal has no machine with this id; the reveal was not made.', { field: 'machineId' });
 }
 
