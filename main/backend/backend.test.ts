@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName } from '../../core/api/contract.js';
+import type { MethodInput, MethodName, MethodOutput } from '../../core/api/contract.js';
 import type { ApiError } from '../../core/errors.js';
 import { startAppBackend } from '../../test/backend-for-app.js';
 import { tempDir } from '../../test/temp.js';
@@ -22,10 +22,10 @@ afterEach(() => {
 });
 
 let jobs = 0;
-async function call<K extends MethodName>(api: BootmendApi, name: K, input: MethodInput<K>) {
+async function call<K extends MethodName>(api: BootmendApi, name: K, input: MethodInput<K>): Promise<MethodOutput<K>> {
   const envelope = await api.dispatcher.call(name, input, { jobId: `backend-test-${(jobs += 1)}` });
   if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), { api: envelope.error });
-  return envelope.value;
+  return envelope.value as MethodOutput<K>;
 }
 async function refusal<K extends MethodName>(api: BootmendApi, name: K, input: MethodInput<K>): Promise<ApiError> {
   const envelope = await api.dispatcher.call(name, input, { jobId: `backend-test-${(jobs += 1)}` });
