@@ -59,6 +59,11 @@ test('pulls the fleet list of a site into the queue, then reveals a key from the
   await nav(app, 'Recover').click();
   await expect(app.getByRole('heading', { level: 1, name: 'Recover' })).toBeVisible();
 
+  // No site typed yet: said beside the field, nothing asked of the backend.
+  await app.getByTestId('fleet-pull-button').click();
+  await expect(app.getByTestId('fleet-pull').getByRole('alert')).toContainText('Type the site whose fleet list to pull');
+  await screenshot(app, `${SHOTS}/${info.project.name}-recover-fleet-no-site.png`);
+
   await app.getByLabel('Fleet list of site').fill('Berlin');
   await app.getByTestId('fleet-pull-button').click();
   await expect(app.getByTestId('fleet-pull')).toContainText('3 machines still to do at Berlin');
