@@ -6,6 +6,7 @@ import { journalHandlers } from './journal/handlers.js';
 import { keysHandlers } from './keys/handlers.js';
 import { mediaHandlers } from './media/handlers.js';
 import { playbooksHandlers } from './playbooks/handlers.js';
+import { recoverHandlers } from './recover/handlers.js';
 import { createServices, type Services, type ServicesOptions } from './services/services.js';
 import { settingsHandlers } from './settings/handlers.js';
 import { thisLaptopHandlers } from './this-laptop/handlers.js';
@@ -43,6 +44,7 @@ export function createApi(options: ApiOptions): BootmendApi {
     ...mediaHandlers(services),
     ...keysHandlers(services),
     ...journalHandlers(services),
+    ...recoverHandlers(services),
   };
   const dispatcher = createDispatcher({ contract, handlers, jobs: services.jobs, ...(onInternalError ? { onInternalError } : {}) });
   return { services, handlers, dispatcher, dataDir: services.files.dataDir };

@@ -4,6 +4,7 @@ import { journalContract } from '../journal/contract.js';
 import { keysContract } from '../keys/contract.js';
 import { mediaContract } from '../media/contract.js';
 import { playbooksContract } from '../playbooks/contract.js';
+import { recoverContract } from '../recover/contract.js';
 import { settingsContract } from '../settings/contract.js';
 import { thisLaptopContract } from '../this-laptop/contract.js';
 import type { BridgeOf } from './envelope.js';
@@ -16,7 +17,7 @@ import { mergeContracts, methodNamesOf, type InputOf, type MethodNameOf, type Ou
  * the CLI's `callApi`; main/<feature>/handlers.ts must then implement it (the compiler
  * insists, through main/api.ts). The order here is the order of the slices.
  */
-export const contract = mergeContracts(appContract, settingsContract, thisLaptopContract, drivesContract, playbooksContract, mediaContract, keysContract, journalContract);
+export const contract = mergeContracts(appContract, settingsContract, thisLaptopContract, drivesContract, playbooksContract, mediaContract, keysContract, journalContract, recoverContract);
 
 export type Contract = typeof contract;
 export type MethodName = MethodNameOf<Contract>;

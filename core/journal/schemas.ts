@@ -160,7 +160,7 @@ export const KeyRevealedAuditSchema = z.object({
   machine: z.string(),
   technician: z.string(),
   reason: z.string(),
-  source: z.enum(['vault', 'graph']).optional(),
+  source: z.enum(['vault', 'graph', 'escrow']).optional(),
   machineId: Uuid.optional(),
 });
 export type KeyRevealedAudit = z.infer<typeof KeyRevealedAuditSchema>;

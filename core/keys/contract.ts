@@ -1,6 +1,8 @@
 import { NoInput } from '../app/contract.js';
 import { defineMethod, type ContractSpec } from '../api/define.js';
 import {
+  EscrowLookupRequestSchema,
+  EscrowLookupResultSchema,
   ImportKeysRequestSchema,
   ImportSummarySchema,
   LookupKeyRequestSchema,
@@ -47,6 +49,11 @@ export const keysContract = {
     summary: 'Records the reveal in the audit journal, then returns the recovery password with its QR code and barcodes.',
     input: RevealKeyRequestSchema,
     output: RevealedKeySchema,
+  }),
+  lookupEscrowKey: defineMethod({
+    summary: "Asks the backend's key escrow for a key ID (8+ characters) the vault does not hold, for a machine and a reason (the server audits it); one match is recorded in the local audit journal before its password is returned, several answer the candidates without passwords.",
+    input: EscrowLookupRequestSchema,
+    output: EscrowLookupResultSchema,
   }),
   listRevealedKeys: defineMethod({
     summary: 'Every key revealed on this laptop (no passwords), optionally since a time, with CSV for the admin who rotates them.',

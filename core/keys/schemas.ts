@@ -162,6 +162,20 @@ export const RevealKeyRequestSchema = z
   })
   .strict();
 
+/** A key asked of the backend's escrow (POST /api/v1/keys/lookup) when the vault has no match: the server audits it too. */
+export const EscrowLookupRequestSchema = z
+  .object({
+    /** The key ID from the blue screen: its first 8 characters or more. */
+    keyId: z.string().trim().min(8, 'needs the first 8 characters of the key ID or more').max(60, 'must be at most 60 characters'),
+    /** The PC the password is for (its hostname). */
+    machine: z.string().trim().min(1, 'is needed for the audit record').max(63, 'must be at most 63 characters'),
+    reason: z.string().trim().min(3, 'is needed for the audit record (3 characters or more)').max(200, 'must be at most 200 characters'),
+    technician: z.string().trim().min(1, 'is empty').max(200, 'must be at most 200 characters').optional(),
+    /** The journal machine the password is for (the Recover screen): the local audit event carries it. */
+    machineId: z.uuid().optional(),
+  })
+  .strict();
+
 /** A Code128 barcode of 12 digits (a quarter of the password), typed by a HID scanner with no Enter. */
 export const KeyBarcodeSchema = z.object({ digits: z.string(), svg: z.string() });
 
@@ -178,6 +192,14 @@ export const RevealedKeySchema = z.object({
   rotationAdvice: z.string(),
 });
 export type RevealedKey = z.infer<typeof RevealedKeySchema>;
+
+export const EscrowLookupResultSchema = z.discriminatedUnion('match', [
+  /** One key: revealed (recorded in the local journal first), shown like a vault reveal. */
+  z.object({ match: z.literal('one'), revealed: RevealedKeySchema }),
+  /** Several keys start so: no password; ask again with more of the ID (or a candidate's whole ID). */
+  z.object({ match: z.literal('ambiguous'), candidates: z.array(KeySummarySchema), message: z.string() }),
+]);
+export type EscrowLookupResult = z.infer<typeof EscrowLookupResultSchema>;
 
 export const RevealedEntrySchema = z.object({
   eventId: z.string(),

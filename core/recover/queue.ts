@@ -13,6 +13,15 @@ export function matchesScan(machine: MachineIdentity, text: string): boolean {
   return [machine.hostname, machine.assetTag, machine.serial].some((value) => value?.toLowerCase() === wanted);
 }
 
+/**
+ * Two identities name the same machine when the hostname, the serial or the asset tag is the
+ * same (in any case): the fleet list and the journal may know a machine by different labels.
+ */
+export function sameMachine(a: MachineIdentity, b: MachineIdentity): boolean {
+  const same = (x: string | undefined, y: string | undefined): boolean => x !== undefined && y !== undefined && x.trim() !== '' && x.trim().toLowerCase() === y.trim().toLowerCase();
+  return same(a.hostname, b.hostname) || same(a.serial, b.serial) || same(a.assetTag, b.assetTag);
+}
+
 /** Any part of hostname, asset tag or serial, for filtering the list as one types. */
 export function containsText(machine: MachineIdentity, text: string): boolean {
   const wanted = text.trim().toLowerCase();

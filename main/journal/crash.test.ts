@@ -33,7 +33,8 @@ afterEach(() => {
 async function startHost(dataDir: string): Promise<Host> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'main', 'web', 'main.ts'), '--no-open', '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, BOOTMEND_NO_OPEN: '1' },
+    // A snapshot every 4 events, so kills also land while one is written and restarts open from one.
+    env: { ...process.env, BOOTMEND_NO_OPEN: '1', BOOTMEND_JOURNAL_SNAPSHOT_EVERY: '4' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -30,7 +30,7 @@ export function journalHandlers(services: Services, options: JournalHandlerOptio
     recordEvent: async (request) => recordEvent(journal, request, await technician(request.technician)),
     listMachines: async ({ status, site, q }) => {
       await index.load();
-      const { damaged } = await journal.events();
+      const { damaged } = await journal.refresh();
       const siteKey = site?.trim().toLowerCase() || undefined;
       const query = q?.trim().toLowerCase() || undefined;
       const wanted = status && status.length > 0 ? new Set<MachineStatus>(status) : null;
@@ -48,7 +48,7 @@ export function journalHandlers(services: Services, options: JournalHandlerOptio
     },
     getMachine: async ({ machineId }) => {
       await index.load();
-      await journal.events(); // catch up with other processes' appends
+      await journal.refresh(); // catch up with other processes' appends
       const state = index.state(machineId);
       if (!state) throw new BootmendError('NOT_FOUND', 'The journal has no machine with this id.', { field: 'machineId' });
       return { state, events: index.timeline(machineId).map((e) => ({ ...e })) };

@@ -3,7 +3,9 @@ import { BootmendError } from '../../core/errors.js';
 import type { keysContract } from '../../core/keys/contract.js';
 import { machinesOf } from '../journal/machines.js';
 import type { Services } from '../services/services.js';
+import { backendConnection } from '../backend/connection.js';
 import { keyCodes } from './codes.js';
+import { revealFromEscrow } from './escrow.js';
 import { ROTATION_ADVICE } from './reveal.js';
 import { technicianName } from './technician.js';
 
@@ -26,6 +28,11 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
       const revealed = await vault.reveal({ ...request, technician: technicianName(technician, saved) });
       return { ...revealed, ...(await keyCodes(revealed.password)), rotationAdvice: ROTATION_ADVICE.join(' ') };
     },
+    lookupEscrowKey: async ({ technician, ...request }) => {
+      if (request.machineId !== undefined) await requireJournalMachine(services, request.machineId);
+      const saved = technician === undefined ? (await settings.read()).technicianName : undefined;
+      return revealFromEscrow(await backendConnection(services), services.journal, { ...request, technician: technicianName(technician, saved) }, { fetchImpl: services.fetchImpl });
+    },
     listRevealedKeys: ({ since }) => vault.revealedList(since === undefined ? {} : { since: utcSince(since) }),
     getVaultStats: () => vault.stats(),
     wipeVault: () => vault.wipe(),
@@ -36,7 +43,7 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
 async function requireJournalMachine(services: Services, machineId: string): Promise<void> {
   const index = machinesOf(services.journal);
   await index.load();
-  await services.journal.events();
+  await services.journal.refresh();
   if (!index.state(machineId)) throw new BootmendError('NOT_FOUND', 'The journal has no machine with this id; the reveal was not made.', { field: 'machineId' });
 }
 

@@ -25,8 +25,8 @@ export interface RevealRequest {
   machineId?: string | undefined;
 }
 
-/** Where a revealed password came from: the local vault, or Microsoft Graph (online lookup). */
-export type RevealSource = 'vault' | 'graph';
+/** Where a revealed password came from: the local vault, Microsoft Graph (online lookup), or the backend's escrow. */
+export type RevealSource = 'vault' | 'graph' | 'escrow';
 
 export interface KeyRevealedEvent extends JournalEvent {
   type: typeof KEY_REVEALED;

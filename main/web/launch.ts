@@ -58,6 +58,8 @@ export async function launchWebHost(options: LaunchOptions = {}): Promise<WebHos
     async close() {
       await page?.remove().catch(() => undefined);
       await host.close();
+      // The journal's snapshot of what this session added: the next start replays less.
+      await api.services.journal.close().catch(() => undefined);
     },
   };
 }

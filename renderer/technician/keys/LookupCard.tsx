@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { Notice } from '../../ui/ErrorBanner.js';
 import { InfoIcon, SearchIcon } from '../../ui/icons.js';
+import { EscrowAsk } from './EscrowAsk.js';
 import { RevealForm } from './RevealForm.js';
 import { formatWhen, KeyIdText, useFocusRequest } from './shared.js';
 import { Field } from '../../ui/Field.js';
@@ -80,19 +81,23 @@ export function LookupCard({ disabled }: { disabled: boolean }): ReactElement {
         </Field>
       </form>
       <div className="lookup__results" aria-live="polite" data-testid="lookup-results">
-        {lookup.status === 'done' && lookup.result ? <LookupResult result={lookup.result} firstCandidateRef={firstCandidateRef} /> : null}
+        {lookup.status === 'done' && lookup.result ? <LookupResult result={lookup.result} query={lookup.query} firstCandidateRef={firstCandidateRef} /> : null}
       </div>
     </Card>
   );
 }
 
-function LookupResult({ result, firstCandidateRef }: { result: LookupKeyResult; firstCandidateRef: RefObject<HTMLButtonElement | null> }): ReactElement {
+/** Something shaped like a key ID (8+ hex digits, dashes allowed), not a device name: the escrow is asked by key ID only. */
+const KEY_ID_LIKE = /^\{?[0-9a-f]{8}(?:-?[0-9a-f]{0,4}){0,6}[0-9a-f-]*\}?$/i;
+
+function LookupResult({ result, query, firstCandidateRef }: { result: LookupKeyResult; query: string; firstCandidateRef: RefObject<HTMLButtonElement | null> }): ReactElement {
   const selected = useKeys((s) => s.selected);
   if (result.kind === 'not-found') {
     return (
       <Notice tone="warning" icon={<InfoIcon size={22} />}>
         <p className="banner__title">No key found</p>
         <p>{result.message}</p>
+        {KEY_ID_LIKE.test(query) ? <EscrowAsk keyId={query} /> : null}
       </Notice>
     );
   }

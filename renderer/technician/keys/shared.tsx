@@ -1,4 +1,5 @@
 import { Fragment, useEffect, useState, type ReactElement, type RefObject } from 'react';
+import { useFocusRequest as useScreenFocusRequest } from '../../ui/useFocusRequest.js';
 import { useKeys, type FocusTarget } from './store.js';
 import { splitKeyId } from './words.js';
 
@@ -33,24 +34,12 @@ export function formatWhen(value: string | null, withTime = true): string {
   return date.toLocaleString(undefined, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' });
 }
 
-let lastHandledFocus = 0;
-
 /**
- * Moves focus to `ref` when the store asks for `target` (after a step: unlock, lookup,
- * reveal, import). Each request is handled once, so coming back to the screen later leaves
- * focus where navigation put it.
+ * Moves focus to `ref` when the Keys store asks for `target` (after a step: unlock, lookup,
+ * reveal, import); each request once.
  */
 export function useFocusRequest(target: FocusTarget, ref: RefObject<HTMLElement | null>, options: { select?: boolean } = {}): void {
-  const request = useKeys((s) => s.focus);
-  const select = options.select === true;
-  useEffect(() => {
-    if (!request || request.target !== target || request.seq <= lastHandledFocus) return;
-    const element = ref.current;
-    if (!element) return;
-    lastHandledFocus = request.seq;
-    element.focus();
-    if (select && element instanceof HTMLInputElement) element.select();
-  }, [request, target, ref, select]);
+  useScreenFocusRequest('keys', useKeys((s) => s.focus), target, ref, options);
 }
 
 /** The current time, ticking every `intervalMs`, for countdowns. */

@@ -42,6 +42,25 @@ export interface LookupState {
   error: string | null;
 }
 
+/** The backend's key escrow, asked when the vault has no match (the server audits it too). */
+export interface EscrowState {
+  status: 'idle' | 'running' | 'done' | 'failed';
+  /** The key ID asked for. */
+  query: string;
+  /** Several escrowed keys start so: no passwords; choosing one asks again with its whole ID. */
+  candidates: KeySummaryInfo[] | null;
+  message: string | null;
+  error: string | null;
+}
+
+export interface EscrowAsk {
+  keyId: string;
+  machine: string;
+  reason: string;
+  /** The journal machine (the Recover screen): the local audit event names it. */
+  machineId?: string | undefined;
+}
+
 export interface ClipboardState {
   status: 'idle' | 'copied' | 'refused' | 'cleared';
   /** Epoch ms at which the copied password is wiped from the clipboard. */
@@ -79,6 +98,7 @@ interface KeysState {
   revealFailure: FieldFailure<RevealField> | null;
   /** SECRET while set. */
   revealed: RevealedKey | null;
+  escrow: EscrowState;
   /** Epoch ms at which the reveal view hides itself. */
   revealedUntil: number | null;
   clipboard: ClipboardState;
@@ -105,7 +125,10 @@ interface KeysState {
   runLookup(client: ApiClient, query: string): Promise<void>;
   select(key: KeySummaryInfo): void;
   clearRevealFailure(field: RevealField): void;
-  reveal(client: ApiClient, machine: string, reason: string): Promise<void>;
+  /** `machineId`: the journal machine the reveal is for (the Recover screen), named in the audit event. */
+  reveal(client: ApiClient, machine: string, reason: string, machineId?: string): Promise<void>;
+  /** Asks the backend's escrow for a key ID the vault does not hold: one match is revealed (and audited) like a vault reveal. */
+  askEscrow(client: ApiClient, ask: EscrowAsk): Promise<void>;
   hide(clipboard?: ClipboardWriter): void;
   copyPassword(clipboard: ClipboardWriter | undefined): Promise<void>;
   clearClipboard(clipboard: ClipboardWriter | undefined): Promise<void>;
@@ -151,6 +174,7 @@ function isLockedError(error: unknown): boolean {
 }
 
 const IDLE_LOOKUP: LookupState = { status: 'idle', query: '', result: null, error: null };
+export const IDLE_ESCROW: EscrowState = { status: 'idle', query: '', candidates: null, message: null, error: null };
 const IDLE_CLIPBOARD: ClipboardState = { status: 'idle', clearAt: null };
 
 let revealTimer: ReturnType<typeof setTimeout> | null = null;
@@ -167,7 +191,7 @@ export const useKeys = create<KeysState>()((set, get) => {
   /** Everything a locked vault must not keep on screen. */
   const forgetUnlocked = (): Partial<KeysState> => {
     revealTimer = stopTimer(revealTimer);
-    return { lookup: IDLE_LOOKUP, selected: null, revealed: null, revealedUntil: null, revealFailure: null, revealBusy: false };
+    return { lookup: IDLE_LOOKUP, escrow: IDLE_ESCROW, selected: null, revealed: null, revealedUntil: null, revealFailure: null, revealBusy: false };
   };
 
   const importJob = jobRunner<KeysState, ImportSummary, ImportField>({ set, get, read: (s) => s.importing, write: (importing) => ({ importing }), fields: IMPORT_FIELDS });
@@ -183,6 +207,14 @@ export const useKeys = create<KeysState>()((set, get) => {
     } else set({ status, statusError: null });
   };
 
+  /** A revealed password on screen for REVEAL_VISIBLE_MS, from the vault or the escrow alike. */
+  const show = (client: ApiClient, revealed: RevealedKey): void => {
+    revealTimer = stopTimer(revealTimer);
+    revealTimer = setTimeout(() => get().hide(copiedTo), REVEAL_VISIBLE_MS);
+    set({ revealBusy: false, revealed, revealedUntil: Date.now() + REVEAL_VISIBLE_MS, clipboard: IDLE_CLIPBOARD, ...focus('revealed') });
+    void get().loadRevealedList(client);
+  };
+
   const afterLockedError = async (client: ApiClient, error: unknown): Promise<boolean> => {
     if (!isLockedError(error)) return false;
     await get().refresh(client);
@@ -195,6 +227,7 @@ export const useKeys = create<KeysState>()((set, get) => {
     unlockBusy: false,
     unlockFailure: null,
     lookup: IDLE_LOOKUP,
+    escrow: IDLE_ESCROW,
     selected: null,
     revealBusy: false,
     revealFailure: null,
@@ -289,7 +322,7 @@ export const useKeys = create<KeysState>()((set, get) => {
         set({ lookup: { status: 'failed', query: text, result: null, error: 'Type the key ID shown on the recovery screen (8 or more characters) or a device name.' }, selected: null });
         return;
       }
-      set({ lookup: { status: 'running', query: text, result: get().lookup.result, error: null }, revealFailure: null });
+      set({ lookup: { status: 'running', query: text, result: get().lookup.result, error: null }, escrow: IDLE_ESCROW, revealFailure: null });
       try {
         const result = await client.call('lookupKey', { query: text });
         set({ lookup: { status: 'done', query: text, result, error: null }, selected: result.kind === 'found' ? result.key : null });
@@ -308,7 +341,7 @@ export const useKeys = create<KeysState>()((set, get) => {
       if (get().revealFailure?.field === field) set({ revealFailure: null });
     },
 
-    async reveal(client, machine, reason) {
+    async reveal(client, machine, reason, machineId) {
       const key = get().selected;
       if (!key || get().revealBusy) return;
       if (machine.trim() === '') {
@@ -321,15 +354,34 @@ export const useKeys = create<KeysState>()((set, get) => {
       }
       set({ revealBusy: true, revealFailure: null });
       try {
-        const revealed = await client.call('revealKey', { id: key.id, machine: machine.trim(), reason: reason.trim() });
-        revealTimer = stopTimer(revealTimer);
-        revealTimer = setTimeout(() => get().hide(copiedTo), REVEAL_VISIBLE_MS);
-        set({ revealBusy: false, revealed, revealedUntil: Date.now() + REVEAL_VISIBLE_MS, clipboard: IDLE_CLIPBOARD, ...focus('revealed') });
-        void get().loadRevealedList(client);
+        const revealed = await client.call('revealKey', { id: key.id, machine: machine.trim(), reason: reason.trim(), ...(machineId === undefined ? {} : { machineId }) });
+        show(client, revealed);
       } catch (error) {
         set({ revealBusy: false });
         if (await afterLockedError(client, error)) return;
         set({ revealFailure: fieldFailure(error, ['machine', 'reason'] as const) });
+      }
+    },
+
+    async askEscrow(client, ask) {
+      const keyId = ask.keyId.trim();
+      if (get().escrow.status === 'running') return;
+      if (keyId.replace(/[{}-]/g, '').length < 8) {
+        set({ escrow: { ...IDLE_ESCROW, status: 'failed', query: keyId, error: 'Type at least the first 8 characters of the key ID from the blue screen.' } });
+        return;
+      }
+      set({ escrow: { ...IDLE_ESCROW, status: 'running', query: keyId }, revealFailure: null });
+      try {
+        const answer = await client.call('lookupEscrowKey', { keyId, machine: ask.machine.trim(), reason: ask.reason.trim(), ...(ask.machineId === undefined ? {} : { machineId: ask.machineId }) });
+        if (answer.match === 'ambiguous') {
+          set({ escrow: { ...IDLE_ESCROW, status: 'done', query: keyId, candidates: answer.candidates, message: answer.message } });
+          return;
+        }
+        const { id, device, created } = answer.revealed;
+        set({ escrow: { ...IDLE_ESCROW, status: 'done', query: keyId }, selected: { id, device, created, volumeType: null } });
+        show(client, answer.revealed);
+      } catch (error) {
+        set({ escrow: { ...IDLE_ESCROW, status: 'failed', query: keyId, error: describeError(error) } });
       }
     },
 

@@ -6,7 +6,7 @@ import { useNavigation } from '../../state/navigation.js';
 import { Button } from '../../ui/Button.js';
 import { Notice } from '../../ui/ErrorBanner.js';
 import { Field } from '../../ui/Field.js';
-import { CheckIcon, InfoIcon, KeyIcon, SearchIcon } from '../../ui/icons.js';
+import { CheckIcon, CloudIcon, InfoIcon, KeyIcon, SearchIcon } from '../../ui/icons.js';
 import { Loading } from '../../ui/Spinner.js';
 import { RevealView } from '../keys/RevealView.js';
 import { formatWhen, KeyIdText } from '../keys/shared.js';
@@ -66,10 +66,10 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
       {phase === 'loading' ? <Loading>Opening the key vault…</Loading> : null}
       {phase === 'unavailable' ? <Notice tone="warning" icon={<InfoIcon size={20} />}><p>{statusError}</p></Notice> : null}
       {phase === 'absent' ? (
-        <Notice tone="warning" icon={<InfoIcon size={20} />}>
+        <Notice tone="info" icon={<InfoIcon size={20} />}>
           <p className="banner__title">No key vault on this laptop</p>
           <p>
-            Import the recovery keys on the Keys screen first, or ask the helpdesk to read the password to you.{' '}
+            Look up asks the backend&apos;s key escrow. Or import the recovery keys on the Keys screen, or ask the helpdesk to read the password to you.{' '}
             <button type="button" className="link-button" onClick={() => useNavigation.getState().go('keys', { focusHeading: true })}>
               Open Keys
             </button>
@@ -77,7 +77,7 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
         </Notice>
       ) : null}
       {phase === 'locked' ? <UnlockCard /> : null}
-      {phase === 'unlocked' && !revealed ? (
+      {(phase === 'unlocked' || phase === 'absent') && !revealed ? (
         <>
           <form className="lookup" noValidate onSubmit={submit} role="search" aria-label="Find this machine's recovery password">
             <Field id="recover-key-id" label="Key ID from the blue screen" hint="Type or scan it; the first 8 characters are enough. Enter looks it up." error={null} wide>
@@ -104,6 +104,7 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
             </Field>
           </form>
           <LookupOutcome hostname={machine.machine.hostname} />
+          <EscrowOutcome hostname={machine.machine.hostname} />
         </>
       ) : null}
       {revealed ? <RevealView revealed={revealed} /> : null}
@@ -143,6 +144,7 @@ function LookupOutcome({ hostname }: { hostname: string }): ReactElement | null 
   const revealBusy = useKeys((s) => s.revealBusy);
   const failure = useKeys((s) => s.revealFailure);
   const lookedUp = useRecover((s) => s.walk?.lookedUp ?? null);
+  const escrowIdle = useKeys((s) => s.escrow.status === 'idle');
   const reveal = useRef<HTMLButtonElement>(null);
   useRecoverFocus('reveal', reveal);
 
@@ -154,8 +156,16 @@ function LookupOutcome({ hostname }: { hostname: string }): ReactElement | null 
   if (result.kind === 'not-found') {
     return (
       <Notice tone="warning" icon={<InfoIcon size={20} />}>
-        <p className="banner__title">No key found</p>
+        <p className="banner__title">Not in the vault</p>
         <p>{result.message}</p>
+        {escrowIdle ? (
+          <p>
+            <Button ref={reveal} variant="primary" icon={<CloudIcon />} onClick={() => void useRecover.getState().askEscrow(client)} data-testid="ask-escrow">
+              Ask the backend&apos;s key escrow
+            </Button>{' '}
+            <span className="muted">Audited on the backend and here, for {hostname}.</span>
+          </p>
+        ) : null}
       </Notice>
     );
   }
@@ -188,6 +198,42 @@ function LookupOutcome({ hostname }: { hostname: string }): ReactElement | null 
           {failure ? <p className="field__error">{failure.message}</p> : null}
         </div>
       ) : null}
+    </div>
+  );
+}
+
+/** The backend's escrow, asked for this machine: busy, why it failed, or several keys to choose from (no passwords). */
+function EscrowOutcome({ hostname }: { hostname: string }): ReactElement | null {
+  const client = useClient();
+  const escrow = useKeys((s) => s.escrow);
+  const lookedUp = useRecover((s) => s.walk?.lookedUp ?? null);
+  if (lookedUp === null || escrow.status === 'idle') return null;
+  if (escrow.status === 'running') return <Loading>Asking the backend&apos;s key escrow for {hostname}…</Loading>;
+  if (escrow.status === 'failed') {
+    return (
+      <Notice tone="warning" icon={<InfoIcon size={20} />}>
+        <p className="banner__title">The backend&apos;s escrow could not help</p>
+        <p data-testid="escrow-error">{escrow.error}</p>
+      </Notice>
+    );
+  }
+  if (!escrow.candidates) return null;
+  return (
+    <div className="recover-key" data-testid="escrow-candidates">
+      <p>
+        <strong>{escrow.message}</strong>
+      </p>
+      <ul className="candidates__list" aria-label="Escrowed keys that match">
+        {escrow.candidates.map((candidate) => (
+          <li key={candidate.id}>
+            <button type="button" className="candidate" onClick={() => void useRecover.getState().askEscrow(client, candidate.id)}>
+              <span className="candidate__device">{candidate.device ?? 'Unnamed device'}</span>
+              <span className="candidate__created">{formatWhen(candidate.created)}</span>
+              <KeyIdText id={candidate.id} className="candidate__id" />
+            </button>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -8,10 +8,10 @@ import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
-import { AlertIcon, RecoverIcon, SearchIcon } from '../../ui/icons.js';
+import { AlertIcon, CloudIcon, RecoverIcon, SearchIcon } from '../../ui/icons.js';
 import type { OfferedMachine } from './queue-source.js';
 import { useRecoverFocus } from './shared.js';
-import { useRecover, visibleMachines, type StatusFilter } from './store.js';
+import { useRecover, visibleMachines, visibleOffers, type StatusFilter } from './store.js';
 import { formatDuration, identityDetails, queueCounts, SCAN_KIND_LABEL, STATUS_FILTERS, STATUS_LABEL, STATUS_TONE } from './words.js';
 
 /** Counted from the machines on screen, so a saved event shows at once (the journal's own counts come with the next read). */
@@ -109,6 +109,64 @@ function ScanCard(): ReactElement {
   );
 }
 
+/** At most this many fleet-list machines are listed at once; the filters narrow the rest. */
+const OFFERS_SHOWN = 200;
+
+/** "Pull fleet list for site …": the backend's list of the site's machines still to do, offered in the queue. */
+function FleetPullRow(): ReactElement {
+  const client = useClient();
+  const fleet = useRecover((s) => s.fleet);
+  const fallbackSite = useRecover((s) => s.filter.site ?? (s.newSite.trim() || null));
+  const site = fleet.site || fallbackSite || '';
+
+  function submit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    if (fleet.site === '' && site !== '') useRecover.getState().setFleetSite(site);
+    void useRecover.getState().pullFleet(client);
+  }
+
+  const pulled = fleet.pulled;
+  return (
+    <form className="fleet-pull" noValidate onSubmit={submit} aria-label="Pull the backend's fleet list" data-testid="fleet-pull">
+      <div className="field">
+        <label className="field__label" htmlFor="recover-fleet-site">
+          Fleet list of site
+        </label>
+        <div className="field__row">
+          <input
+            id="recover-fleet-site"
+            className="input"
+            type="text"
+            maxLength={100}
+            autoComplete="off"
+            placeholder="e.g. Berlin"
+            value={site}
+            aria-invalid={fleet.status === 'failed' ? true : undefined}
+            aria-describedby={fleet.status === 'failed' ? 'recover-fleet-error' : 'recover-fleet-status'}
+            onChange={(event) => useRecover.getState().setFleetSite(event.target.value)}
+          />
+          <Button type="submit" icon={<CloudIcon />} busy={fleet.status === 'pulling'} data-testid="fleet-pull-button">
+            {`Pull fleet list for site ${site.trim() || '…'}`}
+          </Button>
+        </div>
+        {fleet.status === 'failed' && fleet.error ? (
+          <p className="field__error" id="recover-fleet-error" role="alert">
+            {fleet.error}
+          </p>
+        ) : (
+          <p className="field__hint muted" id="recover-fleet-status" aria-live="polite">
+            {fleet.status === 'pulling'
+              ? `Asking the backend for ${site}'s machines…`
+              : pulled
+                ? `${pulled.machines.toLocaleString()} machine${pulled.machines === 1 ? '' : 's'} still to do at ${pulled.site} on the backend (pulled ${new Date(pulled.pulledAt).toLocaleTimeString()})${pulled.truncated ? '; the list was cut at that many' : ''}. Those not in this laptop's journal are in the queue below.`
+                : "The backend's list of the site's machines still to do joins the queue; the same hostname, serial or asset tag is one machine."}
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}
+
 export interface QueueListProps {
   machines: MachineState[];
   offered: OfferedMachine[];
@@ -130,6 +188,7 @@ export function QueueList({ machines, offered, now, onOpen, onOpenOffered }: Que
     }
   }
   if (machines.length === 0 && offered.length === 0) return <p className="muted queue__empty">No machine matches. Scan the first one above.</p>;
+  const shownOffers = offered.slice(0, OFFERS_SHOWN);
   return (
     <ul className="queue" aria-label="Machines" onKeyDown={onKeyDown} data-testid="queue">
       {machines.map((machine, index) => {
@@ -151,7 +210,7 @@ export function QueueList({ machines, offered, now, onOpen, onOpenOffered }: Que
           </li>
         );
       })}
-      {offered.map((offer) => (
+      {shownOffers.map((offer) => (
         <li key={offer.key}>
           <button type="button" className="queue-row" onClick={() => onOpenOffered(offer)} data-testid="queue-row">
             <span className="queue-row__who">
@@ -165,6 +224,9 @@ export function QueueList({ machines, offered, now, onOpen, onOpenOffered }: Que
           </button>
         </li>
       ))}
+      {offered.length > shownOffers.length ? (
+        <li className="muted queue__more">{`${(offered.length - shownOffers.length).toLocaleString()} more from the fleet list: type part of a hostname, serial or asset tag above to find one.`}</li>
+      ) : null}
     </ul>
   );
 }
@@ -193,6 +255,7 @@ export function QueueView({ now }: { now: number }): ReactElement {
             <p>{list.damagedLines === 1 ? 'One line' : `${list.damagedLines} lines`} of the journal failed their checksum (a write cut short) and were left out.</p>
           </Notice>
         ) : null}
+        <FleetPullRow />
         <div className="queue-filters">
           <div className="field">
             <label className="field__label" htmlFor="recover-filter-status">
@@ -223,7 +286,7 @@ export function QueueView({ now }: { now: number }): ReactElement {
         {list ? (
           <QueueList
             machines={machines}
-            offered={filter.status === 'todo' || filter.status === 'all' || filter.status === 'pending' ? (list.offered ?? []) : []}
+            offered={filter.status === 'todo' || filter.status === 'all' || filter.status === 'pending' ? visibleOffers({ list, filter }) : []}
             now={now}
             onOpen={(id) => void useRecover.getState().open(client, id)}
             onOpenOffered={(offer) => void useRecover.getState().openOffered(client, offer)}

@@ -1,4 +1,6 @@
 import type { MachineIdentity, MachineState, MachineStatus } from '../../../core/journal/schemas.js';
+import { sameMachine } from '../../../core/recover/queue.js';
+import type { FleetList } from '../../../core/recover/schemas.js';
 import type { ApiClient } from '../../api/client.js';
 
 /**
@@ -44,14 +46,34 @@ export const journalSource: QueueSource = {
   },
 };
 
-/** The sources' lists as one: machines by id, offers not already in the journal (same hostname, serial or asset tag). */
+/**
+ * The backend's fleet list of a site, as last pulled (`pullFleetList`): its machines are offered
+ * until opened. Listing it asks nothing of the network, so the queue reads as fast offline; a
+ * new pull replaces it.
+ */
+export function fleetSource(list: FleetList): QueueSource {
+  const offered = list.machines.map((machine) => ({ key: `fleet:${machine.backendId}`, identity: machine.identity }));
+  const sites = [...new Set(list.machines.flatMap((machine) => (machine.identity.site ? [machine.identity.site] : [])))];
+  return {
+    id: 'fleet',
+    list: async () => ({ machines: [], offered, sites, counts: {}, damagedLines: 0 }),
+  };
+}
+
+/**
+ * The sources' lists as one: machines by id; offers only for machines the journal does not
+ * hold and each machine offered once (same hostname, serial or asset tag = same machine).
+ */
 export function mergeLists(lists: SourceList[]): SourceList {
   const machines = new Map<string, MachineState>();
   for (const list of lists) for (const machine of list.machines) machines.set(machine.machineId, machine);
-  const known = [...machines.values()].map((m) => m.machine);
-  const same = (a: MachineIdentity, b: MachineIdentity): boolean =>
-    a.hostname.toLowerCase() === b.hostname.toLowerCase() || (a.serial !== undefined && a.serial === b.serial) || (a.assetTag !== undefined && a.assetTag === b.assetTag);
-  const offered = lists.flatMap((list) => list.offered).filter((offer) => !known.some((identity) => same(identity, offer.identity)));
+  const known: MachineIdentity[] = [...machines.values()].map((m) => m.machine);
+  const offered: OfferedMachine[] = [];
+  for (const offer of lists.flatMap((list) => list.offered)) {
+    if (known.some((identity) => sameMachine(identity, offer.identity))) continue;
+    known.push(offer.identity);
+    offered.push(offer);
+  }
   const counts: Partial<Record<MachineStatus, number>> = {};
   for (const list of lists) for (const [status, count] of Object.entries(list.counts) as [MachineStatus, number][]) counts[status] = (counts[status] ?? 0) + count;
   return {

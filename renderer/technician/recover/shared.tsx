@@ -1,23 +1,13 @@
-import { useEffect, useState, type ReactElement, type RefObject } from 'react';
+import { useState, type ReactElement, type RefObject } from 'react';
 import type { Command } from '../../../core/recover/walkthrough.js';
 import { Button } from '../../ui/Button.js';
 import { CheckIcon, CopyIcon } from '../../ui/icons.js';
+import { useFocusRequest } from '../../ui/useFocusRequest.js';
 import { useRecover, type RecoverFocus } from './store.js';
 
-let lastHandledFocus = 0;
-
-/** Moves focus to `ref` when the store asks for `target`; each request once (as keys/shared.tsx does for the Keys screen). */
+/** Moves focus to `ref` when the Recover store asks for `target`; each request once. */
 export function useRecoverFocus(target: RecoverFocus, ref: RefObject<HTMLElement | null>, options: { select?: boolean } = {}): void {
-  const request = useRecover((s) => s.focus);
-  const select = options.select === true;
-  useEffect(() => {
-    if (!request || request.target !== target || request.seq <= lastHandledFocus) return;
-    const element = ref.current;
-    if (!element) return;
-    lastHandledFocus = request.seq;
-    element.focus();
-    if (select && element instanceof HTMLInputElement) element.select();
-  });
+  useFocusRequest('recover', useRecover((s) => s.focus), target, ref, options);
 }
 
 /** True when a key press belongs to a text field (a letter shortcut must not steal it). */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MachineResult } from '../../../core/playbooks/machine-result.js';
 import type { KeySummaryInfo, RevealedKey, VaultStatus } from '../../../core/keys/schemas.js';
+import { BootmendError } from '../../../core/errors.js';
 import { fakeClient, type FakeHandlers } from '../../state/fake-client.js';
 import { resetKeysStore, useKeys } from '../keys/store.js';
 import { mergeLists, type QueueSource } from './queue-source.js';
@@ -146,6 +147,54 @@ describe('the queue', () => {
   });
 });
 
+describe("the backend's fleet list in the queue", () => {
+  const fleet = (hostname: string, extra: { serial?: string; assetTag?: string } = {}) => ({ backendId: `b-${hostname}`, identity: { hostname, site: 'Berlin', ...extra }, status: 'pending' as const });
+
+  it('pulls the site typed into the queue: a machine the journal holds (by hostname, serial or asset tag) or listed twice is offered once', async () => {
+    const api = client({
+      pullFleetList: ({ site }) => ({
+        site: site!,
+        machines: [fleet('PC-B001', { serial: 'SN-1' }), fleet('PC-B002', { assetTag: 'AT-2' }), fleet('pc-b003'), fleet('PC-B003-OLD', { assetTag: 'AT-2' }), fleet('PC-B004')],
+        pages: 2,
+        truncated: false,
+        pulledAt: '2024-07-19T08:00:00.000Z',
+      }),
+    });
+    await store().load(api);
+    store().setScanKind('serial');
+    await store().scan(api, 'sn-1', 'scanned'); // the journal knows this one by its serial only, in other case
+    await store().pause(api);
+    await store().scan(api, 'PC-B003', 'typed');
+    await store().pause(api);
+    store().setFleetSite('Berlin');
+    await store().pullFleet(api);
+    expect(api.calls.find((call) => call.name === 'pullFleetList')?.input).toEqual({ site: 'Berlin' });
+    expect(store().fleet).toMatchObject({ status: 'done', error: null, pulled: { site: 'Berlin', machines: 5, pages: 2 } });
+    expect(store().list?.offered.map((o) => o.identity.hostname)).toEqual(['PC-B002', 'PC-B004']);
+    // Opening an offered machine adds it to the journal from the fleet; it leaves the offers.
+    await store().scan(api, 'AT-2', 'scanned');
+    expect(journal.events.at(-1)).toMatchObject({ type: 'machine.added', source: 'fleet', machine: { hostname: 'PC-B002', assetTag: 'AT-2', site: 'Berlin' } });
+    expect(store().list?.offered.map((o) => o.identity.hostname)).toEqual(['PC-B004']);
+  });
+
+  it('says why a pull failed (offline, a refused token) and keeps the journal queue as it was', async () => {
+    const api = client({
+      pullFleetList: () => {
+        throw new BootmendError('UNAVAILABLE', 'Cannot reach the backend at https://helpdesk.example.org (ENOTFOUND): this laptop seems offline, or the address in Settings is wrong.');
+      },
+    });
+    await store().load(api);
+    await store().scan(api, 'PC-1', 'typed');
+    await store().pullFleet(api);
+    expect(store().fleet).toMatchObject({ status: 'failed', error: expect.stringMatching(/^Type the site/) as unknown });
+    store().setFleetSite('Berlin');
+    await store().pullFleet(api);
+    expect(store().fleet).toMatchObject({ status: 'failed', error: expect.stringContaining('this laptop seems offline') as unknown });
+    expect(store().list?.machines.map((m) => m.machine.hostname)).toEqual(['PC-1']);
+    expect(store().list?.offered).toEqual([]);
+  });
+});
+
 describe('the walkthrough', () => {
   it('records the path, the key ID lookup and the audited reveal for this machine, then every step and fixed', async () => {
     const api = client();
@@ -157,7 +206,8 @@ describe('the walkthrough', () => {
     expect(store().focus?.target).toBe('reveal');
     await store().revealKey(api);
     const reveal = api.calls.find((call) => call.name === 'revealKey');
-    expect(reveal?.input).toEqual({ id: KEY.id, machine: 'PC-BER-001-DESK4', reason: REVEAL_REASON });
+    // The audit event names this journal machine, not only its hostname.
+    expect(reveal?.input).toEqual({ id: KEY.id, machine: 'PC-BER-001-DESK4', reason: REVEAL_REASON, machineId: journal.events[0]!.machineId });
     expect(useKeys.getState().revealed?.password).toBe(PASSWORD);
     expect(store().walk?.keyIdUsed).toBe(KEY.id);
 
@@ -171,6 +221,31 @@ describe('the walkthrough', () => {
     expect(useKeys.getState().revealed).toBeNull();
     expect(store().walk).toBeNull();
     expect(store().focus?.target).toBe('scan');
+  });
+
+  it("asks the backend's escrow when the vault has no match: candidates without passwords, then the one chosen, revealed for this machine", async () => {
+    const other = { id: '2C8A6B9F-9999-6E71-0603-C40A0906D6BE', device: 'PC-BER-009', created: null, volumeType: null };
+    const api = client({
+      lookupKey: () => ({ kind: 'not-found', message: 'No key in this vault has that key ID.' }),
+      lookupEscrowKey: ({ keyId }) =>
+        keyId.length > 8 ? { match: 'one', revealed: { ...REVEALED, id: keyId } } : { match: 'ambiguous', candidates: [KEY, other], message: '2 escrowed keys start with 2C8A6B9F: type more of the key ID, or choose the key.' },
+    });
+    await store().scan(api, 'PC-BER-001', 'scanned');
+    await store().choosePath(api, 'winre');
+    store().edit({ keyQuery: '2c8a6b9f' });
+    await store().lookupKey(api);
+    expect(store().focus?.target).toBe('reveal'); // the "ask the escrow" button
+    await store().askEscrow(api);
+    expect(useKeys.getState().escrow).toMatchObject({ status: 'done', candidates: [KEY, other] });
+    expect(useKeys.getState().revealed).toBeNull();
+    await store().askEscrow(api, KEY.id);
+    const machineId = journal.events[0]!.machineId;
+    expect(api.calls.filter((call) => call.name === 'lookupEscrowKey').map((call) => call.input)).toEqual([
+      { keyId: '2c8a6b9f', machine: 'PC-BER-001', reason: REVEAL_REASON, machineId },
+      { keyId: KEY.id, machine: 'PC-BER-001', reason: REVEAL_REASON, machineId },
+    ]);
+    expect(useKeys.getState().revealed?.password).toBe(PASSWORD);
+    expect(store().walk?.keyIdUsed).toBe(KEY.id);
   });
 
   it('refuses fixed before a path is chosen, and records nothing', async () => {

@@ -1,11 +1,11 @@
 import { create } from 'zustand';
 import type { MachineState, MachineStatus, Outcome, RecordEventRequest, RecoveryPath } from '../../../core/journal/schemas.js';
 import { checkOutcome, fullKeyId, isOpen, isTodo, outcomeEvent, prefillFromStick, UNDO_WINDOW_MS, type OutcomeProblem } from '../../../core/recover/outcome.js';
-import { containsText, identityFromScan, matchesScan, pickNext, scanProblem, type ScanKind } from '../../../core/recover/queue.js';
+import { containsText, identityFromScan, matchesScan, pickNext, sameMachine, scanProblem, type ScanKind } from '../../../core/recover/queue.js';
 import type { ApiClient } from '../../api/client.js';
 import { describeError } from '../../state/errors.js';
 import { useKeys } from '../keys/store.js';
-import { journalSource, mergeLists, type OfferedMachine, type QueueSource, type SourceList } from './queue-source.js';
+import { fleetSource, journalSource, mergeLists, type OfferedMachine, type QueueSource, type SourceList } from './queue-source.js';
 
 /**
  * The Recover screen: the queue of machines (the PCs being recovered) and the walkthrough of
@@ -51,6 +51,16 @@ export interface LastOutcome {
   savedAt: number;
 }
 
+/** The last pull of the backend's fleet list (what the queue offers from it). */
+export interface FleetPull {
+  status: 'idle' | 'pulling' | 'done' | 'failed';
+  /** The site typed for the pull. */
+  site: string;
+  error: string | null;
+  /** The last pull that worked. */
+  pulled: { site: string; machines: number; pages: number; truncated: boolean; pulledAt: string } | null;
+}
+
 export const REVEAL_REASON = 'Unlocking the drive to remove the faulty files';
 
 interface RecoverState {
@@ -70,8 +80,12 @@ interface RecoverState {
   walk: WalkState | null;
   lastOutcome: LastOutcome | null;
   focus: { target: RecoverFocus; seq: number } | null;
+  fleet: FleetPull;
 
   load(client: ApiClient): Promise<void>;
+  setFleetSite(site: string): void;
+  /** Pulls the backend's fleet list of the site typed (every page) into the queue, without duplicates. */
+  pullFleet(client: ApiClient): Promise<void>;
   setFilter(filter: Partial<RecoverState['filter']>): void;
   setScanKind(kind: ScanKind): void;
   setNewSite(site: string): void;
@@ -86,6 +100,8 @@ interface RecoverState {
   edit(fields: Partial<Pick<WalkState, 'stickLetter' | 'windowsVolume' | 'keyQuery' | 'notes' | 'files'>>): void;
   lookupKey(client: ApiClient): Promise<void>;
   revealKey(client: ApiClient): Promise<void>;
+  /** Asks the backend's escrow for the key ID typed (the vault has no match, or there is no vault); `keyId` overrides it (a candidate's whole ID). */
+  askEscrow(client: ApiClient, keyId?: string): Promise<void>;
   recordOutcome(client: ApiClient, outcome: Outcome): Promise<void>;
   undo(client: ApiClient): Promise<void>;
   dismissUndo(): void;
@@ -96,6 +112,12 @@ interface RecoverState {
 export function openMachine(state: Pick<RecoverState, 'list' | 'walk'>): MachineState | null {
   const id = state.walk?.machineId;
   return id ? (state.list?.machines.find((machine) => machine.machineId === id) ?? null) : null;
+}
+
+/** The fleet list's machines the list shows: the site and text filters apply to them too. */
+export function visibleOffers(state: Pick<RecoverState, 'list' | 'filter'>): OfferedMachine[] {
+  const { site, text } = state.filter;
+  return (state.list?.offered ?? []).filter((offer) => (!site || offer.identity.site?.toLowerCase() === site.toLowerCase()) && containsText(offer.identity, text));
 }
 
 /** The machines the list shows, in the order "next" would take them, then the rest newest first. */
@@ -143,7 +165,7 @@ export const useRecover = create<RecoverState>()((set, get) => {
     const list = get().list ?? { machines: [], offered: [], sites: [], counts: {}, damagedLines: 0 };
     const others = list.machines.filter((m) => m.machineId !== machine.machineId);
     const sites = machine.machine.site && !list.sites.includes(machine.machine.site) ? [...list.sites, machine.machine.site].sort() : list.sites;
-    const offered = list.offered.filter((offer) => offer.identity.hostname.toLowerCase() !== machine.machine.hostname.toLowerCase());
+    const offered = list.offered.filter((offer) => !sameMachine(offer.identity, machine.machine));
     set({ list: { ...list, machines: [...others, machine], sites, offered } });
   };
 
@@ -159,6 +181,12 @@ export const useRecover = create<RecoverState>()((set, get) => {
       set({ busy: false, saveError: describeError(error) });
       return null;
     }
+  };
+
+  /** After a reveal for this machine: the key ID it used goes with its outcome (never the password). */
+  const keepKeyIdUsed = (machineId: string): void => {
+    const revealed = useKeys.getState().revealed;
+    if (revealed && get().walk?.machineId === machineId) set({ walk: { ...get().walk!, keyIdUsed: fullKeyId(revealed.id) ?? get().walk!.keyIdUsed } });
   };
 
   const identityOf = (machine: MachineState): Pick<RecordEventRequest, 'machineId' | 'machine'> => ({ machineId: machine.machineId, machine: machine.machine });
@@ -192,6 +220,7 @@ export const useRecover = create<RecoverState>()((set, get) => {
     walk: null,
     lastOutcome: null,
     focus: null,
+    fleet: { status: 'idle', site: '', error: null, pulled: null },
 
     async load(client) {
       set({ loading: true });
@@ -200,6 +229,31 @@ export const useRecover = create<RecoverState>()((set, get) => {
         set({ list: mergeLists(lists), listError: null, loading: false });
       } catch (error) {
         set({ listError: describeError(error), loading: false });
+      }
+    },
+
+    setFleetSite(site) {
+      set({ fleet: { ...get().fleet, site, error: null } });
+    },
+
+    async pullFleet(client) {
+      const fleet = get().fleet;
+      const site = fleet.site.trim() || get().filter.site || get().newSite.trim();
+      if (fleet.status === 'pulling') return;
+      if (site === '') {
+        set({ fleet: { ...fleet, status: 'failed', error: 'Type the site whose fleet list to pull (as the helpdesk names it, e.g. Berlin).' } });
+        return;
+      }
+      set({ fleet: { ...fleet, site, status: 'pulling', error: null } });
+      try {
+        const list = await client.call('pullFleetList', { site });
+        set({
+          sources: [...get().sources.filter((source) => source.id !== 'fleet'), fleetSource(list)],
+          fleet: { site, status: 'done', error: null, pulled: { site: list.site, machines: list.machines.length, pages: list.pages, truncated: list.truncated, pulledAt: list.pulledAt } },
+        });
+        await get().load(client);
+      } catch (error) {
+        set({ fleet: { ...get().fleet, status: 'failed', error: describeError(error) } });
       }
     },
 
@@ -308,11 +362,16 @@ export const useRecover = create<RecoverState>()((set, get) => {
     async lookupKey(client) {
       const walk = get().walk;
       if (!walk) return;
+      // No vault on this laptop: the backend's escrow is the one place to ask.
+      if (useKeys.getState().status?.exists === false) {
+        await get().askEscrow(client);
+        return;
+      }
       set({ walk: { ...walk, lookedUp: walk.keyQuery.trim() } });
       await useKeys.getState().runLookup(client, walk.keyQuery);
       const lookup = useKeys.getState().lookup;
-      // Found: the reason is already filled in, so Reveal is the next key to press.
-      set(focus(lookup.status === 'done' && lookup.result?.kind === 'found' ? 'reveal' : 'key-id'));
+      // Found, the reason is already filled in: Reveal is the next key to press. Not in the vault: asking the escrow is.
+      set(focus(lookup.status === 'done' && (lookup.result?.kind === 'found' || lookup.result?.kind === 'not-found') ? 'reveal' : 'key-id'));
     },
 
     async revealKey(client) {
@@ -320,9 +379,19 @@ export const useRecover = create<RecoverState>()((set, get) => {
       const key = useKeys.getState().selected;
       if (!machine || !key) return;
       // The audit record names this machine, not the key's device name (a renamed PC keeps its key).
-      await useKeys.getState().reveal(client, machine.machine.hostname, REVEAL_REASON);
-      const revealed = useKeys.getState().revealed;
-      if (revealed && get().walk?.machineId === machine.machineId) set({ walk: { ...get().walk!, keyIdUsed: fullKeyId(revealed.id) ?? get().walk!.keyIdUsed } });
+      await useKeys.getState().reveal(client, machine.machine.hostname, REVEAL_REASON, machine.machineId);
+      keepKeyIdUsed(machine.machineId);
+    },
+
+    async askEscrow(client, keyId) {
+      const machine = openMachine(get());
+      const walk = get().walk;
+      if (!machine || !walk) return;
+      const asked = (keyId ?? walk.keyQuery).trim();
+      set({ walk: { ...walk, lookedUp: walk.keyQuery.trim() } });
+      await useKeys.getState().askEscrow(client, { keyId: asked, machine: machine.machine.hostname, reason: REVEAL_REASON, machineId: machine.machineId });
+      keepKeyIdUsed(machine.machineId);
+      if (!useKeys.getState().revealed) set(focus('key-id'));
     },
 
     async recordOutcome(client, outcome) {
