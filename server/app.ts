@@ -76,12 +76,17 @@ export interface BuildOptions {
   masterKey?: MasterKey | null;
   /** Key lookups per token per minute (20). */
   lookupsPerMinute?: number;
+  /**
+   * Proxies whose X-Forwarded-Proto/-Host/-For are believed (addresses or CIDRs, comma-separated, as
+   * Fastify's `trustProxy` takes them). Off by default: a client could otherwise claim any address.
+   */
+  trustProxy?: string;
 }
 
 /** The HTTP server over a database and a change feed; `listen` is left to the caller (tests use inject()). */
 export async function buildServer(ctx: ServerContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true, forceCloseConnections: true, ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) });
   const verifier = new TokenVerifier(ctx.db);
 
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 128 * 1024 * 1024 }, (_request, body, done) => done(null, body));

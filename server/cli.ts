@@ -9,7 +9,7 @@ import { MasterKey } from './escrow/seal.js';
 /** `bootmend-server`: serve API v1, or manage its tokens. Exit codes: 0 done, 1 failed, 64 wrong usage. */
 
 const USAGE = `Usage:
-  bootmend-server [--db sqlite:PATH|postgres://…] [--port N] [--host 127.0.0.1] [--master-key-file FILE]
+  bootmend-server [--db sqlite:PATH|postgres://…] [--port N] [--host 127.0.0.1] [--master-key-file FILE] [--trust-proxy ADDRS]
   bootmend-server token create [--db …] --role technician|helpdesk|admin --name NAME
   bootmend-server token list [--db …] [--json]
   bootmend-server token revoke [--db …] ID|NAME
@@ -18,6 +18,9 @@ const USAGE = `Usage:
 --port defaults to 8040 (0 picks a free one); --host to 127.0.0.1 (0.0.0.0 to serve the network).
 --master-key-file (or BOOTMEND_MASTER_KEY_FILE, BOOTMEND_MASTER_KEY) turns key escrow on: 32 bytes as base64
 (head -c 32 /dev/urandom | base64 > master.key); recovery passwords are stored encrypted under it.
+--trust-proxy (or BOOTMEND_TRUST_PROXY): the reverse proxies in front of the server (addresses or CIDRs,
+comma-separated, e.g. 10.0.0.5 or 10.0.0.0/24) whose X-Forwarded-Proto and X-Forwarded-Host are believed,
+so links the server builds (the printable report's style sheet) use the address the browser used.
 The token is printed once, on stdout; only its hash is stored.`;
 
 export const DEFAULT_PORT = 8040;
@@ -39,6 +42,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         port: { type: 'string' },
         host: { type: 'string' },
         'master-key-file': { type: 'string' },
+        'trust-proxy': { type: 'string' },
         role: { type: 'string' },
         name: { type: 'string' },
         json: { type: 'boolean' },
@@ -61,7 +65,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a number from 0 to 65535');
     const masterKey = MasterKey.fromConfig(values['master-key-file'], env);
-    const server = await startServer(spec, { port, host: values.host ?? '127.0.0.1', masterKey });
+    const trustProxy = (values['trust-proxy'] ?? env.BOOTMEND_TRUST_PROXY ?? '').trim();
+    if (values['trust-proxy'] !== undefined && trustProxy === '') throw new UsageError('--trust-proxy takes the proxies\' addresses or CIDRs, comma-separated');
+    const server = await startServer(spec, { port, host: values.host ?? '127.0.0.1', masterKey, ...(trustProxy ? { trustProxy } : {}) });
     out(`BOOTMEND_SERVER_URL=${server.url}`);
     console.error(`Bootmend server on ${server.url} over ${describeDb(spec)}${masterKey ? ', key escrow on' : ', key escrow off (no master key)'}. Make a token with \`bootmend-server token create --role helpdesk --name NAME\`; press Ctrl+C to stop.`);
     await new Promise<void>((resolve) => {

@@ -53,6 +53,8 @@ it('refuses wrong usage with exit code 64 and a sentence', async () => {
   expect(stderr).toContain('--name NAME');
   expect(await main(['--port', 'eighty', '--db', db])).toBe(64);
   expect(await main(['serve'])).toBe(64);
+  expect(await main(['--trust-proxy', ' ', '--db', db])).toBe(64);
+  expect(stderr).toContain("--trust-proxy takes the proxies' addresses or CIDRs");
   expect(await main(['--db', 'mysql://x'])).toBe(1);
   expect(stderr).toContain('--db takes sqlite:PATH or postgres://');
 });

@@ -67,4 +67,14 @@ eachDatabase('the printable report per site', (db) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ error: { message: string } }>().error.message).toContain('sites');
   });
+
+  it('behind a TLS proxy named with --trust-proxy, links its style sheet at the address the browser used; an untrusted client cannot choose that address', async () => {
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'helpdesk.example.org' };
+    const trusting = await db.server({ build: { trustProxy: '127.0.0.1' } });
+    const behindProxy = await trusting.app.inject({ method: 'GET', url: '/api/v1/report', headers: { ...trusting.as('helpdesk'), ...forwarded } });
+    expect(behindProxy.body).toContain('<link rel="stylesheet" href="https://helpdesk.example.org/report.css">');
+    const plain = await db.server();
+    const spoofed = await plain.app.inject({ method: 'GET', url: '/api/v1/report', headers: { ...plain.as('helpdesk'), ...forwarded } });
+    expect(spoofed.body).toContain('<link rel="stylesheet" href="http://localhost:80/report.css">');
+  });
 });
