@@ -19,10 +19,11 @@ function createToken(db: string, role: string, name: string): string {
 }
 
 /** The real `bootmend-server` over SQLite in `dir`, on a free port, with one token per role. */
-export async function startBackend(dir: string): Promise<Backend> {
+export async function startBackend(dir: string, again?: { port: number; tokens: Backend['tokens'] }): Promise<Backend> {
   const db = `sqlite:${join(dir, 'server.db')}`;
-  const tokens = { helpdesk: createToken(db, 'helpdesk', 'Helpdesk Berlin'), technician: createToken(db, 'technician', 'Ana Lopez'), admin: createToken(db, 'admin', 'Admin') };
-  const child: ChildProcess = spawn(process.execPath, [BIN, '--db', db, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Started again over the same database (a backend back after an outage): same address, same tokens.
+  const tokens = again?.tokens ?? { helpdesk: createToken(db, 'helpdesk', 'Helpdesk Berlin'), technician: createToken(db, 'technician', 'Ana Lopez'), admin: createToken(db, 'admin', 'Admin') };
+  const child: ChildProcess = spawn(process.execPath, [BIN, '--db', db, '--port', String(again?.port ?? 0)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const url = await new Promise<string>((resolve, reject) => {

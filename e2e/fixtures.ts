@@ -21,20 +21,25 @@ export interface WebHostProcess {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Starts `npm start`'s web path (scripts/start.mjs --web) and waits for its BOOTMEND_URL line. */
-async function startWebHost(dataDir: string): Promise<{ child: ChildProcess; host: WebHostProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--web', '--no-open', '--port', '0'], {
+/**
+ * Starts `npm start`'s web path (scripts/start.mjs --web) and waits for its BOOTMEND_URL line.
+ * Without the embedded backend unless `withBackend` (then its BOOTMEND_HELPDESK_URL is read too).
+ */
+export async function startWebHost(dataDir: string, options: { withBackend?: boolean } = {}): Promise<{ child: ChildProcess; host: WebHostProcess & { helpdeskUrl: string | null } }> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--web', '--no-open', '--port', '0', ...(options.withBackend ? [] : ['--no-backend'])], {
     cwd: ROOT,
     env: { ...process.env, BOOTMEND_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let stdoutSoFar = '';
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = '';
     const timer = setTimeout(() => reject(new Error(`web host did not print BOOTMEND_URL within 60 s:\n${stdout}\n${stderr}`)), 60_000);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
+      stdoutSoFar = stdout;
       const match = /^BOOTMEND_URL=(\S+)$/m.exec(stdout);
       if (match) {
         clearTimeout(timer);
@@ -43,7 +48,8 @@ async function startWebHost(dataDir: string): Promise<{ child: ChildProcess; hos
     });
     child.once('exit', (code) => reject(new Error(`web host exited with ${code}:\n${stderr}`)));
   });
-  return { child, host: { url, origin: new URL(url).origin, log: () => stderr } };
+  const helpdeskUrl = /^BOOTMEND_HELPDESK_URL=(\S+)$/m.exec(stdoutSoFar)?.[1] ?? null;
+  return { child, host: { url, origin: new URL(url).origin, log: () => stderr, helpdeskUrl } };
 }
 
 /**

@@ -9,6 +9,7 @@ import { playbooksHandlers } from './playbooks/handlers.js';
 import { recoverHandlers } from './recover/handlers.js';
 import { createServices, type Services, type ServicesOptions } from './services/services.js';
 import { settingsHandlers } from './settings/handlers.js';
+import { syncHandlers } from './sync/handlers.js';
 import { thisLaptopHandlers } from './this-laptop/handlers.js';
 
 export { LIST_LOOP_DEVICES_ENV } from './drives/handlers.js';
@@ -45,6 +46,7 @@ export function createApi(options: ApiOptions): BootmendApi {
     ...keysHandlers(services),
     ...journalHandlers(services),
     ...recoverHandlers(services),
+    ...syncHandlers(services),
   };
   const dispatcher = createDispatcher({ contract, handlers, jobs: services.jobs, ...(onInternalError ? { onInternalError } : {}) });
   return { services, handlers, dispatcher, dataDir: services.files.dataDir };

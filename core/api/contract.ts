@@ -6,6 +6,7 @@ import { mediaContract } from '../media/contract.js';
 import { playbooksContract } from '../playbooks/contract.js';
 import { recoverContract } from '../recover/contract.js';
 import { settingsContract } from '../settings/contract.js';
+import { syncContract } from '../sync/contract.js';
 import { thisLaptopContract } from '../this-laptop/contract.js';
 import type { BridgeOf } from './envelope.js';
 import { mergeContracts, methodNamesOf, type InputOf, type MethodNameOf, type OutputOf, type ParsedInputOf, type StreamingNameOf } from './define.js';
@@ -17,7 +18,7 @@ import { mergeContracts, methodNamesOf, type InputOf, type MethodNameOf, type Ou
  * the CLI's `callApi`; main/<feature>/handlers.ts must then implement it (the compiler
  * insists, through main/api.ts). The order here is the order of the slices.
  */
-export const contract = mergeContracts(appContract, settingsContract, thisLaptopContract, drivesContract, playbooksContract, mediaContract, keysContract, journalContract, recoverContract);
+export const contract = mergeContracts(appContract, settingsContract, thisLaptopContract, drivesContract, playbooksContract, mediaContract, keysContract, journalContract, recoverContract, syncContract);
 
 export type Contract = typeof contract;
 export type MethodName = MethodNameOf<Contract>;

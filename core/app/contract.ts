@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineMethod, type ContractSpec } from '../api/define.js';
+import { SyncStatusSchema } from '../sync/schemas.js';
 
 /** The app itself: who and where it is, how its links are, and the one way to stop a running job. */
 
@@ -32,6 +33,8 @@ export const StatusSchema = z.object({
     /** Recovery records recorded locally and not yet accepted by the backend. */
     pendingSync: z.number().int().nonnegative(),
   }),
+  /** The journal's sync to the backend: where to, what waits, the last success and the last failure. */
+  sync: SyncStatusSchema,
 });
 
 export const JobRef = z.object({ jobId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be a job id') });

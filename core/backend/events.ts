@@ -76,5 +76,8 @@ export function toBackendEvent(event: RecoveryEvent): BackendEvent | null {
     case 'machine.paused':
     case 'machine.resumed':
       return null;
+    default:
+      // The outbox holds every journal event; those that are not recovery events (the key-reveal audit, the sync's receipts) stay on this laptop.
+      return null;
   }
 }

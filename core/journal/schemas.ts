@@ -175,6 +175,8 @@ export const SyncAcknowledgedSchema = z.object({
   type: z.literal('sync.acknowledged'),
   at: z.string(),
   ids: z.array(z.string()).min(1),
+  /** Those of `ids` the backend refused for good (a 4xx naming the event), with its reason. */
+  rejected: z.array(z.object({ id: z.string(), reason: z.string() })).optional(),
 });
 export type SyncAcknowledged = z.infer<typeof SyncAcknowledgedSchema>;
 

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { appContract } from '../../core/app/contract.js';
 import type { HandlersOf } from '../../core/api/dispatcher.js';
 import type { Services } from '../services/services.js';
+import { resolveBackend } from '../backend/connection.js';
+import { syncStatus } from '../sync/handlers.js';
 import { checkBackend } from './status.js';
 
 const packageJson = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
@@ -24,9 +26,10 @@ export function appHandlers(services: Services): HandlersOf<typeof appContract> 
     }),
     getStatus: async () => {
       const { backendUrl } = await services.settings.read();
+      const resolved = await resolveBackend(services);
       // The outbox: journal events the backend has not acknowledged (main/journal/journal.ts).
-      const [backend, pendingSync] = await Promise.all([checkBackend(backendUrl, services.fetchImpl), services.journal.pendingSync()]);
-      return { backend, journal: { pendingSync } };
+      const [backend, sync] = await Promise.all([checkBackend(resolved.connection?.url ?? backendUrl, services.fetchImpl), syncStatus(services)]);
+      return { backend, journal: { pendingSync: sync.waiting }, sync };
     },
     cancelJob: async ({ jobId }) => ({ cancelled: services.jobs.cancel(jobId) }),
   };

@@ -33,11 +33,12 @@ async function refusal<K extends MethodName>(api: BootmendApi, name: K, input: M
   return envelope.error;
 }
 
+/** A laptop whose Settings name the backend, with the technician's token saved as Settings save it (or none). */
 async function appFor(url: string, token: string | null): Promise<BootmendApi> {
-  if (token === null) delete process.env.BOOTMEND_BACKEND_TOKEN;
-  else process.env[TOKEN_ENV] = token;
+  delete process.env.BOOTMEND_BACKEND_TOKEN;
   const api = createApi({ host: 'cli', dataDir: tempDir('backend-app'), vaultAutoLockMinutes: null });
   await call(api, 'saveSettings', { backendUrl: url, technicianName: 'Ana Field' });
+  if (token !== null) await call(api, 'saveBackendToken', { token });
   return api;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BackendStatusSchema, MachinePageSchema, type BackendStatus, type MachineSummary } from '../../core/backend/schemas.js';
 import { BootmendError, type ErrorCode } from '../../core/errors.js';
+import { WhoAmISchema, type WhoAmI } from '../../core/backend/dashboard.js';
 import type { BackendConnection } from './connection.js';
 
 /**
@@ -135,4 +136,9 @@ export type EscrowAnswer = z.infer<typeof EscrowAnswerSchema>;
 /** POST /api/v1/keys/lookup: the server audits it (who, key ID, machine, reason) before it answers. */
 export function lookupEscrowKey(connection: BackendConnection, query: { keyId: string; machine: string; reason: string }, options: CallOptions = {}): Promise<EscrowAnswer> {
   return request(connection, 'api/v1/keys/lookup', { method: 'POST', body: query }, EscrowAnswerSchema, options);
+}
+
+/** GET /api/v1/whoami: the token's name and role (Settings' "Test connection"). */
+export function whoAmI(connection: BackendConnection, options: CallOptions = {}): Promise<WhoAmI> {
+  return request(connection, 'api/v1/whoami', { method: 'GET' }, WhoAmISchema, options);
 }

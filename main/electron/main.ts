@@ -30,12 +30,15 @@ function startApp(): void {
       keychain = { unavailable: KEYCHAIN_REASONS.failed };
       console.error('[bootmend] The keychain (safeStorage) could not be checked; vaults open with their passphrase', error);
     });
-  const { dispatcher } = createApi({
+  const { dispatcher, services } = createApi({
     host: 'electron',
     electronVersion: process.versions.electron,
     keychain: () => keychain,
     onInternalError: (method, error) => console.error(`[bootmend] ${method} failed unexpectedly`, error),
   });
+  // The journal's outbox flows to the backend while the app runs (main/sync/service.ts).
+  services.sync.start();
+  electron.app.on('before-quit', () => void services.sync.stop());
 
   startElectronHost(electron, {
     dispatcher,

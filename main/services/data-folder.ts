@@ -19,6 +19,8 @@ export interface DataFiles {
   vault: string;
   journal: string;
   playbooks: string;
+  /** The technician's token for the backend (main/backend/token-store.ts). */
+  backendToken: string;
 }
 
 export function dataFiles(dataDir: string): DataFiles {
@@ -28,5 +30,6 @@ export function dataFiles(dataDir: string): DataFiles {
     vault: join(dataDir, 'vault.bmv'),
     journal: join(dataDir, 'journal', 'events.ndjson'),
     playbooks: join(dataDir, 'playbooks'),
+    backendToken: join(dataDir, 'backend-token.json'),
   };
 }

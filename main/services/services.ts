@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 import type { HostKind } from '../../core/app/contract.js';
 import { JobRegistry } from '../../core/api/jobs.js';
+import { resolveBackend } from '../backend/connection.js';
+import { BackendTokenStore } from '../backend/token-store.js';
 import { openJournal, type FileJournal } from '../journal/journal.js';
 import { VaultSession, type KeychainState } from '../keys/session.js';
 import { SettingsStore } from '../settings/store.js';
 import { KNOWN_TOOLS, type ToolDefinition } from '../settings/tools.js';
+import { SyncService } from '../sync/service.js';
 import { dataFiles, defaultDataDir, type DataFiles } from './data-folder.js';
 
 /**
@@ -25,6 +28,8 @@ export interface ServicesOptions {
   vaultAutoLockMinutes?: number | null | undefined;
   tools?: ToolDefinition[] | undefined;
   fetchImpl?: typeof fetch | undefined;
+  /** Sync timings (tests). */
+  sync?: { idleMs?: number; firstDelayMs?: number; maxDelayMs?: number } | undefined;
 }
 
 export interface Services {
@@ -34,6 +39,10 @@ export interface Services {
   settings: SettingsStore;
   journal: FileJournal;
   vault: VaultSession;
+  /** The technician's backend token (the URL is in settings). */
+  backendToken: BackendTokenStore;
+  /** The journal's outbox to the backend; hosts that run the app call `sync.start()`. */
+  sync: SyncService;
   jobs: JobRegistry;
   tools: ToolDefinition[];
   fetchImpl: typeof fetch;
@@ -42,20 +51,27 @@ export interface Services {
 export function createServices(options: ServicesOptions): Services {
   const files = dataFiles(options.dataDir ?? defaultDataDir());
   const journal = openJournal(files.journal);
+  const keychain = options.keychain ?? null;
+  const keychainNow = typeof keychain === 'function' ? keychain : () => keychain;
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const settings = new SettingsStore(files.settings);
+  const backendToken = new BackendTokenStore(files.backendToken, keychainNow);
   return {
     host: options.host,
     electronVersion: options.electronVersion ?? process.versions.electron ?? null,
     files,
-    settings: new SettingsStore(files.settings),
+    settings,
     journal,
     vault: new VaultSession({
       vaultPath: options.vaultPath ?? files.vault,
       journal,
-      keychain: options.keychain ?? null,
+      keychain,
       ...(options.vaultAutoLockMinutes !== undefined ? { autoLockMinutes: options.vaultAutoLockMinutes } : {}),
     }),
+    backendToken,
+    sync: new SyncService({ journal, resolve: () => resolveBackend({ settings, backendToken }), fetchImpl, ...options.sync }),
     jobs: new JobRegistry(),
     tools: options.tools ?? KNOWN_TOOLS,
-    fetchImpl: options.fetchImpl ?? fetch,
+    fetchImpl,
   };
 }

@@ -6,7 +6,12 @@ import { probeTool } from './tools.js';
 export function settingsHandlers(services: Services): HandlersOf<typeof settingsContract> {
   return {
     getSettings: () => services.settings.read(),
-    saveSettings: (changes) => services.settings.save(changes),
+    saveSettings: async (changes) => {
+      const saved = await services.settings.save(changes);
+      // A new backend address is tried at once: what waits in the journal goes there now.
+      if (changes.backendUrl !== undefined && services.sync.started) void services.sync.syncNow();
+      return saved;
+    },
     checkTools: async (_input, ctx) => {
       const tools = services.tools;
       const found = [];

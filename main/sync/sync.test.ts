@@ -92,6 +92,15 @@ describe('syncOnce (scripted backend answers)', () => {
     expect([...outbox.acked].sort()).toEqual(events.map((e) => e.id).sort());
   });
 
+  it('keeps the key-reveal audit on this laptop: acknowledged without being sent, so it never blocks the outbox', async () => {
+    const audit = { id: randomUUID(), seq: 99, type: 'key.revealed', at: new Date().toISOString(), keyId: 'AB12CD34-0000-4000-8000-000000000001', machine: 'PC-0001', technician: 'Ana', reason: 'blue screen' } as unknown as RecoveryEvent;
+    const events = [audit, event('machine.outcome')];
+    const backend = await scriptedBackend((body, _request, response) => answer(response, 200, { accepted: body.events.map((e) => e.id), duplicates: [] }));
+    const outbox = memoryOutbox(events);
+    expect(await syncOnce(outbox, { url: backend.url, token: 'tok' })).toEqual({ sent: 1, acknowledged: 2, rejected: 0, failure: null });
+    expect(backend.received.flat().map((e) => e.id)).toEqual([events[1]!.id]);
+  });
+
   it('keeps events whose answer was lost and sends them again; the server counts them as duplicates', async () => {
     const events = [event('machine.path_chosen'), event('machine.outcome')];
     const stored = new Set<string>();

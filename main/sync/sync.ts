@@ -95,7 +95,8 @@ export async function syncOnce(outbox: Outbox, target: SyncTarget, options: Sync
     if (options.signal?.aborted) return report;
     const pending = await outbox.unacknowledged(size);
     if (pending.length === 0) return report;
-    const silent = pending.filter((event) => toBackendEvent(event) === null).map((event) => event.id);
+    // `== null`: an event of a type this version does not know is kept local too, never retried forever.
+    const silent = pending.filter((event) => toBackendEvent(event) == null).map((event) => event.id);
     const toSend = pending.flatMap((event) => toBackendEvent(event) ?? []);
     if (silent.length > 0) {
       await outbox.acknowledge(silent);

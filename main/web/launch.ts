@@ -39,6 +39,7 @@ export async function launchWebHost(options: LaunchOptions = {}): Promise<WebHos
     ...(options.port !== undefined ? { port: options.port } : {}),
     log: (line) => err(`bootmend web host: ${line}`),
   });
+  api.services.sync.start();
   out(`BOOTMEND_URL=${host.url}`);
   out(`Bootmend is running. Open the link above in a browser on this computer${options.open === false ? '' : ' (opening it now)'}; press Ctrl+C to stop.`);
   let page: OpenPage | null = null;
@@ -58,6 +59,7 @@ export async function launchWebHost(options: LaunchOptions = {}): Promise<WebHos
     async close() {
       await page?.remove().catch(() => undefined);
       await host.close();
+      await api.services.sync.stop();
       // The journal's snapshot of what this session added: the next start replays less.
       await api.services.journal.close().catch(() => undefined);
     },

@@ -27,6 +27,18 @@ function remember(token: string | null): void {
   }
 }
 
+/**
+ * The token in a sign-in link (`…/#token=bmt_…`, as `npm start` prints BOOTMEND_HELPDESK_URL),
+ * taken out of the address bar at once so it is not bookmarked, shared or kept in history.
+ */
+function tokenFromLink(): string | null {
+  const hash = window.location.hash;
+  if (!hash.startsWith('#token=')) return null;
+  const token = decodeURIComponent(hash.slice('#token='.length));
+  window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  return token || null;
+}
+
 /** The sentence for a token the dashboard cannot use. */
 export function signInError(error: unknown): string {
   if (error instanceof ApiError && error.status === 401) return 'This token was not accepted: it is unknown or has been revoked. Check that you pasted all of it (it starts with bmt_), or ask an admin for a new one.';
@@ -58,6 +70,11 @@ export const useSession = create<SessionStore>((set) => ({
     }
   },
   resume: async () => {
+    const linked = tokenFromLink();
+    if (linked) {
+      await useSession.getState().signIn(linked);
+      return;
+    }
     let token: string | null = null;
     try {
       token = window.sessionStorage.getItem(TOKEN_KEY);

@@ -20,6 +20,7 @@ import { ProgressBar } from '../../ui/ProgressBar.js';
 import { ScreenHeader } from '../../ui/ScreenHeader.js';
 import { Loading } from '../../ui/Spinner.js';
 import { hostLabel, platformLabel } from '../shell/labels.js';
+import { BackendCard } from './BackendCard.js';
 
 export function SettingsScreen(): ReactElement {
   const client = useClient();
@@ -51,6 +52,7 @@ export function SettingsScreen(): ReactElement {
           <>
             <AppearanceCard theme={settings.theme} />
             <TechnicianCard settings={settings} />
+            <BackendCard />
           </>
         ) : loading || !loadError ? (
           <div className="card">

@@ -3,6 +3,7 @@ import type { Status } from '../../../core/app/contract.js';
 import { useClient } from '../../state/client.js';
 import { useAppInfo, useStatus } from '../../state/resources.js';
 import { StatusDot, type Tone } from '../../ui/Badge.js';
+import { syncShort } from '../settings/sync-words.js';
 import { hostLabel } from './labels.js';
 
 const BACKEND: Record<Status['backend']['state'], { tone: Tone; label: string }> = {
@@ -28,7 +29,8 @@ export function StatusBar(): ReactElement {
       detail: state === 'not-configured' ? 'add its URL in Settings' : state === 'online' ? url : (detail ?? url),
     };
   }
-  const pending = status?.journal.pendingSync;
+  const sync = status?.sync ? syncShort(status.sync) : null;
+  const canSync = status?.sync.target.source != null && !status.sync.running && (status.sync.waiting > 0 || status.sync.failure !== null);
 
   return (
     <footer className="statusbar" aria-label="Status">
@@ -38,9 +40,24 @@ export function StatusBar(): ReactElement {
         <strong>{backend.label}</strong>
         {backend.detail ? <span className="statusbar__detail">— {backend.detail}</span> : null}
       </p>
-      <p className="statusbar__item" data-testid="status-pending-sync">
+      <p className="statusbar__item" data-testid="status-pending-sync" data-tone={sync?.tone} title={status?.sync.failure?.detail}>
+        {sync ? <StatusDot tone={sync.tone} /> : null}
         <span className="statusbar__key">Journal:</span>
-        {pending === undefined ? '—' : `${pending} waiting to sync`}
+        {sync ? sync.text : '—'}
+        {canSync ? (
+          <button
+            type="button"
+            className="statusbar__action"
+            onClick={() => {
+              void client
+                .call('syncNow', {})
+                .catch(() => undefined)
+                .finally(() => void useStatus.getState().load(client));
+            }}
+          >
+            Sync now
+          </button>
+        ) : null}
       </p>
       <p className="statusbar__item" data-testid="status-host">
         {hostLabel(client.host)}
