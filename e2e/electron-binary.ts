@@ -1,13 +1,7 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { electronBinaryPath } from '../scripts/electron-path.mjs';
 
 /** The Electron binary's path, or why there is none (its install downloads it; offline computers have only the typings). */
 export function findElectronBinary(): { path: string } | { missing: string } {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof path === 'string' && existsSync(path)) return { path };
-    return { missing: 'the electron package is installed without its binary' };
-  } catch (error) {
-    return { missing: `no Electron binary here (${(error as Error).message.split('\n')[0]})` };
-  }
+  const found = electronBinaryPath();
+  return 'path' in found ? found : { missing: `no Electron binary here (${found.missing})` };
 }

@@ -6,8 +6,8 @@
 // --demo (`npm run demo`) feeds it a simulated fleet being fixed live.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { electronBinaryPath } from './electron-path.mjs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,18 +19,8 @@ const demo = args.includes('--demo');
 const appArgs = args.filter((a) => a !== '--web' && a !== '--no-backend' && a !== '--demo');
 
 function electronBinary() {
-  try {
-    // Read what the electron package's index.js reads, without loading it: loaded without its
-    // binary, it tries to download one (printing to our stdout) and throws.
-    const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-    const name = existsSync(join(dir, 'path.txt')) ? readFileSync(join(dir, 'path.txt'), 'utf8').trim() : '';
-    if (!name && !override) return null;
-    const path = override ? join(override, name || 'electron') : join(dir, 'dist', name);
-    return existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  const found = electronBinaryPath();
+  return 'path' in found ? found.path : null;
 }
 
 function newestMtime(dir) {
