@@ -78,6 +78,8 @@ export async function openStore(spec: DbSpec, options: { poolSize?: number } = {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
+    // 32 MiB of page cache (2 MiB by default): the machines and events indexes of a large fleet stay in memory.
+    database.pragma('cache_size = -32768');
     database.pragma('foreign_keys = ON');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: database as never }) });
   } else {
