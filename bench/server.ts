@@ -14,7 +14,7 @@ import { flag, median, option } from './harness.js';
 
 /**
  * `npm run bench:server -- [--db sqlite:PATH|postgres://…] [--sqlite-only] [--clients 200] [--batch 50]
- * [--seconds 60] [--rates 2000,4000,8000] [--paced-seconds 20] [--machines 1000000]`
+ * [--seconds 60] [--rates 2000,4000,8000] [--paced-seconds 20] [--machines 1000000] [--profile DIR]`
  *
  * Per database (SQLite in a temp folder, and a private durable PostgreSQL cluster unless --db or
  * --sqlite-only says otherwise), with the server in its own process (bench/server-worker.ts):
@@ -25,6 +25,7 @@ import { flag, median, option } from './harness.js';
  *   multi-row inserts, one transaction each, from this process (no HTTP, JSON, auth, status);
  * - summary over --machines machines: GET /api/v1/summary vs the plain GROUP BY queries it replaced;
  * - export of those machines as CSV: rows/s and the server's peak RSS, vs reading the rows raw.
+ * `--profile DIR` writes the server's CPU profiles (node --cpu-prof) there.
  */
 
 const clients = Number(option('--clients') ?? 200);
@@ -56,7 +57,8 @@ interface Worker {
 
 async function startWorker(spec: DbSpec): Promise<Worker> {
   const target = spec.dialect === 'sqlite' ? `sqlite:${spec.path}` : spec.url;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'server-worker.ts'), target], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const profile = option('--profile');
+  const child = spawn(process.execPath, [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), '--import', 'tsx', join(import.meta.dirname, 'server-worker.ts'), target], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
@@ -199,7 +201,10 @@ async function benchDatabase(label: string, loadSpec: DbSpec, fleetSpec: DbSpec)
     let rows = -1;
     const exportMs = await timeMs(async () => {
       const res = await get('/api/v1/export?format=csv');
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) for (const byte of chunk) if (byte === 10) rows++;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) rows++;
+      }
     });
     clearInterval(sampler);
     const rawMs = await timeMs(async () => {

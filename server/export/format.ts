@@ -14,6 +14,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
  */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return String(value);
   let text = Array.isArray(value) ? value.join('; ') : String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -27,7 +28,12 @@ export async function* formatRows<T extends Record<string, unknown>>(format: Exp
   for await (const page of rows) {
     let text = '';
     for (const row of page) {
-      if (format === 'csv') text += `${columns.map((c) => csvCell(row[c])).join(',')}\r\n`;
+      if (format === 'csv') {
+        // One string per row without a map() and join() per row: a million-row export makes 13 million cells.
+        let line = csvCell(row[columns[0]!]);
+        for (let i = 1; i < columns.length; i++) line += `,${csvCell(row[columns[i]!])}`;
+        text += `${line}\r\n`;
+      }
       else if (format === 'ndjson') text += `${JSON.stringify(row)}\n`;
       else {
         text += `${first ? '\n' : ',\n'}${JSON.stringify(row)}`;

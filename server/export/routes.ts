@@ -6,8 +6,8 @@ import { applyFilter, MachineFilterSchema, toSummary } from '../machines/query.j
 import type { MachinesTable } from '../db/schema.js';
 import { CONTENT_TYPES, formatRows } from './format.js';
 
-/** Rows read per query: memory stays at one page whatever the fleet's size. */
-const PAGE = 1000;
+/** Rows read per query: memory stays at one page (a few MiB) whatever the fleet's size. */
+const PAGE = 5000;
 
 const Flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
