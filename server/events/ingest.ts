@@ -78,9 +78,21 @@ async function upsertMachines(trx: Transaction<Database>, events: readonly ApiEv
     const key = hostKey(event);
     latest.set(key, { ...latest.get(key), ...event.machine });
   }
-  // The same order in every transaction, so two batches naming the same machines cannot deadlock.
-  const keys = [...latest.keys()].sort();
   const ids = new Map<string, string>();
+  // Machines already known with the same identity are only read: rewriting them would rewrite their index entries too.
+  const changes = new Set<string>();
+  const known = [...latest.keys()];
+  for (let start = 0; start < known.length; start += 500) {
+    const rows = await trx.selectFrom('machines').select(['id', 'host_key', 'serial', 'asset_tag', 'site']).where('host_key', 'in', known.slice(start, start + 500)).execute();
+    for (const row of rows) {
+      const given = latest.get(row.host_key)!;
+      if ((given.serial !== undefined && given.serial !== row.serial) || (given.assetTag !== undefined && given.assetTag !== row.asset_tag) || (given.site !== undefined && given.site !== row.site)) changes.add(row.host_key);
+      else ids.set(row.host_key, row.id);
+    }
+  }
+  for (const key of known) if (!ids.has(key)) changes.add(key);
+  // The same order in every transaction, so two batches naming the same machines cannot deadlock.
+  const keys = [...changes].sort();
   for (let start = 0; start < keys.length; start += 500) {
     const rows = await trx
       .insertInto('machines')
