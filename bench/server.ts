@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
 import { sql, type Kysely } from 'kysely';
 import { createToken } from '../server/auth/tokens.js';
 import { openStore, parseDbSpec, type DbSpec } from '../server/db/connect.js';
@@ -15,7 +16,7 @@ import { flag, median, option } from './harness.js';
 
 /**
  * `npm run bench:server -- [--db sqlite:PATH|postgres://…] [--sqlite-only] [--clients 200] [--batch 50]
- * [--seconds 60] [--rates 2000,4000,8000] [--paced-seconds 20] [--machines 1000000] [--profile DIR]`
+ * [--seconds 60] [--rates 2000,4000,8000] [--paced-seconds 20] [--machines 1000000] [--fleet-only] [--profile DIR]`
  *
  * Per database (SQLite in a temp folder, and a private durable PostgreSQL cluster unless --db or
  * --sqlite-only says otherwise), with the server in its own process (bench/server-worker.ts):
@@ -26,7 +27,7 @@ import { flag, median, option } from './harness.js';
  *   multi-row inserts, one transaction each, from this process (no HTTP, JSON, auth, status);
  * - summary over --machines machines: GET /api/v1/summary vs the plain GROUP BY queries it replaced;
  * - export of those machines as CSV: rows/s and the server's peak RSS, vs reading the rows raw.
- * `--profile DIR` writes the server's CPU profiles (node --cpu-prof) there.
+ * `--fleet-only` skips the load runs; `--profile DIR` writes the server's CPU profiles (node --cpu-prof) there.
  */
 
 const clients = Number(option('--clients') ?? 200);
@@ -56,10 +57,18 @@ interface Worker {
   stop(): Promise<void>;
 }
 
+/**
+ * The worker as one esbuild bundle of our sources run by plain node, as a deployed server runs
+ * (tsx compiling on the fly costs start time and ~100 MiB of memory). Its dependencies stay
+ * outside (better-sqlite3 is native), so the bundle sits where node_modules resolves.
+ */
+const workerBundle = join(import.meta.dirname, '..', 'node_modules', '.cache', 'bootmend-bench-server', 'worker.mjs');
+await build({ entryPoints: [join(import.meta.dirname, 'server-worker.ts')], outfile: workerBundle, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+
 async function startWorker(spec: DbSpec): Promise<Worker> {
   const target = spec.dialect === 'sqlite' ? `sqlite:${spec.path}` : spec.url;
   const profile = option('--profile');
-  const child = spawn(process.execPath, [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), '--import', 'tsx', join(import.meta.dirname, 'server-worker.ts'), target], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), workerBundle, target], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening`)));
@@ -161,6 +170,11 @@ async function timeMs(work: () => Promise<unknown>): Promise<number> {
 
 async function benchDatabase(label: string, loadSpec: DbSpec, fleetSpec: DbSpec): Promise<void> {
   console.log(`\n== ${label}`);
+  if (!flag('--fleet-only')) await benchLoad(loadSpec);
+  await benchFleet(fleetSpec);
+}
+
+async function benchLoad(loadSpec: DbSpec): Promise<void> {
   const store = await openStore(loadSpec);
   const { token } = await createToken(store.db, 'technician', 'bench');
   const worker = await startWorker(loadSpec);
@@ -181,7 +195,9 @@ async function benchDatabase(label: string, loadSpec: DbSpec, fleetSpec: DbSpec)
     if (worker.child.exitCode === null) await worker.stop();
     await store.close();
   }
+}
 
+async function benchFleet(fleetSpec: DbSpec): Promise<void> {
   const fleet = await openStore(fleetSpec);
   const { token: helpdesk } = await createToken(fleet.db, 'helpdesk', 'bench');
   const seeded = await timeMs(() => seedFleet(fleet.db, fleetSpec.dialect, machineCount));
