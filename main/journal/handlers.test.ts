@@ -248,6 +248,11 @@ describe('exportJournal', () => {
     const audit = (await api.services.journal.read({ type: 'key.revealed' })).events;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ machineId: a.state.machineId, keyId: key.id });
+    // The audit names the machine the way every journal event does: hostname, serial, asset tag, site.
+    expect(audit[0]!.machineIdentity).toEqual(BERLIN);
+    const listed = await call(api, 'listRevealedKeys', {});
+    expect(listed.revealed[0]).toMatchObject({ machine: 'PC-BER-001', serial: 'SN-BER-001', assetTag: 'AT-1001', site: 'Berlin' });
+    expect(listed.csv).toContain(',Recovery screen,SN-BER-001,AT-1001,Berlin\r\n');
 
     const csv = await call(api, 'exportJournal', { format: 'csv' });
     const lines = csv.text.trim().split('\r\n');
