@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../core/api/contract.js';
 import { startAppBackend, type AppBackend } from '../../test/backend-for-app.js';
+import { closedPort } from '../../test/ports.js';
 import { tempDir } from '../../test/temp.js';
 import { createApi, type BootmendApi } from '../api.js';
 import type { KeySource } from '../keys/store.js';
@@ -29,14 +29,6 @@ function laptop(dataDir = tempDir('sync-app')): BootmendApi {
   const api = createApi({ host: 'web', dataDir, vaultAutoLockMinutes: null, sync: { firstDelayMs: 100, maxDelayMs: 400, idleMs: 60_000 } });
   apis.push(api);
   return api;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, ms = 10_000): Promise<T> {
