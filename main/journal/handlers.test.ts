@@ -122,10 +122,14 @@ describe('recordEvent, listMachines, getMachine', () => {
     expect((await call(api, 'getStatus', {})).journal.pendingSync).toBe(0);
     const a = await call(api, 'recordEvent', { type: 'machine.added', source: 'typed', machine: BERLIN });
     const b = await call(api, 'recordEvent', { type: 'machine.path_chosen', path: 'winre', machineId: a.state.machineId });
+    const c = await call(api, 'recordEvent', { type: 'machine.outcome', outcome: 'fixed', path: 'winre', machineId: a.state.machineId, filesRemoved: [] });
+    // A machine queued tells the helpdesk nothing: it stays in the outbox until a sync clears it, uncounted.
+    expect(await api.services.journal.pendingSync()).toBe(3);
     expect((await call(api, 'getStatus', {})).journal.pendingSync).toBe(2);
-    await api.services.journal.acknowledge([a.event.id]);
+    expect((await call(api, 'getStatus', {})).sync.waiting).toBe(2);
+    await api.services.journal.acknowledge([a.event.id, b.event.id]);
     expect((await call(api, 'getStatus', {})).journal.pendingSync).toBe(1);
-    expect((await api.services.journal.outbox()).map((e) => e.id)).toEqual([b.event.id]);
+    expect((await api.services.journal.outbox()).map((e) => e.id)).toEqual([c.event.id]);
     expect(await new FileJournal(api.services.files.journal).pendingSync()).toBe(1);
   });
 });
