@@ -20,14 +20,12 @@ const OTHERS = ['7C00FFEE-0000-4000-8000-000000000001', '7C00FFEE-0000-4000-8000
 
 let backend: Backend;
 let dir: string;
-const saved = { token: process.env.BOOTMEND_BACKEND_TOKEN, master: process.env.BOOTMEND_MASTER_KEY };
+const saved = { master: process.env.BOOTMEND_MASTER_KEY };
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bootmend-e2e-backend-'));
   process.env.BOOTMEND_MASTER_KEY = randomBytes(32).toString('base64');
   backend = await startBackend(dir);
-  // The web host started for each test reads its technician token from here (main/backend/connection.ts).
-  process.env.BOOTMEND_BACKEND_TOKEN = backend.tokens.technician;
   await backend.post('/api/v1/fleet/import', backend.tokens.helpdesk, ['hostname,serial,asset tag,site', 'PC-B001,SN-1,AT-B1,Berlin', 'PC-B002,SN-2,AT-B2,Berlin', 'PC-B003,SN-3,AT-B3,Berlin', 'PC-M001,SN-9,AT-M1,Munich'].join('\n'), 'text/csv');
   const keys = [KEY, ...OTHERS.map((id, n) => ({ id, device: `PC-X00${n}`, password: `000099-000198-000297-000396-000495-000594-000693-${['000792', '000803'][n]}` }))];
   await backend.post('/api/v1/keys/import?name=keys.csv', backend.tokens.admin, `DeviceName,KeyId,RecoveryPassword\n${keys.map((k) => `${k.device},${k.id},${k.password}`).join('\n')}\n`, 'text/csv');
@@ -35,10 +33,8 @@ test.beforeAll(async () => {
 
 test.afterAll(() => {
   backend?.stop();
-  for (const [name, value] of [['BOOTMEND_BACKEND_TOKEN', saved.token], ['BOOTMEND_MASTER_KEY', saved.master]] as const) {
-    if (value === undefined) Reflect.deleteProperty(process.env, name);
-    else process.env[name] = value;
-  }
+  if (saved.master === undefined) Reflect.deleteProperty(process.env, 'BOOTMEND_MASTER_KEY');
+  else process.env.BOOTMEND_MASTER_KEY = saved.master;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -56,6 +52,7 @@ async function api<T>(app: Page, method: string, input: unknown): Promise<{ ok: 
 test('pulls the fleet list of a site into the queue, then reveals a key from the escrow for the machine opened from it', async ({ app }, info) => {
   test.setTimeout(120_000);
   expect((await api(app, 'saveSettings', { backendUrl: backend.url, technicianName: 'Ana Lopez' })).ok).toBe(true);
+  expect((await api(app, 'saveBackendToken', { token: backend.tokens.technician })).ok).toBe(true);
   await nav(app, 'Recover').click();
   await expect(app.getByRole('heading', { level: 1, name: 'Recover' })).toBeVisible();
 
@@ -110,6 +107,7 @@ test('pulls the fleet list of a site into the queue, then reveals a key from the
 test("the Keys screen asks the backend's escrow for a key ID its vault does not hold", async ({ app }, info) => {
   test.setTimeout(120_000);
   expect((await api(app, 'saveSettings', { backendUrl: backend.url })).ok).toBe(true);
+  expect((await api(app, 'saveBackendToken', { token: backend.tokens.technician })).ok).toBe(true);
   await prepareLaptop(app);
   await nav(app, 'Keys').click();
   const query = app.getByLabel('Key ID or device name');

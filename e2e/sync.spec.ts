@@ -16,29 +16,43 @@ import { screenshot } from './screens.js';
 
 const SHOTS = 'e2e/screenshots';
 const KEY = fixtureKey('PC-BER-001');
-const cleanups: (() => void)[] = [];
+/** Undone in reverse after each test, each awaited: a context still closing when the next test starts breaks its tracing. */
+const cleanups: (() => unknown)[] = [];
 
 test.beforeEach(({ bootmendHost }) => {
   test.skip(bootmendHost !== 'web', 'starts its own web hosts and backends; the web project covers it');
 });
 
-test.afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+test.afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 async function appOn(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  cleanups.push(() => void context.close());
+  cleanups.push(() => context.close());
   const page = await context.newPage();
   await page.goto(url);
   return page;
+}
+
+/** SIGTERM, then the host's exit (it saves its journal's snapshot as it stops), before its folder goes. */
+function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 function host(withBackend: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'bootmend-e2e-sync-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
   return startWebHost(dir, { withBackend }).then(({ child, host }) => {
-    cleanups.push(() => (child as ChildProcess).kill('SIGTERM'));
+    cleanups.push(() => stopped(child));
     return host;
   });
 }

@@ -14,11 +14,23 @@ const RESULT_STATUS = { fixed: 'fixed', nothing_to_do: 'nothing_to_do', needs_at
 const RESULT_METHOD = { winpe: 'winpe', winre: 'winre', safemode: 'safe_mode', windows: 'other', unknown: 'other' } as const satisfies Record<string, Method>;
 
 /**
- * What a journal event tells the helpdesk, or null when it changes nothing there (a machine
- * queued, paused or resumed: its status on the dashboard stays as it was). The event keeps
- * its id, so a retried sync is a duplicate on the server, never a second record.
+ * The journal event types that tell the helpdesk something. Every other type (a machine queued,
+ * paused or resumed, the key-reveal audit, the sync's receipts, a type a newer version wrote)
+ * stays on this laptop; the status bar counts only these as waiting, since only they are sent.
+ */
+const SENT_TYPES: ReadonlySet<string> = new Set(['machine.path_chosen', 'machine.step_confirmed', 'machine.outcome', 'machine.outcome_undone', 'machine.result_read'] satisfies RecoveryEvent['type'][]);
+
+export function reachesBackend(type: string): boolean {
+  return SENT_TYPES.has(type);
+}
+
+/**
+ * What a journal event tells the helpdesk, or null when it changes nothing there (its status on
+ * the dashboard stays as it was). The event keeps its id, so a retried sync is a duplicate on
+ * the server, never a second record.
  */
 export function toBackendEvent(event: RecoveryEvent): ApiEvent | null {
+  if (!reachesBackend(event.type)) return null;
   const base = { id: event.id, machine: event.machine, at: event.at, technician: event.technician };
   switch (event.type) {
     case 'machine.path_chosen':
@@ -45,13 +57,7 @@ export function toBackendEvent(event: RecoveryEvent): ApiEvent | null {
         ...(removed.length > 0 ? { files: removed } : {}),
       };
     }
-    case 'machine.added':
-    case 'machine.identity_changed':
-    case 'machine.paused':
-    case 'machine.resumed':
-      return null;
     default:
-      // The outbox holds every journal event; those that are not recovery events (the key-reveal audit, the sync's receipts) stay on this laptop.
       return null;
   }
 }

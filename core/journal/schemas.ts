@@ -162,6 +162,8 @@ export const KeyRevealedAuditSchema = z.object({
   reason: z.string(),
   source: z.enum(['vault', 'graph', 'escrow']).optional(),
   machineId: Uuid.optional(),
+  /** The machine's identity (hostname, serial, asset tag, site); the typed name as hostname outside the Recover flow. */
+  machineIdentity: z.object({ hostname: z.string(), serial: z.string().optional(), assetTag: z.string().optional(), site: z.string().optional() }).optional(),
 });
 export type KeyRevealedAudit = z.infer<typeof KeyRevealedAuditSchema>;
 

@@ -209,6 +209,10 @@ export const RevealedEntrySchema = z.object({
   machine: z.string(),
   technician: z.string(),
   reason: z.string(),
+  /** The machine's serial, asset tag and site when the reveal was made for a journal machine. */
+  serial: z.string().nullable().optional(),
+  assetTag: z.string().nullable().optional(),
+  site: z.string().nullable().optional(),
 });
 export type RevealedEntry = z.infer<typeof RevealedEntrySchema>;
 

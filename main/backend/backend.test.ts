@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../core/api/contract.js';
 import type { ApiError } from '../../core/errors.js';
 import { startAppBackend } from '../../test/backend-for-app.js';
+import { closedPort } from '../../test/ports.js';
 import { tempDir } from '../../test/temp.js';
 import { createApi, type BootmendApi } from '../api.js';
 
@@ -40,15 +40,6 @@ async function appFor(url: string, token: string | null): Promise<BootmendApi> {
   await call(api, 'saveSettings', { backendUrl: url, technicianName: 'Ana Field' });
   if (token !== null) await call(api, 'saveBackendToken', { token });
   return api;
-}
-
-/** A port nothing listens on: taken from the OS, then given back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function fleetCsv(): string {

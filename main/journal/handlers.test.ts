@@ -122,10 +122,14 @@ describe('recordEvent, listMachines, getMachine', () => {
     expect((await call(api, 'getStatus', {})).journal.pendingSync).toBe(0);
     const a = await call(api, 'recordEvent', { type: 'machine.added', source: 'typed', machine: BERLIN });
     const b = await call(api, 'recordEvent', { type: 'machine.path_chosen', path: 'winre', machineId: a.state.machineId });
+    const c = await call(api, 'recordEvent', { type: 'machine.outcome', outcome: 'fixed', path: 'winre', machineId: a.state.machineId, filesRemoved: [] });
+    // A machine queued tells the helpdesk nothing: it stays in the outbox until a sync clears it, uncounted.
+    expect(await api.services.journal.pendingSync()).toBe(3);
     expect((await call(api, 'getStatus', {})).journal.pendingSync).toBe(2);
-    await api.services.journal.acknowledge([a.event.id]);
+    expect((await call(api, 'getStatus', {})).sync.waiting).toBe(2);
+    await api.services.journal.acknowledge([a.event.id, b.event.id]);
     expect((await call(api, 'getStatus', {})).journal.pendingSync).toBe(1);
-    expect((await api.services.journal.outbox()).map((e) => e.id)).toEqual([b.event.id]);
+    expect((await api.services.journal.outbox()).map((e) => e.id)).toEqual([c.event.id]);
     expect(await new FileJournal(api.services.files.journal).pendingSync()).toBe(1);
   });
 });
@@ -248,6 +252,11 @@ describe('exportJournal', () => {
     const audit = (await api.services.journal.read({ type: 'key.revealed' })).events;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ machineId: a.state.machineId, keyId: key.id });
+    // The audit names the machine the way every journal event does: hostname, serial, asset tag, site.
+    expect(audit[0]!.machineIdentity).toEqual(BERLIN);
+    const listed = await call(api, 'listRevealedKeys', {});
+    expect(listed.revealed[0]).toMatchObject({ machine: 'PC-BER-001', serial: 'SN-BER-001', assetTag: 'AT-1001', site: 'Berlin' });
+    expect(listed.csv).toContain(',Recovery screen,SN-BER-001,AT-1001,Berlin\r\n');
 
     const csv = await call(api, 'exportJournal', { format: 'csv' });
     const lines = csv.text.trim().split('\r\n');

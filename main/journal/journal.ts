@@ -326,9 +326,19 @@ export class FileJournal implements EventJournal {
     return positions.sort((a, b) => a - b).map((p) => eventAt(loaded, p));
   }
 
-  /** How many events wait for the backend (the status bar's count). */
-  async pendingSync(): Promise<number> {
-    return (await this.serial(() => this.catchUp())).pending.size;
+  /**
+   * How many events wait for the backend; with `counts`, only those of the types it accepts
+   * (the status bar counts what will be sent, not the local-only events the sync just clears).
+   */
+  async pendingSync(counts?: (type: string) => boolean): Promise<number> {
+    const loaded = await this.serial(() => this.catchUp());
+    if (!counts) return loaded.pending.size;
+    let count = 0;
+    for (const id of loaded.pending) {
+      const position = loaded.byId.get(id);
+      if (position !== undefined && counts(loaded.types[position] ?? '')) count += 1;
+    }
+    return count;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { BootmendError } from '../../core/errors.js';
+import type { MachineIdentity } from '../../core/journal/schemas.js';
 import type { EscrowLookupResult } from '../../core/keys/schemas.js';
 import { lookupEscrowKey, type CallOptions } from '../backend/client.js';
 import type { BackendConnection } from '../backend/connection.js';
@@ -12,6 +13,7 @@ export interface EscrowRequest {
   reason: string;
   technician: string;
   machineId?: string | undefined;
+  identity?: MachineIdentity | undefined;
 }
 
 /**

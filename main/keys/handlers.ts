@@ -1,5 +1,6 @@
 import type { HandlersOf } from '../../core/api/dispatcher.js';
 import { BootmendError } from '../../core/errors.js';
+import type { MachineIdentity } from '../../core/journal/schemas.js';
 import type { keysContract } from '../../core/keys/contract.js';
 import { machinesOf } from '../journal/machines.js';
 import type { Services } from '../services/services.js';
@@ -23,15 +24,15 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
       ),
     lookupKey: async ({ query }) => vault.lookup(query),
     revealKey: async ({ technician, ...request }) => {
-      if (request.machineId !== undefined) await requireJournalMachine(services, request.machineId);
+      const identity = request.machineId === undefined ? undefined : await requireJournalMachine(services, request.machineId);
       const saved = technician === undefined ? (await settings.read()).technicianName : undefined;
-      const revealed = await vault.reveal({ ...request, technician: technicianName(technician, saved) });
+      const revealed = await vault.reveal({ ...request, identity, technician: technicianName(technician, saved) });
       return { ...revealed, ...(await keyCodes(revealed.password)), rotationAdvice: ROTATION_ADVICE.join(' ') };
     },
     lookupEscrowKey: async ({ technician, ...request }) => {
-      if (request.machineId !== undefined) await requireJournalMachine(services, request.machineId);
+      const identity = request.machineId === undefined ? undefined : await requireJournalMachine(services, request.machineId);
       const saved = technician === undefined ? (await settings.read()).technicianName : undefined;
-      return revealFromEscrow(await backendConnection(services), services.journal, { ...request, technician: technicianName(technician, saved) }, { fetchImpl: services.fetchImpl });
+      return revealFromEscrow(await backendConnection(services), services.journal, { ...request, identity, technician: technicianName(technician, saved) }, { fetchImpl: services.fetchImpl });
     },
     listRevealedKeys: ({ since }) => vault.revealedList(since === undefined ? {} : { since: utcSince(since) }),
     getVaultStats: () => vault.stats(),
@@ -39,12 +40,14 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
   };
 }
 
-/** A reveal for a journal machine names one the journal has, so the audit event points at it. */
-async function requireJournalMachine(services: Services, machineId: string): Promise<void> {
+/** A reveal for a journal machine names one the journal has, so the audit event points at it and carries its identity. */
+async function requireJournalMachine(services: Services, machineId: string): Promise<MachineIdentity> {
   const index = machinesOf(services.journal);
   await index.load();
   await services.journal.refresh();
-  if (!index.state(machineId)) throw new BootmendError('NOT_FOUND', 'The journal has no machine with this id; the reveal was not made.', { field: 'machineId' });
+  const state = index.state(machineId);
+  if (!state) throw new BootmendError('NOT_FOUND', 'The journal has no machine with this id; the reveal was not made.', { field: 'machineId' });
+  return state.machine;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BootmendError } from '../../core/errors.js';
+import type { MachineIdentity } from '../../core/journal/schemas.js';
 import type { EventJournal, JournalEvent } from '../journal/journal.js';
 import type { KeyIndex } from './lookup.js';
 import { assertNotExpired, type VaultData } from './store.js';
@@ -23,6 +24,8 @@ export interface RevealRequest {
   eventId?: string;
   /** The journal machine the reveal is for, when it is one (the audit event names it). */
   machineId?: string | undefined;
+  /** That machine's identity as the journal knows it (hostname, serial, asset tag, site). */
+  identity?: MachineIdentity | undefined;
 }
 
 /** Where a revealed password came from: the local vault, Microsoft Graph (online lookup), or the backend's escrow. */
@@ -39,6 +42,11 @@ export interface KeyRevealedEvent extends JournalEvent {
   source?: RevealSource;
   /** The journal machine the password was revealed for (absent for a reveal outside the Recover flow). */
   machineId?: string;
+  /**
+   * Who that machine is: the journal machine's identity, or the typed name as its hostname
+   * (absent in events written before it existed; `machine` then is all there is).
+   */
+  machineIdentity?: MachineIdentity;
 }
 
 export interface Revealed {
@@ -76,17 +84,19 @@ export async function revealAudited(
   password: () => Promise<string>,
 ): Promise<Revealed> {
   const now = request.now ?? new Date();
+  const machine = required(request.machine, 'The machine name', 'machine');
   const event: KeyRevealedEvent = {
     id: request.eventId ?? randomUUID(),
     type: KEY_REVEALED,
     at: now.toISOString(),
     keyId: key.id,
     device: key.device,
-    machine: required(request.machine, 'The machine name', 'machine'),
+    machine,
     technician: required(request.technician, "The technician's name", 'technician'),
     reason: required(request.reason, 'A reason', 'reason'),
     source,
     ...(request.machineId === undefined ? {} : { machineId: request.machineId }),
+    machineIdentity: request.identity ?? { hostname: machine },
   };
   const secret = await password();
   await journal.append(event);
@@ -115,10 +125,12 @@ export function isKeyRevealedEvent(event: JournalEvent): event is KeyRevealedEve
 export function revealedKeysCsv(events: readonly JournalEvent[], options: { advice?: boolean } = {}): string {
   const lines: string[] = [];
   if (options.advice !== false) lines.push(...ROTATION_ADVICE.map((line) => `# ${line}`));
-  lines.push('id,device,machine,technician,time,reason');
+  // Columns are only ever added at the end: scripts read this file by position too.
+  lines.push('id,device,machine,technician,time,reason,serial,asset_tag,site');
   for (const event of events) {
     if (!isKeyRevealedEvent(event)) continue;
-    lines.push([event.keyId, event.device, event.machine, event.technician, event.at, event.reason].map(csvCell).join(','));
+    const who = event.machineIdentity;
+    lines.push([event.keyId, event.device, event.machine, event.technician, event.at, event.reason, who?.serial ?? null, who?.assetTag ?? null, who?.site ?? null].map(csvCell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

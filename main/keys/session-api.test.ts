@@ -120,7 +120,7 @@ describe('VaultSession (the local API behind the Keys screen)', () => {
 
     const list = await vault.revealedList();
     expect(list.revealed).toEqual([
-      { eventId: revealed.eventId, at: expect.any(String), keyId: BERLIN.id, device: 'PC-BER-001', machine: 'PC-BER-001-DESK4', technician: 'Ana Lopez', reason: 'Recovery screen after the faulty update' },
+      { eventId: revealed.eventId, at: expect.any(String), keyId: BERLIN.id, device: 'PC-BER-001', machine: 'PC-BER-001-DESK4', technician: 'Ana Lopez', reason: 'Recovery screen after the faulty update', serial: null, assetTag: null, site: null },
     ]);
     expect(list.csv).toContain(BERLIN.id);
     expect(list.csv).not.toContain(BERLIN.password);

@@ -1,3 +1,4 @@
+import type { MachineIdentity } from '../../core/journal/schemas.js';
 import { BootmendError } from '../../core/errors.js';
 import { MIN_PASSPHRASE, type ImportKeysRequest, type ImportSummary, type LookupKeyResult, type RevealedList, type VaultStats, type VaultStatus } from '../../core/keys/schemas.js';
 import type { EventJournal } from '../journal/journal.js';
@@ -67,6 +68,8 @@ export interface RevealRequestIn {
   technician: string;
   /** The journal machine the reveal is for (the audit event carries it). */
   machineId?: string | undefined;
+  /** Its identity as the journal knows it. */
+  identity?: MachineIdentity | undefined;
 }
 
 export type ImportProgressFn = (done: number, total: number, message: string) => void;
@@ -201,7 +204,18 @@ export class VaultSession {
   /** Every reveal in the journal (at or after `since`, an ISO time in UTC, when given). Needs no unlocked vault. */
   async revealedList(filter: { since?: string | undefined } = {}): Promise<RevealedList> {
     const { events, damaged } = await this.journal.read({ type: 'key.revealed', ...(filter.since === undefined ? {} : { since: filter.since }) });
-    const revealed = events.filter(isKeyRevealedEvent).map((e) => ({ eventId: e.id, at: e.at, keyId: e.keyId, device: e.device, machine: e.machine, technician: e.technician, reason: e.reason }));
+    const revealed = events.filter(isKeyRevealedEvent).map((e) => ({
+      eventId: e.id,
+      at: e.at,
+      keyId: e.keyId,
+      device: e.device,
+      machine: e.machine,
+      technician: e.technician,
+      reason: e.reason,
+      serial: e.machineIdentity?.serial ?? null,
+      assetTag: e.machineIdentity?.assetTag ?? null,
+      site: e.machineIdentity?.site ?? null,
+    }));
     return { revealed, advice: ROTATION_ADVICE.join(' '), csv: revealedKeysCsv(events), damagedJournalLines: damaged.length };
   }
 

@@ -1,4 +1,5 @@
 import type { HandlersOf } from '../../core/api/dispatcher.js';
+import { reachesBackend } from '../../core/backend/events.js';
 import { BootmendError } from '../../core/errors.js';
 import type { syncContract } from '../../core/sync/contract.js';
 import type { SyncStatus, TestConnectionResult } from '../../core/sync/schemas.js';
@@ -23,8 +24,10 @@ export function syncHandlers(services: Services): HandlersOf<typeof syncContract
 /** The status bar's and Settings' view of the sync (getStatus and syncNow). */
 export async function syncStatus(services: Services, now = false): Promise<SyncStatus> {
   const state = now ? await services.sync.syncNow() : services.sync.status();
-  const waiting = await services.journal.pendingSync();
-  const { target, running, lastSyncAt, failure, nextAttemptAt, lastReport } = state;
+  // Read afresh, not from the last round: Settings may have changed since, and the CLI never runs a round.
+  const [resolved, waiting] = await Promise.all([resolveBackend(services), services.journal.pendingSync(reachesBackend)]);
+  const target = resolved.connection ? { source: resolved.connection.source, url: resolved.connection.url } : { source: null, problem: resolved.problem };
+  const { running, lastSyncAt, failure, nextAttemptAt, lastReport } = state;
   return { target, waiting, running, lastSyncAt, failure, nextAttemptAt, lastReport };
 }
 

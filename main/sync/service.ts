@@ -23,8 +23,6 @@ export interface SyncServiceOptions {
 }
 
 export interface SyncStatus extends SyncState {
-  /** Where events go: a backend from Settings, the embedded one, or none (why). */
-  target: { source: BackendConnection['source']; url: string } | { source: null; problem: ConnectionProblem };
   lastReport: { at: string; sent: number; acknowledged: number; rejected: number } | null;
 }
 
@@ -40,17 +38,12 @@ export class SyncService {
   private readonly loop: SyncLoop;
   private idleTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
-  private target: SyncStatus['target'] = { source: null, problem: 'no-url' };
   private lastReport: SyncStatus['lastReport'] = null;
 
   constructor(private readonly options: SyncServiceOptions) {
     this.loop = new SyncLoop({
       outbox: journalOutbox(options.journal),
-      target: async () => {
-        const resolved = await options.resolve();
-        this.target = resolved.connection ? { source: resolved.connection.source, url: resolved.connection.url } : { source: null, problem: resolved.problem };
-        return resolved.connection;
-      },
+      target: async () => (await options.resolve()).connection,
       onReport: (report: SyncReport) => {
         this.lastReport = { at: new Date().toISOString(), sent: report.sent, acknowledged: report.acknowledged, rejected: report.rejected };
       },
@@ -81,15 +74,12 @@ export class SyncService {
 
   /** Syncs now (after the round under way) and answers the state after it. */
   async syncNow(): Promise<SyncStatus> {
-    await this.options.resolve().then((resolved) => {
-      this.target = resolved.connection ? { source: resolved.connection.source, url: resolved.connection.url } : { source: null, problem: resolved.problem };
-    });
     await this.loop.kick();
     return this.status();
   }
 
   status(): SyncStatus {
-    return { ...this.loop.status(), target: this.target, lastReport: this.lastReport };
+    return { ...this.loop.status(), lastReport: this.lastReport };
   }
 
   async stop(): Promise<void> {

@@ -234,11 +234,11 @@ describe('keys lookup and reveal', () => {
     const csv = await bootmend(['keys', 'revealed', '--format', 'csv']);
     expect(csv.code).toBe(0);
     expect(csv.out).toMatch(/^# Every recovery password/);
-    expect(csv.out).toMatch(new RegExp(`id,device,machine,technician,time,reason\\r\\n${key.id},PC-HAM-010,PC-HAM-010,Ana,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,boot loop after update\\r\\n$`));
+    expect(csv.out).toMatch(new RegExp(`id,device,machine,technician,time,reason,serial,asset_tag,site\\r\\n${key.id},PC-HAM-010,PC-HAM-010,Ana,\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z,boot loop after update,,,\\r\\n$`));
     // --json (or --format json) prints the API's RevealedList, the object the Keys screen gets.
     const json = await bootmend(['keys', 'revealed', '--json']);
     expect(json.json()).toEqual({
-      revealed: [{ eventId: events[0]!.id, at: events[0]!.at, keyId: key.id, device: 'PC-HAM-010', machine: 'PC-HAM-010', technician: 'Ana', reason: 'boot loop after update' }],
+      revealed: [{ eventId: events[0]!.id, at: events[0]!.at, keyId: key.id, device: 'PC-HAM-010', machine: 'PC-HAM-010', technician: 'Ana', reason: 'boot loop after update', serial: null, assetTag: null, site: null }],
       advice: expect.stringMatching(/^Every recovery password in this list was shown to a person/),
       csv: csv.out,
       damagedJournalLines: 0,

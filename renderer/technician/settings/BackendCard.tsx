@@ -5,10 +5,10 @@ import { describeError, fieldFailure, messageAt, type FieldFailure } from '../..
 import { useStatus } from '../../state/resources.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
-import { ErrorBanner } from '../../ui/ErrorBanner.js';
+import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
 import { Field } from '../../ui/Field.js';
-import { CheckCircleIcon, ErrorIcon, RefreshIcon } from '../../ui/icons.js';
-import { syncSentence, tokenSentence } from './sync-words.js';
+import { AlertIcon, CheckCircleIcon, ErrorIcon, RefreshIcon } from '../../ui/icons.js';
+import { plainTokenWarning, syncSentence, tokenSentence } from './sync-words.js';
 
 /**
  * The technician token for the backend (write-only: the app shows only its last four
@@ -58,6 +58,11 @@ export function BackendCard(): ReactElement {
       <form className="form" noValidate onSubmit={(event) => void save(event)}>
         {failure && !failure.field ? <ErrorBanner title="That did not work" message={failure.message} /> : null}
         <p data-testid="backend-token-state">{tokenSentence(info)}</p>
+        {plainTokenWarning(info) ? (
+          <Notice tone="warning" icon={<AlertIcon size={20} />}>
+            <span data-testid="backend-token-warning">{plainTokenWarning(info)}</span>
+          </Notice>
+        ) : null}
         <Field id={tokenId} label="Technician token" hint="Paste the token the helpdesk made for you (bootmend-server token create --role technician). It is stored on this laptop and never shown again." error={messageAt(failure, 'token')}>
           {(aria) => (
             <input

@@ -9,6 +9,12 @@ export function tokenSentence(info: BackendTokenInfo | null): string {
   return `A token ending in …${info.hint ?? '????'} is saved, ${kept}.`;
 }
 
+/** Said once, beside the token, where no OS keychain wraps it (the web host, a Linux without a secret store). */
+export function plainTokenWarning(info: BackendTokenInfo | null): string | null {
+  if (info?.keptBy !== 'file') return null;
+  return 'No OS keychain here, so the token is stored unencrypted in backend-token.json: anyone who copies the data folder can use it. Forget it when this laptop changes hands.';
+}
+
 function clock(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
@@ -38,10 +44,11 @@ export function syncSentence(sync: SyncStatus): string {
 /** The status bar's short form. */
 export function syncShort(sync: SyncStatus): { text: string; tone: 'success' | 'warning' | 'danger' | 'neutral' } {
   const waiting = `${sync.waiting} waiting to sync`;
+  const last = sync.lastSyncAt ? ` · last sync ${clock(sync.lastSyncAt)}` : '';
   if (sync.target.source === null) return { text: `${waiting} · ${sync.target.problem === 'no-token' ? 'no token saved' : 'no backend set'}`, tone: 'neutral' };
-  if (sync.failure?.kind === 'refused') return { text: `${waiting} · token refused`, tone: 'danger' };
-  if (sync.failure) return { text: `${waiting} · offline${sync.nextAttemptAt ? `, next try ${clock(sync.nextAttemptAt)}` : ''}`, tone: 'warning' };
+  if (sync.failure?.kind === 'refused') return { text: `${waiting} · the backend refused the token`, tone: 'danger' };
+  if (sync.failure) return { text: `${waiting} · offline${sync.nextAttemptAt ? `, retrying at ${clock(sync.nextAttemptAt)}` : ''}`, tone: 'warning' };
   if (sync.running) return { text: `${waiting} · sending…`, tone: 'neutral' };
-  if (sync.waiting > 0) return { text: waiting, tone: 'neutral' };
-  return { text: `All synced${sync.lastSyncAt ? ` · last sync ${clock(sync.lastSyncAt)}` : ''}`, tone: 'success' };
+  if (sync.waiting > 0) return { text: `${waiting}${last}`, tone: 'neutral' };
+  return { text: `All synced${last}`, tone: 'success' };
 }

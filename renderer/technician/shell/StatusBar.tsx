@@ -47,7 +47,7 @@ export function StatusBar(): ReactElement {
         {canSync ? (
           <button
             type="button"
-            className="statusbar__action"
+            className="link-button"
             onClick={() => {
               void client
                 .call('syncNow', {})
