@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, test as base, type Browser, type BrowserType, type ElectronApplication, type Page } from '@playwright/test';
 import { CHOSEN_BROWSER_ENV, findBrowser, machineLookup, npmChromiumIn } from '../scripts/find-browser.js';
+import { childUrl } from '../test/child-url.js';
 import { findElectronBinary } from './electron-binary.js';
 import { NPM_CHROMIUM_CACHE } from './global-setup.js';
 
@@ -30,19 +31,7 @@ async function startWebHost(dataDir: string): Promise<{ child: ChildProcess; hos
   });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`web host did not print BOOTMEND_URL within 60 s:\n${stdout}\n${stderr}`)), 60_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /^BOOTMEND_URL=(\S+)$/m.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`web host exited with ${code}:\n${stderr}`)));
-  });
+  const url = await childUrl(child, 'BOOTMEND_URL', { what: 'web host', timeoutMs: 60_000, stderr: () => stderr });
   return { child, host: { url, origin: new URL(url).origin, log: () => stderr } };
 }
 
