@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RecoveryEvent } from '../journal/schemas.js';
+import type { KeyRevealedAudit, RecoveryEvent } from '../journal/schemas.js';
 import { MachineIdentitySchema } from '../journal/schemas.js';
 
 /**
@@ -44,7 +44,8 @@ const RESULT_METHOD = { winpe: 'winpe', winre: 'winre', safemode: 'safe_mode', w
  * queued, paused or resumed: its status on the dashboard stays as it was). The event keeps
  * its id, so a retried sync is a duplicate on the server, never a second record.
  */
-export function toBackendEvent(event: RecoveryEvent): BackendEvent | null {
+export function toBackendEvent(event: RecoveryEvent | KeyRevealedAudit): BackendEvent | null {
+  if (event.type === 'key.revealed') return revealForHelpdesk(event);
   const base = { id: event.id, machine: event.machine, at: event.at, technician: event.technician };
   switch (event.type) {
     case 'machine.path_chosen':
@@ -80,4 +81,15 @@ export function toBackendEvent(event: RecoveryEvent): BackendEvent | null {
       // The outbox holds every journal event; those that are not recovery events (the key-reveal audit, the sync's receipts) stay on this laptop.
       return null;
   }
+}
+
+/**
+ * A reveal made for a journal machine tells the helpdesk that machine is being worked on and
+ * which key ID was used (never the password); a reveal for a typed name only stays on this
+ * laptop, so a typo never becomes a machine on the dashboard.
+ */
+function revealForHelpdesk(event: KeyRevealedAudit): BackendEvent | null {
+  if (event.machineId === undefined || event.machineIdentity === undefined) return null;
+  const source = event.source ? ` from the ${event.source}` : '';
+  return { id: event.id, machine: event.machineIdentity, at: event.at, technician: event.technician, status: 'in_progress', notes: `BitLocker recovery key ${event.keyId} revealed${source}: ${event.reason}`.slice(0, 2000) };
 }

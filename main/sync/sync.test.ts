@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toBackendEvent } from '../../core/backend/events.js';
+import { BackendEventSchema, toBackendEvent } from '../../core/backend/events.js';
 import type { RecoveryEvent } from '../../core/journal/schemas.js';
 import { SyncLoop } from './sync-loop.js';
 import { syncOnce, type Outbox } from './sync.js';
@@ -73,6 +73,15 @@ describe('toBackendEvent', () => {
     expect(toBackendEvent(outcome)).toEqual({ id: outcome.id, machine: { hostname: 'PC-0001' }, at: outcome.at, technician: 'Ana', status: 'fixed', method: 'winpe', files: ['C:\\Windows\\System32\\drivers\\CrowdStrike\\C-00000291-0.sys'] });
     expect(toBackendEvent(event('machine.path_chosen'))).toMatchObject({ status: 'in_progress', method: 'winpe' });
     expect(toBackendEvent(event('machine.added'))).toBeNull();
+  });
+
+  it('tells the helpdesk which key ID was revealed for a journal machine, naming it in full; a reveal for a typed name only stays here', () => {
+    const machine = { hostname: 'PC-0001', serial: 'SN-1', assetTag: 'AT-1', site: 'Berlin' };
+    const reveal = { id: randomUUID(), seq: 7, type: 'key.revealed' as const, at: new Date().toISOString(), keyId: 'AB12CD34-0000-4000-8000-000000000001', machine: 'PC-0001', technician: 'Ana', reason: 'blue screen', source: 'escrow' as const, machineId: randomUUID(), machineIdentity: machine };
+    expect(toBackendEvent(reveal)).toEqual({ id: reveal.id, machine, at: reveal.at, technician: 'Ana', status: 'in_progress', notes: 'BitLocker recovery key AB12CD34-0000-4000-8000-000000000001 revealed from the escrow: blue screen' });
+    expect(BackendEventSchema.parse(toBackendEvent(reveal))).toBeTruthy();
+    const { machineId: _machineId, ...typedOnly } = reveal;
+    expect(toBackendEvent({ ...typedOnly, machineIdentity: { hostname: 'PC-0001' } })).toBeNull();
   });
 });
 
