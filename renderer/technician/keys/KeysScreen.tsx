@@ -65,9 +65,9 @@ export function KeysScreen(): ReactElement {
             }
           />
         ) : null}
-        {phase === 'absent' || phase === 'locked' ? revealed ? <RevealView revealed={revealed} /> : <OnlineLookupCard vault={phase} /> : null}
         {phase === 'absent' ? <CreateVaultCard /> : null}
         {phase === 'locked' ? <UnlockCard /> : null}
+        {phase === 'absent' || phase === 'locked' ? revealed ? <RevealView revealed={revealed} /> : <OnlineLookupCard vault={phase} /> : null}
         {phase === 'unlocked' && status ? (
           <>
             <VaultBar status={status} />

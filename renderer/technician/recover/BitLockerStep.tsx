@@ -14,7 +14,7 @@ import { GraphSignInBox } from '../keys/GraphSignInBox.js';
 import { useKeys, vaultPhase } from '../keys/store.js';
 import { UnlockCard } from '../keys/VaultGate.js';
 import { REVEAL_REASON, useRecover } from './store.js';
-import { StepBody } from './StepView.js';
+import { StepFrame } from './StepView.js';
 import { useRecoverFocus } from './shared.js';
 
 /**
@@ -55,14 +55,16 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
   const next = (): void => void useRecover.getState().confirmSteps(client, [step], { stage: 'step', index: Math.min(step.index + 1, total - 1) });
 
   return (
-    <section className="walk-stage" aria-labelledby="recover-bitlocker-title" data-testid="bitlocker-step">
-      <p className="walk-stage__count muted">
-        Step {step.index + 1} of {total}
-      </p>
-      <h2 className="walk-stage__title" id="recover-bitlocker-title">
-        {step.title}
-      </h2>
-      <p className="walk-stage__detail">{step.detail}</p>
+    <StepFrame
+      step={step}
+      total={total}
+      testId="bitlocker-step"
+      actions={
+        <Button variant={revealed ? 'primary' : 'secondary'} icon={<CheckIcon />} busy={busy} onClick={next} data-testid="confirm-step">
+          {revealed || confirmed ? 'Unlocked — next step' : 'No BitLocker here — next step'}
+        </Button>
+      }
+    >
 
       {phase === 'loading' ? <Loading>Opening the key vault…</Loading> : null}
       {!revealed ? <GraphSignInBox /> : null}
@@ -136,13 +138,7 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
           )}
         </Field>
       ) : null}
-      <StepBody step={step} />
-      <div className="walk-stage__actions">
-        <Button variant={revealed ? 'primary' : 'secondary'} icon={<CheckIcon />} busy={busy} onClick={next} data-testid="confirm-step">
-          {revealed || confirmed ? 'Unlocked — next step' : 'No BitLocker here — next step'}
-        </Button>
-      </div>
-    </section>
+    </StepFrame>
   );
 }
 
