@@ -8,6 +8,9 @@ import {
   RECORDED_DATA_PASSWORD_IDS,
   RECORDED_OS_LOCKED_ALL,
   RECORDED_OS_LOCKED_RECOVERY,
+  RECORDED_OS_NO_TPM_KEY_ID,
+  RECORDED_OS_NO_TPM_LOCKED_ALL,
+  RECORDED_OS_NO_TPM_LOCKED_RECOVERY,
   RECORDED_OS_PASSWORD_ID,
 } from '../../core/playbooks/manage-bde-recorded.js';
 import { ReadOnlyMediumUnavailable, WINE_TOOLS, type FakeFile, type RunResult } from './testing/wine-harness.js';
@@ -193,7 +196,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
       },
     });
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.stdout).toContain('D: is locked by BitLocker [a data drive: no TPM protector]');
+    expect(run.stdout).toContain('D: is locked by BitLocker [the OS volume or a data drive: no TPM protector tells which; known once it is unlocked]');
     expect(run.stdout).toContain('F: is locked by BitLocker [the OS volume]');
     expect(run.stdout).toContain(`any of these key IDs unlocks it: ${RECORDED_DATA_PASSWORD_IDS.join(' ')}`);
     expect(run.stdout).toContain(`look up any of its recovery key IDs: ${RECORDED_DATA_PASSWORD_IDS.join(' ')}`);
@@ -202,10 +205,45 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
     expect(result.outcome).toBe('fixed');
     expect(result.volumes).toEqual([
       { volume: 'F:', bitlocker: 'unlocked-by-bootmend', keyId: RECORDED_OS_PASSWORD_ID, keyIds: [RECORDED_OS_PASSWORD_ID], role: 'os', skipped: false, outcome: 'fixed' },
-      { volume: 'D:', bitlocker: 'locked', keyId: RECORDED_DATA_PASSWORD_IDS[0], keyIds: [...RECORDED_DATA_PASSWORD_IDS], role: 'data', skipped: true, outcome: 'needs_attention' },
+      { volume: 'D:', bitlocker: 'locked', keyId: RECORDED_DATA_PASSWORD_IDS[0], keyIds: [...RECORDED_DATA_PASSWORD_IDS], role: 'unknown', skipped: true, outcome: 'needs_attention' },
     ]);
     expect(existsSync(join(run.volumeDirs.F!, ...CS.split('\\'), BAD))).toBe(false);
     expectNoSecret(run, RIGHT);
+  }, 90_000);
+
+  // An OS volume of a PC without a TPM (password protector + recovery password, in the layout of
+  // Microsoft's example output: core/playbooks/manage-bde-recorded.ts) lists no TPM protector,
+  // like a data drive: it must still be unlocked and fixed, and told apart once it is unlocked.
+  it('a locked OS volume protected without a TPM is not read as a data drive: unlocked, found to hold Windows, fixed; the data drive left locked is skipped', async () => {
+    const osNoTpm = { password: RIGHT.join('-'), keyId: RECORDED_OS_NO_TPM_KEY_ID, recorded: { all: RECORDED_OS_NO_TPM_LOCKED_ALL, recoveryPassword: RECORDED_OS_NO_TPM_LOCKED_RECOVERY } };
+    const dataDrive = { password: WRONG.join('-'), keyId: RECORDED_DATA_PASSWORD_IDS[0], data: true, recorded: { all: RECORDED_DATA_LOCKED_ALL.replaceAll('F:', 'D:'), recoveryPassword: RECORDED_DATA_LOCKED_RECOVERY.replaceAll('F:', 'D:') } };
+    const windows: FakeFile = { path: 'Windows\\System32\\kernel32.dll', content: Buffer.from('MZ'), modified: '2024-07-01T00:00:00Z' };
+    const run = await box().runFix({
+      winpe: true,
+      args: ['/unattended', '/recoverypassword', RIGHT.join('-')],
+      volumes: { D: { files: [{ path: 'Projects\\plan.txt', content: Buffer.from('data'), modified: '2024-07-01T00:00:00Z' }], locked: dataDrive }, F: { files: [badFile, windows], locked: osNoTpm } },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain('F: is locked by BitLocker [the OS volume or a data drive: no TPM protector tells which; known once it is unlocked]');
+    expect(run.stdout).not.toMatch(/F: is locked by BitLocker \[a data drive/);
+    expect(run.calls.manageBde.filter((c) => c.includes('-unlock'))).toEqual(['manage-bde -unlock D: -RecoveryPassword <redacted>', 'manage-bde -unlock F: -RecoveryPassword <redacted>']);
+    const result = only(run.results);
+    expect(result.outcome).toBe('fixed');
+    expect(result.volumes).toEqual([
+      { volume: 'F:', bitlocker: 'unlocked-by-bootmend', keyId: RECORDED_OS_NO_TPM_KEY_ID, keyIds: [RECORDED_OS_NO_TPM_KEY_ID], role: 'os', skipped: false, outcome: 'fixed' },
+      { volume: 'D:', bitlocker: 'locked', keyId: RECORDED_DATA_PASSWORD_IDS[0], keyIds: [...RECORDED_DATA_PASSWORD_IDS], role: 'unknown', skipped: true, outcome: 'needs_attention' },
+    ]);
+    expect(existsSync(join(run.volumeDirs.F!, ...CS.split('\\'), BAD))).toBe(false);
+    expectNoSecret(run, RIGHT);
+  }, 90_000);
+
+  it('a locked OS volume without a TPM left locked (no password given) holds the PC back: needs attention, not a skipped data drive', async () => {
+    const osNoTpm = { password: RIGHT.join('-'), keyId: RECORDED_OS_NO_TPM_KEY_ID, recorded: { all: RECORDED_OS_NO_TPM_LOCKED_ALL, recoveryPassword: RECORDED_OS_NO_TPM_LOCKED_RECOVERY } };
+    const run = await box().runFix({ winpe: true, args: ['/unattended'], volumes: { F: { files: [badFile], locked: osNoTpm } } });
+    expect(run.exitCode, run.stdout).toBe(2);
+    const result = only(run.results);
+    expect(result.outcome).toBe('needs_attention');
+    expect(result.volumes).toEqual([{ volume: 'F:', bitlocker: 'locked', keyId: RECORDED_OS_NO_TPM_KEY_ID, keyIds: [RECORDED_OS_NO_TPM_KEY_ID], role: 'unknown', skipped: false, outcome: 'needs_attention' }]);
   }, 90_000);
 
   it('works on the /volume given and leaves other volumes alone', async () => {
