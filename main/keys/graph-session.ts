@@ -1,5 +1,5 @@
+import type { EscrowRequest } from './escrow.js';
 import { BootmendError } from '../../core/errors.js';
-import type { MachineIdentity } from '../../core/journal/schemas.js';
 import type { EscrowLookupResult, GraphSignIn } from '../../core/keys/schemas.js';
 import type { Settings } from '../../core/settings/schemas.js';
 import { packageJson } from '../app/handlers.js';
@@ -16,14 +16,8 @@ import { ROTATION_ADVICE } from './reveal.js';
 export const GRAPH_LOGIN_URL_ENV = 'BOOTMEND_GRAPH_LOGIN_URL';
 export const GRAPH_API_URL_ENV = 'BOOTMEND_GRAPH_API_URL';
 
-export interface GraphRequest {
-  keyId: string;
-  machine: string;
-  reason: string;
-  technician: string;
-  machineId?: string | undefined;
-  identity?: MachineIdentity | undefined;
-}
+/** The same request as the escrow's: which key, for which machine, why, by whom. */
+export type GraphRequest = EscrowRequest;
 
 type ClientFactory = (options: GraphKeyClientOptions) => GraphKeyClient;
 
