@@ -4,6 +4,7 @@ import { Field } from '../../ui/Field.js';
 import { CloudIcon } from '../../ui/icons.js';
 import { EscrowAsk } from './EscrowAsk.js';
 import { GraphSignInBox } from './GraphSignInBox.js';
+import { KeyIdInput } from './KeyIdInput.js';
 
 /**
  * Without an open vault (none on this laptop, or locked) a key ID can still be looked up where
@@ -21,18 +22,7 @@ export function OnlineLookupCard({ vault }: { vault: 'absent' | 'locked' }): Rea
     >
       <Field id="keys-online-key-id" label="Key ID from the blue screen" hint="Type or scan it; the first 8 characters are enough." error={null} wide>
         {(aria) => (
-          <input
-            id="keys-online-key-id"
-            className="input lookup__input mono"
-            type="text"
-            spellCheck={false}
-            autoCapitalize="characters"
-            autoComplete="off"
-            placeholder="e.g. 1A2B3C4D"
-            value={keyId}
-            {...aria}
-            onChange={(event) => setKeyId(event.target.value)}
-          />
+          <KeyIdInput id="keys-online-key-id" value={keyId} onChange={setKeyId} aria={aria} />
         )}
       </Field>
       <GraphSignInBox />

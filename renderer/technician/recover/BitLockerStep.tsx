@@ -1,4 +1,5 @@
 import { useEffect, useRef, type FormEvent, type ReactElement } from 'react';
+import { KeyIdInput } from '../keys/KeyIdInput.js';
 import type { MachineState } from '../../../core/journal/schemas.js';
 import type { WalkthroughStep } from '../../../core/recover/walkthrough.js';
 import { useClient } from '../../state/client.js';
@@ -95,19 +96,7 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
             <Field id="recover-key-id" label="Key ID from the blue screen" hint="Type or scan it; the first 8 characters are enough. Enter looks it up." error={null} wide>
               {(aria) => (
                 <div className="field__row">
-                  <input
-                    ref={keyInput}
-                    id="recover-key-id"
-                    className="input lookup__input mono"
-                    type="text"
-                    spellCheck={false}
-                    autoCapitalize="characters"
-                    autoComplete="off"
-                    placeholder="e.g. 1A2B3C4D"
-                    value={keyQuery}
-                    {...aria}
-                    onChange={(event) => useRecover.getState().edit({ keyQuery: event.target.value })}
-                  />
+                  <KeyIdInput id="recover-key-id" inputRef={keyInput} value={keyQuery} onChange={(keyQuery) => useRecover.getState().edit({ keyQuery })} aria={aria} />
                   <Button type="submit" variant="primary" icon={<SearchIcon />} busy={lookupRunning}>
                     Look up
                   </Button>
