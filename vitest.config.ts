@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { ToolSkipsReporter } from './test/tools-reporter.js';
+import { WineFirstSequencer } from './test/wine-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -11,6 +12,7 @@ export default defineConfig({
     // child processes (Wine, QEMU, PostgreSQL, the CLI): two forks take the unit run from ~580 s to ~380 s.
     maxWorkers: 2,
     minWorkers: 1,
+    sequence: { sequencer: WineFirstSequencer },
     // The default report, then one line naming the tests skipped for a missing tool (test/tools.ts).
     reporters: ['default', new ToolSkipsReporter()],
   },

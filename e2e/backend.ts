@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childUrl } from '../test/child-url.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'bootmend-server.mjs');
@@ -26,19 +27,7 @@ export async function startBackend(dir: string, again?: { port: number; tokens: 
   const child: ChildProcess = spawn(process.execPath, [BIN, '--db', db, '--port', String(again?.port ?? 0)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`bootmend-server did not print its URL within 30 s:\n${stderr}`)), 30_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /^BOOTMEND_SERVER_URL=(\S+)$/m.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`bootmend-server exited with ${code}:\n${stderr}`)));
-  });
+  const url = await childUrl(child, 'BOOTMEND_SERVER_URL', { what: 'bootmend-server', timeoutMs: 30_000, stderr: () => stderr });
   const call = async <T>(method: string, path: string, token: string, body?: unknown, contentType = 'application/json'): Promise<T> => {
     const response = await fetch(new URL(path, url), {
       method,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, test as base, type Browser, type BrowserType, type ElectronApplication, type Page } from '@playwright/test';
 import { CHOSEN_BROWSER_ENV, findBrowser, machineLookup, npmChromiumIn } from '../scripts/find-browser.js';
+import { childUrl } from '../test/child-url.js';
 import { findElectronBinary } from './electron-binary.js';
 import { NPM_CHROMIUM_CACHE } from './global-setup.js';
 
@@ -33,22 +34,9 @@ export async function startWebHost(dataDir: string, options: { withBackend?: boo
   });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  let stdoutSoFar = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`web host did not print BOOTMEND_URL within 60 s:\n${stdout}\n${stderr}`)), 60_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      stdoutSoFar = stdout;
-      const match = /^BOOTMEND_URL=(\S+)$/m.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`web host exited with ${code}:\n${stderr}`)));
-  });
-  const helpdeskUrl = /^BOOTMEND_HELPDESK_URL=(\S+)$/m.exec(stdoutSoFar)?.[1] ?? null;
+  const waitFor = (name: string) => childUrl(child, name, { what: 'web host', timeoutMs: 60_000, stderr: () => stderr });
+  // start.mjs prints the embedded backend's line before the app's.
+  const [url, helpdeskUrl] = await Promise.all([waitFor('BOOTMEND_URL'), options.withBackend ? waitFor('BOOTMEND_HELPDESK_URL') : null]);
   return { child, host: { url, origin: new URL(url).origin, log: () => stderr, helpdeskUrl } };
 }
 

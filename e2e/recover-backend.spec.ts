@@ -123,3 +123,19 @@ test("the Keys screen asks the backend's escrow for a key ID its vault does not 
   expect(revealed.value.csv).toMatch(new RegExp(`${KEY.id},PC-B002,PC-B002,Ana Lopez,[^,]+,Recovery screen after the faulty update`));
   expect(revealed.value.csv).not.toContain(KEY.password);
 });
+
+test("with the key vault locked (or none on this laptop), the Keys screen still looks a key ID up in the backend's escrow", async ({ app }, info) => {
+  test.setTimeout(120_000);
+  expect((await api(app, 'saveSettings', { backendUrl: backend.url, technicianName: 'Ana Lopez' })).ok).toBe(true);
+  await nav(app, 'Keys').click();
+  const card = app.getByTestId('online-lookup');
+  await expect(card).toContainText(/Vault locked — unlock to search it too|No key vault on this laptop/);
+  await card.getByLabel('Key ID from the blue screen').fill(KEY.id.slice(0, 8));
+  await card.getByLabel('For which PC?').fill('PC-B002');
+  await screenshot(app, `${SHOTS}/${info.project.name}-keys-no-vault-lookup.png`);
+  await card.getByTestId('ask-escrow').click();
+  await expect(app.getByTestId('reveal-view')).toContainText(KEY.password.slice(-6));
+  const revealed = await api<{ csv: string }>(app, 'listRevealedKeys', {});
+  if (!revealed.ok) throw new Error(revealed.error.message);
+  expect(revealed.value.csv).toContain(`${KEY.id},PC-B002,PC-B002,Ana Lopez`);
+});

@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
+import { pageHead } from './page.config.js';
 
 /**
  * The renderer build. One output serves both hosts: the web host at `/` and Electron
@@ -8,7 +9,7 @@ import { defineConfig, type Plugin } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
-  plugins: [react(), relaxCspForDevServer()],
+  plugins: [react(), pageHead({ faviconHref: './favicon.svg' })],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,
@@ -26,16 +27,3 @@ export default defineConfig({
   },
 });
 
-/**
- * `vite` (dev server only) injects an inline React-refresh preamble, which the strict CSP
- * in index.html forbids. Loosen script-src for the dev server; `vite build` keeps it strict.
- */
-function relaxCspForDevServer(): Plugin {
-  return {
-    name: 'bootmend:dev-csp',
-    apply: 'serve',
-    transformIndexHtml(html) {
-      return html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
-    },
-  };
-}

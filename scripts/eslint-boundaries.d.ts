@@ -13,7 +13,7 @@ export interface LayerRule {
 }
 
 export function layerOf(absPath: string): string;
-export const RULES: Record<'core' | 'renderer' | 'renderer/ui' | 'main' | 'main/electron' | 'server', LayerRule>;
+export const RULES: Record<'core' | 'core/node' | 'renderer' | 'renderer/ui' | 'main' | 'main/electron' | 'server', LayerRule>;
 export const ZOD_FREE: string[];
 export function npmSentence(layer: string): string;
 

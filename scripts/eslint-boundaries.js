@@ -16,6 +16,7 @@ export function layerOf(absPath) {
   const parts = relative(ROOT, absPath).split(sep);
   if (parts[0] === '..' || parts.length === 0) return 'outside';
   if (parts[0] === 'main' && parts[1] === 'electron') return 'main/electron';
+  if (parts[0] === 'core' && parts[1] === 'node') return 'core/node';
   if (parts[0] === 'renderer' && parts[1] === 'ui') return 'renderer/ui';
   return parts[0];
 }
@@ -39,6 +40,13 @@ export const RULES = {
     layers: ['core'],
     why: 'core/ is pure domain: it may import only zod and other core/ files',
   },
+  'core/node': {
+    readme: 'core/README.md',
+    npm: [],
+    layers: ['core', 'core/node'],
+    node: true,
+    why: 'core/node/ is what main/ and server/ share that needs Node (no npm package); nothing in core/ outside it, and no page, may import it',
+  },
   renderer: {
     readme: 'renderer/README.md',
     npm: ['react', 'react-dom', 'zustand', 'recharts', '@tanstack/react-virtual'],
@@ -57,21 +65,21 @@ export const RULES = {
     readme: 'main/README.md',
     npm: ['zod', 'systeminformation', 'xxhash-wasm', 'qrcode', 'bwip-js', '@vscode/sudo-prompt'],
     testNpm: ['esbuild'],
-    layers: ['main', 'core'],
+    layers: ['main', 'core', 'core/node'],
     node: true,
     why: 'main/ (outside main/electron/) is plain Node with the packages main/README.md lists, testable without Electron; it talks to server/ only over HTTP',
   },
   'main/electron': {
     readme: 'main/electron/README.md',
     npm: ['electron'],
-    layers: ['main', 'main/electron', 'core'],
+    layers: ['main', 'main/electron', 'core', 'core/node'],
     node: true,
     why: 'main/electron/ is the thin Electron host over main/ and core/: from npm only electron',
   },
   server: {
     readme: 'server/README.md',
     npm: ['zod', 'fastify', 'kysely', 'pg', 'better-sqlite3'],
-    layers: ['server', 'core'],
+    layers: ['server', 'core', 'core/node'],
     node: true,
     why: 'server/ shares only core/ with the app (never main/ or renderer/); from npm the HTTP framework, the query layer and the two database drivers server/README.md lists',
   },

@@ -47,6 +47,11 @@ describe('folder boundaries fail the lint (and so npm test)', () => {
     ['main/electron/x.ts', "import si from 'systeminformation';"],
     ['server/x.ts', "import express from 'express';"],
     ['server/x.ts', "import { create } from 'zustand';"],
+    // core/node/: Node built-ins for main/ and server/ only; pure core/ and pages may not import it.
+    ['renderer/technician/x.tsx', "import { defaultDataDir } from '../../core/node/data-folder.js';"],
+    ['core/x.ts', "import { defaultDataDir } from './node/data-folder.js';"],
+    ['core/node/x.ts', "import { z } from 'zod';"],
+    ['core/node/x.ts', "import { createApi } from '../../main/api.js';"],
     // The zod-free core modules take zod, and modules that load it, as types only.
     ['core/errors.ts', "import { z } from 'zod';"],
     ['core/drives/write-rules.ts', "import { DriveEntrySchema } from './drives.js';"],
@@ -76,6 +81,9 @@ describe('folder boundaries fail the lint (and so npm test)', () => {
     ['core/errors.ts', "import type { z } from 'zod';"],
     ['core/drives/write-rules.ts', "import { confirmationMatches } from './confirmation.js';\nimport type { DriveEntry } from './drives.js';\nimport { formatBytes } from '../progress-meter.js';"],
     ['core/drives/drives.ts', "import { z } from 'zod';\nimport { BootmendError } from '../errors.js';"],
+    ['core/node/x.ts', "import { homedir } from 'node:os';\nimport { BootmendError } from '../errors.js';"],
+    ['server/x.ts', "import { defaultDataDir } from '../core/node/data-folder.js';"],
+    ['main/x.ts', "import { defaultDataDir } from '../core/node/data-folder.js';"],
   ])('allows in %s: %s', async (file, code) => {
     expect(await boundaryErrors(file, `${code}\nexport {};\n`)).toEqual([]);
   });

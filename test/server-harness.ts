@@ -53,17 +53,22 @@ function shared(freshSpec: () => Promise<DbSpec>): () => TestServer {
   return () => server!;
 }
 
+/** A suite's handle on one database kind: fresh databases, a server per test or one per file. */
+function database(dialect: TestDatabase['dialect'], freshSpec: () => Promise<DbSpec>): TestDatabase {
+  return {
+    dialect,
+    freshSpec,
+    async server(options = {}) {
+      return serverOver(options.spec ?? (await freshSpec()), options.listen ?? false, false, options.build);
+    },
+    sharedServer: () => shared(freshSpec),
+  };
+}
+
 export function eachDatabase(name: string, body: (db: TestDatabase) => void): void {
   describe(`${name} (SQLite)`, () => {
     const freshSpec = (): Promise<DbSpec> => Promise.resolve({ dialect: 'sqlite', path: join(tempDir('server-db'), 'server.db') });
-    body({
-      dialect: 'sqlite',
-      freshSpec,
-      async server(options = {}) {
-        return serverOver(options.spec ?? (await freshSpec()), options.listen ?? false, false, options.build);
-      },
-      sharedServer: () => shared(freshSpec),
-    });
+    body(database('sqlite', freshSpec));
   });
   postgresNeeded.describe(`${name} (PostgreSQL)`, () => {
     let cluster: PostgresCluster | null = null;
@@ -80,13 +85,6 @@ export function eachDatabase(name: string, body: (db: TestDatabase) => void): vo
     });
     let templateName = '';
     const freshSpec = async (): Promise<DbSpec> => ({ dialect: 'postgres', url: await cluster!.createDatabase(templateName) });
-    body({
-      dialect: 'postgres',
-      freshSpec,
-      async server(options = {}) {
-        return serverOver(options.spec ?? (await freshSpec()), options.listen ?? false, false, options.build);
-      },
-      sharedServer: () => shared(freshSpec),
-    });
+    body(database('postgres', freshSpec));
   });
 }

@@ -163,7 +163,7 @@ export const KeyRevealedAuditSchema = z.object({
   source: z.enum(['vault', 'graph', 'escrow']).optional(),
   machineId: Uuid.optional(),
   /** The machine's identity (hostname, serial, asset tag, site); the typed name as hostname outside the Recover flow. */
-  machineIdentity: z.object({ hostname: z.string(), serial: z.string().optional(), assetTag: z.string().optional(), site: z.string().optional() }).optional(),
+  machineIdentity: MachineIdentitySchema.optional(),
 });
 export type KeyRevealedAudit = z.infer<typeof KeyRevealedAuditSchema>;
 

@@ -3,6 +3,7 @@ import { defineMethod, type ContractSpec } from '../api/define.js';
 import {
   EscrowLookupRequestSchema,
   EscrowLookupResultSchema,
+  GraphSignInSchema,
   ImportKeysRequestSchema,
   ImportSummarySchema,
   LookupKeyRequestSchema,
@@ -52,6 +53,26 @@ export const keysContract = {
   }),
   lookupEscrowKey: defineMethod({
     summary: "Asks the backend's key escrow for a key ID (8+ characters) the vault does not hold, for a machine and a reason (the server audits it); one match is recorded in the local audit journal before its password is returned, several answer the candidates without passwords.",
+    input: EscrowLookupRequestSchema,
+    output: EscrowLookupResultSchema,
+  }),
+  getGraphSignIn: defineMethod({
+    summary: "Where the Microsoft Graph sign-in stands (not set up, signed out, waiting for the code to be entered, signed in, failed); never the token.",
+    input: NoInput,
+    output: GraphSignInSchema,
+  }),
+  startGraphSignIn: defineMethod({
+    summary: "Starts a Microsoft device-code sign-in (tenant and client ID from Settings): answers the code and the page to enter it at, then waits for the sign-in in the background. The token stays in this app's memory.",
+    input: NoInput,
+    output: GraphSignInSchema,
+  }),
+  signOutGraph: defineMethod({
+    summary: 'Forgets the Microsoft Graph token and any sign-in in progress.',
+    input: NoInput,
+    output: GraphSignInSchema,
+  }),
+  lookupGraphKey: defineMethod({
+    summary: 'Asks Microsoft Graph (signed in) for a key ID (8+ characters) for a machine and a reason; one match is recorded in the local audit journal (source graph) before its password is returned, several answer the candidates without passwords.',
     input: EscrowLookupRequestSchema,
     output: EscrowLookupResultSchema,
   }),

@@ -269,3 +269,19 @@ export const ImportFailedSchema = z.object({ failed: z.array(z.object({ file: z.
 export type ImportFailed = z.infer<typeof ImportFailedSchema>;
 
 export const WipeVaultRequestSchema = z.object({ confirm: z.literal('WIPE', { message: 'must be the word WIPE' }) }).strict();
+
+/**
+ * The app's Microsoft Graph sign-in (device-code flow): not set up (no tenant or client ID in
+ * Settings), signed out, waiting for the person to enter the code at Microsoft's page,
+ * signed in, or failed with the reason. The token itself never leaves the privileged side.
+ */
+export const GraphSignInSchema = z.object({
+  state: z.enum(['not-configured', 'signed-out', 'waiting', 'signed-in', 'failed']),
+  userCode: z.string().nullable(),
+  verificationUri: z.string().nullable(),
+  /** Microsoft's own sentence: open this page and enter this code. */
+  message: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type GraphSignIn = z.infer<typeof GraphSignInSchema>;

@@ -1,27 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { findProtectorsInManageBdeOutput } from '../keys/bitlocker.js';
 import { MANAGE_BDE_DE_LOCKED, MANAGE_BDE_EN_DATA_VOLUME, MANAGE_BDE_EN_LOCKED } from '../keys/bitlocker-samples.js';
-import { machineOutcome, volumeRole, type OutcomeFacts } from './machine-outcome.js';
-import { RECORDED_DATA_LOCKED_ALL, RECORDED_DATA_LOCKED_RECOVERY, RECORDED_OS_LOCKED_ALL } from './manage-bde-recorded.js';
+import { lockedVolumeSkipped, machineOutcome, unlockedVolumeRole, volumeRole, type OutcomeFacts } from './machine-outcome.js';
+import { RECORDED_DATA_LOCKED_ALL, RECORDED_DATA_LOCKED_RECOVERY, RECORDED_OS_LOCKED_ALL, RECORDED_OS_NO_TPM_LOCKED_ALL } from './manage-bde-recorded.js';
 
 const vol = (v: Partial<OutcomeFacts['volumes'][number]> = {}): OutcomeFacts['volumes'][number] => ({ outcome: 'fixed', bitlocker: 'not-protected', role: 'os', skipped: false, ...v });
 const facts = (f: Partial<OutcomeFacts> = {}): OutcomeFacts => ({ volumes: [], windowsWithoutTarget: [], unreadableDrives: [], safeBoot: null, ...f });
 const skippedData = vol({ outcome: 'needs_attention', bitlocker: 'locked', role: 'data', skipped: true });
 
-describe('volumeRole: the OS volume by a TPM protector or the Windows folder, data drives without (recorded manage-bde outputs)', () => {
+describe('volumeRole: the OS volume by a TPM protector or the Windows folder; without either, known once unlocked (recorded manage-bde outputs)', () => {
   it('a locked OS volume (Microsoft\'s example output) is the OS volume by its TPM protector', () => {
     expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: RECORDED_OS_LOCKED_ALL })).toBe('os');
   });
 
-  it('a locked data drive with an auto-unlock external key and recovery passwords is a data drive', () => {
-    expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: RECORDED_DATA_LOCKED_ALL })).toBe('data');
-    expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: MANAGE_BDE_EN_DATA_VOLUME })).toBe('data');
+  it('a locked volume without a TPM protector is not called a data drive: an OS volume with a password protector looks the same from outside', () => {
+    expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: RECORDED_OS_NO_TPM_LOCKED_ALL })).toBe('unknown');
+    expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: RECORDED_DATA_LOCKED_ALL })).toBe('unknown');
+    expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: MANAGE_BDE_EN_DATA_VOLUME })).toBe('unknown');
+    // Once unlocked, the Windows folder decides.
+    expect(unlockedVolumeRole(true)).toBe('os');
+    expect(unlockedVolumeRole(false)).toBe('data');
+  });
+
+  it('a volume left locked is skipped as a data drive only when it is one, or when another volume proved to be the OS volume', () => {
+    expect(lockedVolumeSkipped('unknown', 0)).toBe(false);
+    expect(lockedVolumeSkipped('unknown', 1)).toBe(true);
+    expect(lockedVolumeSkipped('data', 0)).toBe(true);
+    expect(lockedVolumeSkipped('os', 1)).toBe(false);
   });
 
   it('agrees with the key parser of core/keys on every sample: os exactly where it finds a TPM protector', () => {
     for (const text of [RECORDED_OS_LOCKED_ALL, RECORDED_DATA_LOCKED_ALL, MANAGE_BDE_EN_LOCKED, MANAGE_BDE_DE_LOCKED, MANAGE_BDE_EN_DATA_VOLUME]) {
       const hasTpm = findProtectorsInManageBdeOutput(text).some((p) => p.kind === 'tpm');
-      expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: text }), text).toBe(hasTpm ? 'os' : 'data');
+      expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: text }), text).toBe(hasTpm ? 'os' : 'unknown');
     }
   });
 
@@ -30,7 +41,7 @@ describe('volumeRole: the OS volume by a TPM protector or the Windows folder, da
     expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: 'ERROR: No key protectors found.\r\n' })).toBe('unknown');
     expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: null })).toBe('unknown');
     // -Type RecoveryPassword output has no TPM block: it cannot tell the OS volume, so fix.cmd asks without -Type.
-    expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: RECORDED_DATA_LOCKED_RECOVERY })).toBe('data');
+    expect(volumeRole({ hasWindowsFolder: false, protectorsOutput: RECORDED_DATA_LOCKED_RECOVERY })).toBe('unknown');
   });
 });
 

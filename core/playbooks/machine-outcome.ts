@@ -12,19 +12,32 @@ type Volume = Pick<MachineResult['volumes'][number], 'outcome' | 'bitlocker' | '
 
 /**
  * The Windows folder marks the OS volume. A volume that cannot be read (BitLocker-locked) is
- * told by its protectors (`manage-bde -protectors -get X:`): a TPM protector (TPM, TPM And PIN,
- * TPM And Startup Key…) is only ever on the OS volume; without one (recovery passwords, a
- * password, an auto-unlock external key) it is a data drive. "TPM" heads the protector's block
- * in every language manage-bde prints. Output without a single protector ID says nothing.
+ * the OS volume when `manage-bde -protectors -get X:` lists a TPM protector (TPM, TPM And PIN,
+ * TPM And Startup Key…: BitLocker puts one only on the volume of the Windows that runs on the
+ * PC). Without one its role is unknown until it is unlocked: an OS volume protected by a
+ * password or a startup key lists the same protectors as a data drive, and `manage-bde -status`
+ * says "[OS Volume]" only of the running Windows (WinPE or WinRE at the PC). "TPM" heads the
+ * protector's block in every language manage-bde prints.
  */
 export function volumeRole(input: { hasWindowsFolder: boolean; protectorsOutput: string | null }): VolumeRole {
   if (input.hasWindowsFolder) return 'os';
   if (input.protectorsOutput === null) return 'unknown';
-  const lines = input.protectorsOutput.split(/\r?\n/);
-  // cmd: for /f "tokens=2 delims={}" sets its variable only where a second token exists.
-  if (!lines.some((line) => line.split(/[{}]+/).filter(Boolean).length >= 2)) return 'unknown';
   // cmd: for /f "tokens=1 delims=: " … if /i "%%a"=="TPM".
-  return lines.some((line) => (line.split(/[: ]+/).find(Boolean) ?? '').toUpperCase() === 'TPM') ? 'os' : 'data';
+  return input.protectorsOutput.split(/\r?\n/).some((line) => (line.split(/[: ]+/).find(Boolean) ?? '').toUpperCase() === 'TPM') ? 'os' : 'unknown';
+}
+
+/** The role of a volume fix.cmd unlocked: its Windows folder decides now that it can be read. */
+export function unlockedVolumeRole(hasWindowsFolder: boolean): VolumeRole {
+  return hasWindowsFolder ? 'os' : 'data';
+}
+
+/**
+ * A volume left locked is skipped (it does not hold the PC back) when it is a data drive, or
+ * when its role is unknown and another volume proved to be the OS volume by being looked into:
+ * a data drive by elimination.
+ */
+export function lockedVolumeSkipped(role: VolumeRole, osVolumesLookedInto: number): boolean {
+  return role === 'data' || (role === 'unknown' && osVolumesLookedInto > 0);
 }
 
 export interface OutcomeFacts {

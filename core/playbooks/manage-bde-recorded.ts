@@ -86,3 +86,39 @@ export const RECORDED_DATA_LOCKED_RECOVERY = crlf([
   `     ID: {${RECORDED_DATA_PASSWORD_IDS[1]}}`,
   '',
 ]);
+
+export const RECORDED_OS_NO_TPM_PASSWORD_ID = '5E0B9C21-4D7A-4F3E-9B62-7C1D8E2F3A44';
+export const RECORDED_OS_NO_TPM_KEY_ID = 'B4C8E2A0-6F13-4D57-8A9B-0E1F2D3C4B55';
+
+/**
+ * `manage-bde -protectors -get F:` on a locked OS volume of a PC without a TPM: Microsoft's
+ * example output above with its TPM block replaced by the password protector that
+ * `manage-bde -protectors -add C: -password` puts there (manage-bde-protectors docs; a startup
+ * key would print an External Key block, the data drive's shape). Its protectors alone cannot
+ * tell it from a data drive: that is the case fix.cmd must not read as one.
+ */
+export const RECORDED_OS_NO_TPM_LOCKED_ALL = crlf([
+  'BitLocker Drive Encryption: Configuration Tool version 10.0.19041',
+  'Copyright (C) 2013 Microsoft Corporation. All rights reserved.',
+  '',
+  'Volume F: []',
+  'All Key Protectors',
+  '    Password:',
+  `      ID: {${RECORDED_OS_NO_TPM_PASSWORD_ID}}`,
+  '    Numerical Password:',
+  `      ID: {${RECORDED_OS_NO_TPM_KEY_ID}}`,
+  '',
+]);
+
+/** `manage-bde -protectors -get F: -Type RecoveryPassword` on the same volume. */
+export const RECORDED_OS_NO_TPM_LOCKED_RECOVERY = crlf([
+  'BitLocker Drive Encryption: Configuration Tool version 10.0.19041',
+  'Copyright (C) 2013 Microsoft Corporation. All rights reserved.',
+  '',
+  'Volume F: []',
+  'Key Protectors of Type Numerical Password',
+  '',
+  '    Numerical Password:',
+  `      ID: {${RECORDED_OS_NO_TPM_KEY_ID}}`,
+  '',
+]);

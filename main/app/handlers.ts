@@ -7,7 +7,7 @@ import { resolveBackend } from '../backend/connection.js';
 import { syncStatus } from '../sync/handlers.js';
 import { checkBackend } from './status.js';
 
-const packageJson = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
+export const packageJson = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as {
   productName: string;
   version: string;
 };

@@ -103,6 +103,7 @@ describe("lookupEscrowKey (the backend's escrow when the vault has no match)", (
 
     const audit = (await api.services.journal.read({ type: 'key.revealed' })).events;
     expect(audit).toEqual([expect.objectContaining({ keyId: KEYS[0]!.id, source: 'escrow', machine: 'PC-BER-0001', machineId: added.state.machineId, technician: 'Ana Field', reason: 'Unlocking the drive to remove the faulty files' })]);
+    expect(audit[0]!.machineIdentity).toEqual({ hostname: 'PC-BER-0001', site: 'Berlin' });
     expect(JSON.stringify(audit)).not.toContain(KEYS[0]!.password.slice(0, 13));
     const machine = await call(api, 'getMachine', { machineId: added.state.machineId });
     expect(machine.state.keyIdUsed).toBe(KEYS[0]!.id);

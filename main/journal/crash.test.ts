@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MachineDetailSchema, RecordEventRequest } from '../../core/journal/schemas.js';
 import type { z } from 'zod';
+import { childUrl } from '../../test/child-url.js';
 import { tempDir } from '../../test/temp.js';
 
 /**
@@ -40,19 +41,7 @@ async function startHost(dataDir: string): Promise<Host> {
   running.add(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`the web host printed no BOOTMEND_URL within 30 s: ${stderr}`)), 30_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /^BOOTMEND_URL=(\S+)$/m.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the web host exited with ${code}: ${stderr}`)));
-  });
+  const url = await childUrl(child, 'BOOTMEND_URL', { what: 'the web host', timeoutMs: 30_000, stderr: () => stderr });
   const parsed = new URL(url);
   return { child, port: Number(parsed.port), token: new URLSearchParams(parsed.hash.slice(1)).get('token')! };
 }

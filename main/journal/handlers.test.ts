@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toBackendEvent } from '../../core/backend/events.js';
 import type { MethodInput, MethodName, MethodOutput } from '../../core/api/contract.js';
 import type { ApiError } from '../../core/errors.js';
+import { KeyRevealedAuditSchema } from '../../core/journal/schemas.js';
 import type { MachineResult } from '../../core/playbooks/machine-result.js';
 import { tempDir } from '../../test/temp.js';
 import { createApi, type BootmendApi } from '../api.js';
@@ -274,6 +276,12 @@ describe('exportJournal', () => {
     const events = await call(api, 'exportJournal', { format: 'ndjson', events: true });
     expect(events.rows).toBe(5);
     expect(events.text).toContain('"type":"key.revealed"');
+    // The export's raw log and the helpdesk's copy name the machine the key was revealed for in full.
+    const exportedAudit = events.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.type === 'key.revealed');
+    expect(exportedAudit).toMatchObject({ keyId: key.id, machineIdentity: BERLIN });
+    // The audit stays on this laptop (a reveal after the outcome must not reopen the machine on the dashboard).
+    expect(KeyRevealedAuditSchema.parse(audit[0]).machineIdentity).toEqual(BERLIN);
+    expect(toBackendEvent(audit[0] as unknown as Parameters<typeof toBackendEvent>[0])).toBeNull();
     const eventsCsv = await call(api, 'exportJournal', { format: 'csv', events: true, site: 'Berlin' });
     expect(eventsCsv.rows).toBe(4);
 

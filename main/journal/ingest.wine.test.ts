@@ -1,11 +1,12 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { MethodOutput } from '../../core/api/contract.js';
 import { tempDir } from '../../test/temp.js';
 import { requireTools } from '../../test/tools.js';
 import { createApi } from '../api.js';
-import { WineBox, WINE_TOOLS, type FakeFile } from '../payload/testing/wine-harness.js';
+import { WINE_TOOLS, type FakeFile } from '../payload/testing/wine-harness.js';
+import { wineBoxPerFile } from '../../test/wine-box.js';
 
 /*
  * Result files written by the real fix.cmd (run under Wine's cmd.exe: Windows emulated, its
@@ -19,17 +20,11 @@ const MAGIC = Buffer.from('AAAAAAAA01002301', 'hex');
 const channelFile = (name: string, modified: string): FakeFile => ({ path: `${CS}\\${name}`, content: Buffer.concat([MAGIC, Buffer.from(name)]), modified });
 
 wine.describe('journal ingest of results fix.cmd wrote (Wine; Windows emulated, tools are stand-ins)', () => {
-  let box: WineBox;
-  beforeAll(async () => {
-    box = await WineBox.create();
-  }, 180_000);
-  afterAll(async () => {
-    await box?.dispose();
-  });
+  const box = wineBoxPerFile();
 
   it('reads a fixed and a nothing-to-do run from one stick twice: one record each', async () => {
-    const fixed = await box.runFix({ args: ['/unattended'], volumes: { D: { files: [channelFile('C-00000291-00000000-00000032.sys', '2024-07-19T04:09:00Z')] } } });
-    const nothing = await box.runFix({ args: ['/unattended'], volumes: { D: { files: [channelFile('C-00000291-00000000-00000033.sys', '2024-07-19T05:27:00Z')] } } });
+    const fixed = await box().runFix({ args: ['/unattended'], volumes: { D: { files: [channelFile('C-00000291-00000000-00000032.sys', '2024-07-19T04:09:00Z')] } } });
+    const nothing = await box().runFix({ args: ['/unattended'], volumes: { D: { files: [channelFile('C-00000291-00000000-00000033.sys', '2024-07-19T05:27:00Z')] } } });
     expect(fixed.results.map((r) => r.outcome)).toEqual(['fixed']);
     expect(nothing.results.map((r) => r.outcome)).toEqual(['nothing_to_do']);
 

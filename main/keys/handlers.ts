@@ -7,6 +7,7 @@ import type { Services } from '../services/services.js';
 import { backendConnection } from '../backend/connection.js';
 import { keyCodes } from './codes.js';
 import { revealFromEscrow } from './escrow.js';
+import { graphSessionOf } from './graph-session.js';
 import { ROTATION_ADVICE } from './reveal.js';
 import { technicianName } from './technician.js';
 
@@ -33,6 +34,14 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
       const identity = request.machineId === undefined ? undefined : await requireJournalMachine(services, request.machineId);
       const saved = technician === undefined ? (await settings.read()).technicianName : undefined;
       return revealFromEscrow(await backendConnection(services), services.journal, { ...request, identity, technician: technicianName(technician, saved) }, { fetchImpl: services.fetchImpl });
+    },
+    getGraphSignIn: async () => graphSessionOf(services).status(await settings.read()),
+    startGraphSignIn: async () => graphSessionOf(services).start(await settings.read()),
+    signOutGraph: async () => graphSessionOf(services).signOut(),
+    lookupGraphKey: async ({ technician, ...request }) => {
+      const identity = request.machineId === undefined ? undefined : await requireJournalMachine(services, request.machineId);
+      const saved = await settings.read();
+      return graphSessionOf(services).lookupAndReveal(saved, services.journal, { ...request, identity, technician: technicianName(technician, technician === undefined ? saved.technicianName : undefined) });
     },
     listRevealedKeys: ({ since }) => vault.revealedList(since === undefined ? {} : { since: utcSince(since) }),
     getVaultStats: () => vault.stats(),

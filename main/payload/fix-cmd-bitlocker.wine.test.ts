@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { requireCapability, requireRoot, requireTools } from '../../test/tools.js';
 import {
   RECORDED_DATA_LOCKED_ALL,
@@ -8,9 +8,13 @@ import {
   RECORDED_DATA_PASSWORD_IDS,
   RECORDED_OS_LOCKED_ALL,
   RECORDED_OS_LOCKED_RECOVERY,
+  RECORDED_OS_NO_TPM_KEY_ID,
+  RECORDED_OS_NO_TPM_LOCKED_ALL,
+  RECORDED_OS_NO_TPM_LOCKED_RECOVERY,
   RECORDED_OS_PASSWORD_ID,
 } from '../../core/playbooks/manage-bde-recorded.js';
-import { ReadOnlyMediumUnavailable, WineBox, WINE_TOOLS, type FakeFile, type RunResult } from './testing/wine-harness.js';
+import { ReadOnlyMediumUnavailable, WINE_TOOLS, type FakeFile, type RunResult } from './testing/wine-harness.js';
+import { wineBoxPerFile } from '../../test/wine-box.js';
 
 /*
  * fix.cmd proven under Wine's cmd.exe: Windows is emulated; manage-bde.exe (English and German
@@ -52,18 +56,12 @@ function expectNoSecret(run: RunResult, blocks: string[]): void {
 }
 
 wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stand-ins): BitLocker, read-only medium, safe boot', () => {
-  let box: WineBox;
-  beforeAll(async () => {
-    box = await WineBox.create();
-  }, 180_000);
-  afterAll(async () => {
-    await box?.dispose();
-  });
+  const box = wineBoxPerFile();
 
   const lockedD = () => ({ D: { files: [badFile], locked: { password: RIGHT.join('-'), keyId: KEY_ID } } });
 
   it('unlocks a locked volume with the right password (German manage-bde, spaces between blocks) and fixes it', async () => {
-    const run = await box.runFix({ language: 'de', volumes: lockedD(), args: ['/unattended', '/recoverypassword', RIGHT.join(' ')] });
+    const run = await box().runFix({ language: 'de', volumes: lockedD(), args: ['/unattended', '/recoverypassword', RIGHT.join(' ')] });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.stdout).toContain('Recovery key ID: 6A5C3B2D-1E0F-4A9B-8C7D-112233445566');
     const result = only(run.results);
@@ -77,7 +75,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
   it('says which block is mistyped and does not call manage-bde -unlock', async () => {
     const typo = [...RIGHT];
     typo[2] = String(Number(typo[2]) + 1).padStart(6, '0');
-    const run = await box.runFix({ volumes: lockedD(), args: ['/unattended', '/recoverypassword', typo.join('-')] });
+    const run = await box().runFix({ volumes: lockedD(), args: ['/unattended', '/recoverypassword', typo.join('-')] });
     expect(run.exitCode, run.stdout).toBe(2);
     expect(run.stdout).toContain('Block 3 of the recovery password is wrong');
     expect(run.stdout).toContain('Nothing was sent to BitLocker');
@@ -91,7 +89,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
   }, 90_000);
 
   it('reports a valid but wrong password that BitLocker refuses (English manage-bde): needs attention, exit 2', async () => {
-    const run = await box.runFix({ language: 'en', volumes: lockedD(), args: ['/unattended', '/recoverypassword', WRONG.join('-')] });
+    const run = await box().runFix({ language: 'en', volumes: lockedD(), args: ['/unattended', '/recoverypassword', WRONG.join('-')] });
     expect(run.exitCode, run.stdout).toBe(2);
     expect(run.stdout).toContain('BitLocker refused this recovery password for D:');
     expect(run.calls.manageBde.filter((c) => c.includes('-unlock'))).toHaveLength(1);
@@ -106,7 +104,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
     const typo = [...RIGHT];
     typo[6] = '720896';
     const prompt = 'Type the 48-digit recovery password for D:';
-    const run = await box.runFix({
+    const run = await box().runFix({
       language: 'de',
       volumes: lockedD(),
       answers: [
@@ -125,7 +123,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
   readOnlyMount.it('keeps removed files and the result on the Windows volume when the medium is read-only', async (ctx) => {
     let run: RunResult;
     try {
-      run = await box.runFix({ readOnlyMedium: true, args: ['/unattended'], volumes: { D: { files: [badFile] } } });
+      run = await box().runFix({ readOnlyMedium: true, args: ['/unattended'], volumes: { D: { files: [badFile] } } });
     } catch (error) {
       if (!(error instanceof ReadOnlyMediumUnavailable)) throw error;
       return requireCapability('a read-only bind mount', { for: 'fix.cmd on a read-only medium', present: false, howTo: `run as root where mounts are allowed: ${error.message}` }).check(ctx);
@@ -146,7 +144,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
   }, 90_000);
 
   it('sets safe boot with bcdedit and records it', async () => {
-    const run = await box.runFix({ args: ['/unattended', '/safeboot', 'set'], volumes: { D: { files: [{ ...badFile, modified: '2024-07-20T00:00:00Z' }] } } });
+    const run = await box().runFix({ args: ['/unattended', '/safeboot', 'set'], volumes: { D: { files: [{ ...badFile, modified: '2024-07-20T00:00:00Z' }] } } });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.calls.bcdedit).toEqual(['bcdedit /set {default} safeboot network']);
     const result = only(run.results);
@@ -156,7 +154,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
   }, 90_000);
 
   it('clears safe boot, and a bcdedit failure is not reported as success', async () => {
-    const run = await box.runFix({ args: ['/unattended', '/safeboot', 'clear'], bcdeditFails: true, volumes: { D: { files: [], folders: [CS] } } });
+    const run = await box().runFix({ args: ['/unattended', '/safeboot', 'clear'], bcdeditFails: true, volumes: { D: { files: [], folders: [CS] } } });
     // The entry cannot be listed (bcdedit fails): it is deleted anyway, and only success counts.
     expect(run.calls.bcdedit).toEqual(['bcdedit /enum {default}', 'bcdedit /deletevalue {default} safeboot']);
     expect(run.exitCode, run.stdout).toBe(2);
@@ -169,7 +167,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
   it('in WinPE (MiniNT key) skips the system drive, reports winpe and falls back to %COMPUTERNAME% when the hive cannot be loaded', async () => {
     // Wine's reg has no "load", so the offline SYSTEM hive path ends in its fallback here.
     const hive: FakeFile = { path: 'Windows\\System32\\config\\SYSTEM', content: Buffer.from('regf'), modified: '2024-07-01T00:00:00Z' };
-    const run = await box.runFix({ winpe: true, args: ['/unattended'], cFiles: [badFile], volumes: { D: { files: [badFile, hive] } } });
+    const run = await box().runFix({ winpe: true, args: ['/unattended'], cFiles: [badFile], volumes: { D: { files: [badFile, hive] } } });
     expect(run.exitCode, run.stdout).toBe(0);
     const result = only(run.results);
     expect(result.environment).toBe('winpe');
@@ -185,7 +183,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
   // example of `manage-bde -protectors -get` for the OS volume, a recorded locked data volume), as
   // Microsoft's manage-bde documentation describes -get and -Type RecoveryPassword.
   it('several locked volumes: unlocks the OS volume (TPM protector) first, shows every recovery key ID, and a data drive left locked does not hold back the fixed PC', async () => {
-    const run = await box.runFix({
+    const run = await box().runFix({
       winpe: true,
       args: ['/unattended', '/recoverypassword', RIGHT.join('-')],
       volumes: {
@@ -198,7 +196,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
       },
     });
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.stdout).toContain('D: is locked by BitLocker [a data drive: no TPM protector]');
+    expect(run.stdout).toContain('D: is locked by BitLocker [the OS volume or a data drive: no TPM protector tells which; known once it is unlocked]');
     expect(run.stdout).toContain('F: is locked by BitLocker [the OS volume]');
     expect(run.stdout).toContain(`any of these key IDs unlocks it: ${RECORDED_DATA_PASSWORD_IDS.join(' ')}`);
     expect(run.stdout).toContain(`look up any of its recovery key IDs: ${RECORDED_DATA_PASSWORD_IDS.join(' ')}`);
@@ -207,14 +205,49 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
     expect(result.outcome).toBe('fixed');
     expect(result.volumes).toEqual([
       { volume: 'F:', bitlocker: 'unlocked-by-bootmend', keyId: RECORDED_OS_PASSWORD_ID, keyIds: [RECORDED_OS_PASSWORD_ID], role: 'os', skipped: false, outcome: 'fixed' },
-      { volume: 'D:', bitlocker: 'locked', keyId: RECORDED_DATA_PASSWORD_IDS[0], keyIds: [...RECORDED_DATA_PASSWORD_IDS], role: 'data', skipped: true, outcome: 'needs_attention' },
+      { volume: 'D:', bitlocker: 'locked', keyId: RECORDED_DATA_PASSWORD_IDS[0], keyIds: [...RECORDED_DATA_PASSWORD_IDS], role: 'unknown', skipped: true, outcome: 'needs_attention' },
     ]);
     expect(existsSync(join(run.volumeDirs.F!, ...CS.split('\\'), BAD))).toBe(false);
     expectNoSecret(run, RIGHT);
   }, 90_000);
 
+  // An OS volume of a PC without a TPM (password protector + recovery password, in the layout of
+  // Microsoft's example output: core/playbooks/manage-bde-recorded.ts) lists no TPM protector,
+  // like a data drive: it must still be unlocked and fixed, and told apart once it is unlocked.
+  it('a locked OS volume protected without a TPM is not read as a data drive: unlocked, found to hold Windows, fixed; the data drive left locked is skipped', async () => {
+    const osNoTpm = { password: RIGHT.join('-'), keyId: RECORDED_OS_NO_TPM_KEY_ID, recorded: { all: RECORDED_OS_NO_TPM_LOCKED_ALL, recoveryPassword: RECORDED_OS_NO_TPM_LOCKED_RECOVERY } };
+    const dataDrive = { password: WRONG.join('-'), keyId: RECORDED_DATA_PASSWORD_IDS[0], data: true, recorded: { all: RECORDED_DATA_LOCKED_ALL.replaceAll('F:', 'D:'), recoveryPassword: RECORDED_DATA_LOCKED_RECOVERY.replaceAll('F:', 'D:') } };
+    const windows: FakeFile = { path: 'Windows\\System32\\kernel32.dll', content: Buffer.from('MZ'), modified: '2024-07-01T00:00:00Z' };
+    const run = await box().runFix({
+      winpe: true,
+      args: ['/unattended', '/recoverypassword', RIGHT.join('-')],
+      volumes: { D: { files: [{ path: 'Projects\\plan.txt', content: Buffer.from('data'), modified: '2024-07-01T00:00:00Z' }], locked: dataDrive }, F: { files: [badFile, windows], locked: osNoTpm } },
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain('F: is locked by BitLocker [the OS volume or a data drive: no TPM protector tells which; known once it is unlocked]');
+    expect(run.stdout).not.toMatch(/F: is locked by BitLocker \[a data drive/);
+    expect(run.calls.manageBde.filter((c) => c.includes('-unlock'))).toEqual(['manage-bde -unlock D: -RecoveryPassword <redacted>', 'manage-bde -unlock F: -RecoveryPassword <redacted>']);
+    const result = only(run.results);
+    expect(result.outcome).toBe('fixed');
+    expect(result.volumes).toEqual([
+      { volume: 'F:', bitlocker: 'unlocked-by-bootmend', keyId: RECORDED_OS_NO_TPM_KEY_ID, keyIds: [RECORDED_OS_NO_TPM_KEY_ID], role: 'os', skipped: false, outcome: 'fixed' },
+      { volume: 'D:', bitlocker: 'locked', keyId: RECORDED_DATA_PASSWORD_IDS[0], keyIds: [...RECORDED_DATA_PASSWORD_IDS], role: 'unknown', skipped: true, outcome: 'needs_attention' },
+    ]);
+    expect(existsSync(join(run.volumeDirs.F!, ...CS.split('\\'), BAD))).toBe(false);
+    expectNoSecret(run, RIGHT);
+  }, 90_000);
+
+  it('a locked OS volume without a TPM left locked (no password given) holds the PC back: needs attention, not a skipped data drive', async () => {
+    const osNoTpm = { password: RIGHT.join('-'), keyId: RECORDED_OS_NO_TPM_KEY_ID, recorded: { all: RECORDED_OS_NO_TPM_LOCKED_ALL, recoveryPassword: RECORDED_OS_NO_TPM_LOCKED_RECOVERY } };
+    const run = await box().runFix({ winpe: true, args: ['/unattended'], volumes: { F: { files: [badFile], locked: osNoTpm } } });
+    expect(run.exitCode, run.stdout).toBe(2);
+    const result = only(run.results);
+    expect(result.outcome).toBe('needs_attention');
+    expect(result.volumes).toEqual([{ volume: 'F:', bitlocker: 'locked', keyId: RECORDED_OS_NO_TPM_KEY_ID, keyIds: [RECORDED_OS_NO_TPM_KEY_ID], role: 'unknown', skipped: false, outcome: 'needs_attention' }]);
+  }, 90_000);
+
   it('works on the /volume given and leaves other volumes alone', async () => {
-    const run = await box.runFix({ args: ['/unattended', '/volume', 'f:'], volumes: { D: { files: [badFile] }, F: { files: [badFile] } } });
+    const run = await box().runFix({ args: ['/unattended', '/volume', 'f:'], volumes: { D: { files: [badFile] }, F: { files: [badFile] } } });
     expect(run.exitCode, run.stdout).toBe(0);
     const result = only(run.results);
     expect(result.volumes.map((v) => [v.volume, v.outcome])).toEqual([['F:', 'fixed']]);
@@ -223,7 +256,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, manage-bde/bcdedit are stan
   }, 90_000);
 
   it('refuses wrong usage with exit code 64', async () => {
-    const run = await box.runFix({ args: ['/safeboot', 'maybe'] });
+    const run = await box().runFix({ args: ['/safeboot', 'maybe'] });
     expect(run.exitCode).toBe(64);
     expect(run.stdout).toContain('/safeboot takes "set" or "clear"');
     expect(run.results).toEqual([]);

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { requireTools } from '../../test/tools.js';
-import { WineBox, WINE_TOOLS, type FakeFile } from './testing/wine-harness.js';
+import { WINE_TOOLS, type FakeFile } from './testing/wine-harness.js';
+import { wineBoxPerFile } from '../../test/wine-box.js';
 
 /*
  * fix.cmd against hostile names, under Wine's cmd.exe (Windows emulated, manage-bde, bcdedit and
@@ -42,16 +43,10 @@ function canaries(dir: string): string[] {
 }
 
 wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): hostile file and machine names', () => {
-  let box: WineBox;
-  beforeAll(async () => {
-    box = await WineBox.create();
-  }, 180_000);
-  afterAll(async () => {
-    await box?.dispose();
-  });
+  const box = wineBoxPerFile();
 
   it("runs no command hidden in file names with % & ^ ! ( ) ' ; or in a machine name with &, still quarantines the bad file, and restore.cmd puts it back", async () => {
-    const run = await box.runFix({
+    const run = await box().runFix({
       args: ['/unattended'],
       computerName: MACHINE,
       volumes: { D: { files: [file(BAD, IN_WINDOW), file(GOOD, AFTER_WINDOW), file(OTHER, IN_WINDOW), file(NEAR, IN_WINDOW)] } },
@@ -78,7 +73,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): hosti
     // restore.cmd is a batch file too: its % are doubled, so it names the real paths.
     const restoreText = readFileSync(join(runDir, 'restore.cmd'), 'ascii');
     expect(restoreText).toContain(`move /y "${byName(BAD)!.quarantinePath!.replace(/%/g, '%%')}" "D:\\${CS}\\${BAD.replace(/%/g, '%%')}"`);
-    const restored = await box.runBatch(join(runDir, 'restore.cmd'));
+    const restored = await box().runBatch(join(runDir, 'restore.cmd'));
     expect(restored.code, restored.stdout).toBe(0);
     expect(canaries(run.scenarioDir)).toEqual([]);
     expect(existsSync(quarantined)).toBe(false);

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { requireTools } from '../../test/tools.js';
-import { WineBox, WINE_TOOLS, type FakeFile } from './testing/wine-harness.js';
+import { WINE_TOOLS, type FakeFile } from './testing/wine-harness.js';
+import { wineBoxPerFile } from '../../test/wine-box.js';
 
 /*
  * fix.cmd as real WinPE, WinRE and Safe Mode behave (issue 13), under Wine's cmd. Windows is
@@ -28,18 +29,12 @@ function only<T>(items: T[]): T {
 }
 
 wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows emulated; fc, fsutil, bcdedit, manage-bde are stand-ins)', () => {
-  let box: WineBox;
-  beforeAll(async () => {
-    box = await WineBox.create();
-  }, 240_000);
-  afterAll(async () => {
-    await box?.dispose();
-  });
+  const box = wineBoxPerFile(240_000);
 
   it('quarantines an all-zero copy inside the time window with its own reason, and names the one check that failed for a file it leaves', async () => {
     const zero = 'C-00000291-00000000-00000032.sys';
     const late = 'C-00000291-00000000-00000033.sys';
-    const run = await box.runFix({
+    const run = await box().runFix({
       args: ['/unattended'],
       certutil: false,
       fc: true,
@@ -62,7 +57,7 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
   it('reads the leading bytes with fc /b against the medium where certutil and PowerShell are missing, and "whenAvailable" lets a file through where fc is missing too', async () => {
     const bad = 'C-00000291-00000000-00000032.sys';
     const other = 'C-00000291-00000000-00000034.sys';
-    const withFc = await box.runFix({
+    const withFc = await box().runFix({
       args: ['/unattended'],
       certutil: false,
       fc: true,
@@ -76,14 +71,14 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
 
     // Default WinPE: no PowerShell, certutil or fc. The name and the time window are required,
     // the leading bytes only "whenAvailable" (crowdstrike-cf291), so the file is still removed.
-    const bare = await box.runFix({ args: ['/unattended'], certutil: false, volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))] } } });
+    const bare = await box().runFix({ args: ['/unattended'], certutil: false, volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))] } } });
     expect(bare.exitCode, bare.stdout).toBe(0);
     expect(only(only(bare.results).files)).toMatchObject({ action: 'quarantined', checks: { leadingBytes: 'unknown' }, note: 'could not be checked here, and not required: leading bytes' });
   }, 180_000);
 
   it('in Safe Mode without elevation says to run as administrator and changes nothing (fsutil dirty query fails)', async () => {
     const bad = 'C-00000291-00000000-00000032.sys';
-    const run = await box.runFix({ args: ['/unattended'], env: { SAFEBOOT_OPTION: 'NETWORK' }, notElevated: true, volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))] } } });
+    const run = await box().runFix({ args: ['/unattended'], env: { SAFEBOOT_OPTION: 'NETWORK' }, notElevated: true, volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))] } } });
     expect(run.exitCode, run.stdout).toBe(2);
     expect(run.stdout).toContain('Running in: safemode');
     expect(run.stdout).toContain('not running as administrator');
@@ -101,7 +96,7 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
   // fix.cmd must not count as a failure: it lists the entry (bcdedit /enum) first.
   it('after a successful fix in Safe Mode clears safe boot on {default} and {current}, shows what changed and records it', async () => {
     const bad = 'C-00000291-00000000-00000032.sys';
-    const run = await box.runFix({
+    const run = await box().runFix({
       args: ['/unattended'],
       env: { SAFEBOOT_OPTION: 'NETWORK' },
       safeBootSet: { default: 'Network', current: 'Network' },
@@ -139,7 +134,7 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
     // The PC's offline hive says Central European summer time (ActiveTimeBias -120): WinRE's own
     // zone is this session's (UTC under Wine), so the PC's hardware clock reads two hours ahead.
     const before = Date.now();
-    const winre = await box.runFix({
+    const winre = await box().runFix({
       args: ['/unattended'],
       winpe: true,
       cFiles: [{ path: 'sources\\recovery\\marker.txt', content: Buffer.from('x'), modified: IN_WINDOW }],
@@ -162,14 +157,14 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
     expect(only(winre.results).safeBoot).toEqual({ requested: 'clear', result: 'not-set', automatic: true, entries: [{ entry: '{default}', before: null, after: null }] });
     expect(only(winre.results).outcome).toBe('fixed');
 
-    const asked = await box.runFix({ args: ['/unattended', '/safeboot', 'clear'], volumes: { D: { files: [], folders: [CS] } } });
+    const asked = await box().runFix({ args: ['/unattended', '/safeboot', 'clear'], volumes: { D: { files: [], folders: [CS] } } });
     expect(asked.exitCode, asked.stdout).toBe(0);
     expect(only(asked.results)).toMatchObject({ outcome: 'nothing_to_do', safeBoot: { requested: 'clear', result: 'not-set', automatic: false } });
   }, 180_000);
 
   it('without manage-bde in the image lists the drives it could not read and says this WinPE cannot unlock BitLocker', async () => {
     const bad = 'C-00000291-00000000-00000032.sys';
-    const run = await box.runFix({
+    const run = await box().runFix({
       args: ['/unattended'],
       winpe: true,
       manageBde: false,
@@ -188,7 +183,7 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
 
   it('no Windows drive at all is "could not see the disk" with the storage-driver advice; Windows without the folder is nothing to do', async () => {
     // WinPE with no drive but its own RAM disk (Wine's C:, skipped as X: would be).
-    const blind = await box.runFix({ args: ['/unattended'], winpe: true });
+    const blind = await box().runFix({ args: ['/unattended'], winpe: true });
     expect(blind.exitCode, blind.stdout).toBe(2);
     const result = only(blind.results);
     expect(result).toMatchObject({ outcome: 'needs_attention', volumes: [], files: [] });
@@ -198,7 +193,7 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
     expect(blind.stdout).toContain("the PC's own Windows Recovery [WinRE]");
 
     // Plain Windows: C: holds Windows (Wine's own) but not the CrowdStrike folder.
-    const clean = await box.runFix({ args: ['/unattended'] });
+    const clean = await box().runFix({ args: ['/unattended'] });
     expect(clean.exitCode, clean.stdout).toBe(0);
     expect(only(clean.results)).toMatchObject({ outcome: 'nothing_to_do', volumes: [] });
     expect(clean.stdout).toContain("Windows is on C: but no volume holds the playbook's folder");
@@ -209,7 +204,7 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
   // an offline hive is loaded under HKLM, read, and unloaded again.
   it('files a disk repaired in a dock (plain Windows) under the name in its own offline SYSTEM hive, and unloads the hive', async () => {
     const bad = 'C-00000291-00000000-00000032.sys';
-    const run = await box.runFix({
+    const run = await box().runFix({
       args: ['/unattended'],
       volumes: { D: { files: [file(bad, IN_WINDOW, Buffer.concat([MAGIC, Buffer.from('bad')]))], hive: { computerName: 'PC-DOCKED-7', activeTimeBias: 300 } } },
     });

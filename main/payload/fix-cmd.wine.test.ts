@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { requireTools } from '../../test/tools.js';
 import type { MachineResult } from '../../core/playbooks/machine-result.js';
 import type { PlaybookInput } from '../../core/playbooks/playbook.js';
-import { loadCrowdStrikePlaybook, WineBox, WINE_TOOLS, type FakeFile } from './testing/wine-harness.js';
+import { loadCrowdStrikePlaybook, WINE_TOOLS, type FakeFile } from './testing/wine-harness.js';
+import { wineBoxPerFile } from '../../test/wine-box.js';
 
 /*
  * fix.cmd proven under Wine's cmd.exe: Windows is emulated, and manage-bde, bcdedit and
@@ -49,18 +50,12 @@ function quarantineRun(mediumDir: string, machine: string): string {
 }
 
 wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files and conditions', () => {
-  let box: WineBox;
-  beforeAll(async () => {
-    box = await WineBox.create();
-  }, 180_000);
-  afterAll(async () => {
-    await box?.dispose();
-  });
+  const box = wineBoxPerFile();
 
   it('quarantines only the bad channel file beside a good one on C:, with a manifest and a result that parses', async () => {
     const playbook = loadCrowdStrikePlaybook() as PlaybookInput & { title: string };
     playbook.title = "Channel file 291 & co | <test> ^caret (Wine) 'quoted'";
-    const run = await box.runFix({
+    const run = await box().runFix({
       playbook,
       args: ['/unattended'],
       cFiles: [
@@ -103,7 +98,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
   }, 90_000);
 
   it('leaves a lone good file alone: nothing to do, exit 0', async () => {
-    const run = await box.runFix({ args: ['/unattended'], volumes: { D: { files: [channelFile(GOOD, '2024-07-19T05:27:00Z')] } } });
+    const run = await box().runFix({ args: ['/unattended'], volumes: { D: { files: [channelFile(GOOD, '2024-07-19T05:27:00Z')] } } });
     expect(run.exitCode, run.stdout).toBe(0);
     const result = only(run.results);
     expect(result.outcome).toBe('nothing_to_do');
@@ -115,7 +110,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
   }, 90_000);
 
   it('finds the target folder on D: when C: has none', async () => {
-    const run = await box.runFix({ args: ['/unattended'], volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:30:00Z')] } } });
+    const run = await box().runFix({ args: ['/unattended'], volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:30:00Z')] } } });
     expect(run.exitCode, run.stdout).toBe(0);
     const result = only(run.results);
     expect(result.volumes.map((v) => v.volume)).toEqual(['D:']);
@@ -127,7 +122,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
 
   it('handles a file name with spaces, ignores look-alikes elsewhere in the tree and 8.3 extension matches', async () => {
     const spaced = 'C-00000291-00000000-00000032 (1).sys';
-    const run = await box.runFix({
+    const run = await box().runFix({
       args: ['/unattended'],
       volumes: {
         D: {
@@ -153,7 +148,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
   }, 90_000);
 
   it('fixes two volumes in one run', async () => {
-    const run = await box.runFix({
+    const run = await box().runFix({
       args: ['/unattended'],
       volumes: {
         D: { files: [channelFile(BAD, '2024-07-19T04:09:00Z'), channelFile(GOOD, '2024-07-19T06:00:00Z')] },
@@ -179,7 +174,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
   }, 90_000);
 
   it('reports a file it cannot verify and leaves it in place in /unattended (no certutil, no PowerShell)', async () => {
-    const run = await box.runFix({ playbook: leadingBytesRequired(), args: ['/unattended'], certutil: false, volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:09:00Z')] } } });
+    const run = await box().runFix({ playbook: leadingBytesRequired(), args: ['/unattended'], certutil: false, volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:09:00Z')] } } });
     expect(run.exitCode, run.stdout).toBe(2);
     const result = only(run.results);
     expect(result.outcome).toBe('needs_attention');
@@ -188,7 +183,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
   }, 90_000);
 
   it('quarantines an unverifiable file when the technician types YES', async () => {
-    const run = await box.runFix({ playbook: leadingBytesRequired(), certutil: false, answers: [{ after: 'Type YES to quarantine it anyway', type: 'YES' }], volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:09:00Z')] } } });
+    const run = await box().runFix({ playbook: leadingBytesRequired(), certutil: false, answers: [{ after: 'Type YES to quarantine it anyway', type: 'YES' }], volumes: { D: { files: [channelFile(BAD, '2024-07-19T04:09:00Z')] } } });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.stdout).toContain('Type YES to quarantine it anyway');
     const entry = only(only(run.results).files);
@@ -217,7 +212,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
     };
     const folder = 'ProgramData\\Vendor_Co 2.0\\Cache';
     const t = '2024-07-19T04:09:00Z';
-    const run = await box.runFix({
+    const run = await box().runFix({
       playbook,
       args: ['/unattended'],
       volumes: {
@@ -248,10 +243,10 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
     // Wine prints file times in UTC, so the file below is *shown* as 05:40. In a session one hour
     // east of UTC that display means 04:40 UTC: inside the bad window. Without the offset it is not.
     const files = [channelFile(BAD, '2024-07-19T05:40:00Z')];
-    const plain = await box.runFix({ args: ['/unattended'], volumes: { D: { files } } });
+    const plain = await box().runFix({ args: ['/unattended'], volumes: { D: { files } } });
     expect(only(only(plain.results).files)).toMatchObject({ modifiedUtc: '2024-07-19T05:40:00Z', checks: { modifiedUtc: 'fail' }, action: 'left-alone' });
 
-    const shifted = await box.runFix({ args: ['/unattended', '/utcoffset', '60'], volumes: { D: { files } } });
+    const shifted = await box().runFix({ args: ['/unattended', '/utcoffset', '60'], volumes: { D: { files } } });
     expect(shifted.exitCode, shifted.stdout).toBe(0);
     const result = only(shifted.results);
     expect(result.utcOffsetMinutes).toBe(60);
@@ -283,7 +278,7 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): files
       { local: '05/06/2024 10:00', offset: 0, order: 'guess', utc: null },
       { local: '2024-07-19 04:09 x', offset: 0, order: 'ymd', utc: null },
     ];
-    const lines = await box.selftestUtc(cases);
+    const lines = await box().selftestUtc(cases);
     expect(lines).toEqual(
       cases.map((c) => {
         const minutes = c.utc === null ? null : Date.parse(c.utc) / 60_000;

@@ -74,6 +74,12 @@ describe('toBackendEvent', () => {
     expect(toBackendEvent(event('machine.path_chosen'))).toMatchObject({ status: 'in_progress', method: 'winpe' });
     expect(toBackendEvent(event('machine.added'))).toBeNull();
   });
+
+  it('keeps every key reveal on this laptop: a reveal after the outcome must not reopen a fixed machine on the dashboard', () => {
+    const machine = { hostname: 'PC-0001', serial: 'SN-1', assetTag: 'AT-1', site: 'Berlin' };
+    const reveal = { id: randomUUID(), seq: 7, type: 'key.revealed', at: new Date().toISOString(), keyId: 'AB12CD34-0000-4000-8000-000000000001', machine: 'PC-0001', technician: 'Ana', reason: 'blue screen', source: 'escrow', machineId: randomUUID(), machineIdentity: machine } as unknown as RecoveryEvent;
+    expect(toBackendEvent(reveal)).toBeNull();
+  });
 });
 
 describe('syncOnce (scripted backend answers)', () => {

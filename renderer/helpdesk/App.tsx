@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import { Button } from '../ui/Button.js';
 import { ErrorBoundary } from '../ui/ErrorBoundary.js';
-import { LogoMark } from '../ui/icons.js';
+import { Brand } from '../ui/Brand.js';
 import { applyTheme, resolveTheme } from '../state/theme.js';
 import { AuditScreen } from './audit/AuditScreen.js';
 import { ImportScreen } from './fleet/ImportScreen.js';
@@ -58,13 +58,7 @@ function Dashboard({ token, name, role }: { token: string; name: string; role: s
         Skip to content
       </a>
       <header className="hd__bar">
-        <div className="brand">
-          <LogoMark size={32} />
-          <div className="brand__text">
-            <span className="brand__name">Bootmend</span>
-            <span className="brand__tag">Helpdesk</span>
-          </div>
-        </div>
+        <Brand tag="Helpdesk" size={32} />
         <nav aria-label="Dashboard" className="hd__nav">
           {SCREENS.map((s) => (
             <a key={s.id} href={`#${s.id}`} className="hd__tab" aria-current={s.id === screen ? 'page' : undefined}>

@@ -1,7 +1,7 @@
 import { useState, type ReactElement } from 'react';
 import { Button } from '../ui/Button.js';
 import { Field } from '../ui/Field.js';
-import { LogoMark } from '../ui/icons.js';
+import { Brand } from '../ui/Brand.js';
 import { useSession } from './session.js';
 
 /** Paste a helpdesk or admin token; it is kept for this tab only (sessionStorage). */
@@ -20,13 +20,7 @@ export function SignIn(): ReactElement {
           void signIn(token);
         }}
       >
-        <div className="brand">
-          <LogoMark />
-          <div className="brand__text">
-            <span className="brand__name">Bootmend</span>
-            <span className="brand__tag">Helpdesk dashboard</span>
-          </div>
-        </div>
+        <Brand tag="Helpdesk dashboard" />
         <h1 id="signin-title">Sign in</h1>
         <Field id="token" label="Token" hint="A helpdesk or admin token from `bootmend-server token create`. It is kept in this tab only and forgotten when you close it." error={error}>
           {(aria) => <input id="token" className="input mono" type="password" autoComplete="off" spellCheck={false} value={token} onChange={(e) => setToken(e.target.value)} autoFocus {...aria} />}

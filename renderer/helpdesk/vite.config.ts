@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { pageHead } from '../page.config.js';
 
 /**
  * The helpdesk dashboard's build: its own entry (index.html here), the same React code and
@@ -9,7 +10,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), pageHead({ faviconHref: '/favicon.svg' })],
   build: {
     outDir: '../../dist/helpdesk',
     emptyOutDir: true,

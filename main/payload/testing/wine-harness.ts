@@ -153,24 +153,27 @@ export class WineBox {
   }
 
   private async setUp(): Promise<void> {
-    // wineboot may exit non-zero for missing 32-bit parts; the prefix is what counts.
-    await run('wineboot', ['-i'], { ...this.env, WINEDLLOVERRIDES: 'mscoree,mshtml=' }, this.root, 120_000, [], true);
-    if (!existsSync(join(this.prefix, 'drive_c', 'windows', 'system32'))) throw new Error('wineboot did not create a Wine prefix');
-    spawnSync('wineserver', ['-p'], { env: this.env, stdio: 'ignore' });
-    // The first wmic call starts Wine's WMI service; do it here, not in the first test.
-    await run('wine', ['cmd', '/c', 'wmic os get currenttimezone'], this.env, this.root, 120_000);
+    // The stand-ins need no prefix: mingw-w64 builds them while wineboot makes it.
     const bin = join(this.root, 'standins');
     mkdirSync(bin);
-    await Promise.all(
-      STANDINS.map((name) =>
+    // allSettled: a failed wineboot is reported only once gcc is done, so dispose() never removes a folder it still writes into.
+    const compiling = Promise.allSettled(
+      [...STANDINS, ...PER_RUN].map((name) =>
         run('x86_64-w64-mingw32-gcc', ['-O1', '-Wall', '-Werror', '-s', '-o', join(bin, `${name}.exe`), join(here, 'standins', `${name}.c`)], process.env, bin, 60_000),
       ),
     );
-    await Promise.all(
-      PER_RUN.map((name) =>
-        run('x86_64-w64-mingw32-gcc', ['-O1', '-Wall', '-Werror', '-s', '-o', join(bin, `${name}.exe`), join(here, 'standins', `${name}.c`)], process.env, bin, 60_000),
-      ),
-    );
+    try {
+      // wineboot may exit non-zero for missing 32-bit parts; the prefix is what counts.
+      await run('wineboot', ['-i'], { ...this.env, WINEDLLOVERRIDES: 'mscoree,mshtml=' }, this.root, 120_000, [], true);
+      if (!existsSync(join(this.prefix, 'drive_c', 'windows', 'system32'))) throw new Error('wineboot did not create a Wine prefix');
+      spawnSync('wineserver', ['-p'], { env: this.env, stdio: 'ignore' });
+      // The first wmic call starts Wine's WMI service; do it here, not in the first test.
+      await run('wine', ['cmd', '/c', 'wmic os get currenttimezone'], this.env, this.root, 120_000);
+    } finally {
+      await compiling;
+    }
+    const failed = (await compiling).find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     const system32 = this.system32();
     for (const name of STANDINS) copyFileSync(join(bin, `${name}.exe`), join(system32, `${name}.exe`));
     for (const name of PER_RUN) copyFileSync(join(system32, `${name}.exe`), join(bin, `wine-${name}.exe`));
@@ -415,7 +418,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: strin
       stdin.write(`${answer.type}\r\n`);
       if (step === answers.length) stdin.end();
     }, 100);
+    let timedOut = false;
     const timer = setTimeout(() => {
+      timedOut = true;
       clearInterval(typer);
       child.kill('SIGKILL');
       const { stdout, stderr } = collect();
@@ -429,6 +434,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: strin
     child.on('exit', (code) => {
       clearInterval(typer);
       clearTimeout(timer);
+      // The killed child still exits: its output was already collected (and removed) for the timeout's error.
+      if (timedOut) return;
       const { stdout, stderr } = collect();
       if (command !== 'wine' && !anyExit && code !== 0) reject(new Error(`${command} exited ${code}: ${stderr}`));
       else resolve({ code: code ?? -1, stdout, stderr });

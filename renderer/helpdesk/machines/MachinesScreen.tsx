@@ -36,43 +36,36 @@ export function MachinesScreen(): ReactElement {
               <input className="input" type="search" value={filter.q} placeholder="Hostname, serial or asset tag" onChange={(e) => set({ q: e.target.value })} />
             </span>
           </label>
-          <label className="filter">
-            <span className="filter__label">Status</span>
-            <select className="input" value={filter.status} onChange={(e) => set({ status: e.target.value })}>
-              <option value="">Any status</option>
-              {STATUS_ORDER.map((s) => (
-                <option key={s} value={s}>
-                  {STATUS_LABEL[s]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filter">
-            <span className="filter__label">Site</span>
-            <select className="input" value={filter.site} onChange={(e) => set({ site: e.target.value })}>
-              <option value="">Every site</option>
-              {sites.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="filter">
-            <span className="filter__label">Technician</span>
-            <select className="input" value={filter.technician} onChange={(e) => set({ technician: e.target.value })}>
-              <option value="">Anyone</option>
-              {technicians.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Status" anyLabel="Any status" value={filter.status} options={STATUS_ORDER.map((s) => ({ value: s, label: STATUS_LABEL[s] }))} onChange={(status) => set({ status })} />
+          <FilterSelect label="Site" anyLabel="Every site" value={filter.site} options={sites.map((s) => ({ value: s, label: s }))} onChange={(site) => set({ site })} />
+          <FilterSelect label="Technician" anyLabel="Anyone" value={filter.technician} options={technicians.map((t) => ({ value: t, label: t }))} onChange={(technician) => set({ technician })} />
         </div>
         <MachineTable pages={pages} openId={openId} onOpen={setOpenId} />
       </Card>
       {openId ? <Timeline id={openId} onClose={() => setOpenId(null)} /> : null}
     </div>
+  );
+}
+
+/** One labelled filter: "" (its `anyLabel`) or one of the options. */
+function FilterSelect({ label, anyLabel, value, options, onChange }: {
+  label: string;
+  anyLabel: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+}): ReactElement {
+  return (
+    <label className="filter">
+      <span className="filter__label">{label}</span>
+      <select className="input" value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{anyLabel}</option>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -1,16 +1,17 @@
 import { useCallback, type ReactElement } from 'react';
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Burndown } from '../../../core/backend/dashboard.js';
 import type { Summary } from '../../../core/backend/schemas.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
 import { Loading } from '../../ui/Spinner.js';
 import { getJson } from '../api.js';
+import { StackedBars } from './StackedBars.js';
 import { useLiveResource, useThemeColors } from '../hooks.js';
 import { useToken } from '../session.js';
 import { etaSentence, formatCount, formatHour, formatPercent, STATUS_LABEL, STATUS_ORDER, STATUS_TONE } from '../words.js';
 
-const COLORS = { up: '--success', down: '--danger', accent: '--accent', grid: '--border', text: '--text-muted', surface: '--surface' } as const;
+const COLORS = { down: '--danger', grid: '--border', text: '--text-muted', surface: '--surface' } as const;
 
 /** "How far are we?": big numbers by status, the burn-down, sites, technicians and the ETA, live. */
 export function Overview(): ReactElement {
@@ -81,49 +82,29 @@ function BurndownChart({ data }: { data: Burndown }): ReactElement {
   );
 }
 
+const SITE_SERIES = [
+  { key: 'up', name: 'Up', color: '--success' },
+  { key: 'down', name: 'Still down', color: '--danger' },
+] as const;
+
 function SiteBars({ summary }: { summary: Summary }): ReactElement {
-  const colors = useThemeColors(COLORS);
   const rows = summary.bySite.map((site) => ({ name: site.site ?? 'No site', up: site.up, down: site.total - site.up }));
   if (rows.length === 0) return <p className="muted">No machines yet.</p>;
   const label = `By site: ${rows.map((r) => `${r.name} ${formatCount(r.up)} up, ${formatCount(r.down)} down`).join('; ')}.`;
-  return (
-    <div className="chart" role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height={Math.max(160, rows.length * 34 + 60)}>
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, left: 8, bottom: 0 }}>
-          <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" allowDecimals={false} stroke={colors.text} />
-          <YAxis type="category" dataKey="name" width={110} stroke={colors.text} />
-          <Tooltip contentStyle={{ background: colors.surface }} />
-          <Legend />
-          <Bar dataKey="up" name="Up" stackId="site" fill={colors.up} isAnimationActive={false} />
-          <Bar dataKey="down" name="Still down" stackId="site" fill={colors.down} isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
-  );
+  return <StackedBars rows={rows} series={SITE_SERIES} label={label} rowHeight={34} />;
 }
 
 /** The busiest technicians; the rest are in the machine table's filter. */
 const TOP_TECHNICIANS = 12;
 
+const TECHNICIAN_SERIES = [
+  { key: 'fixed', name: 'Fixed', color: '--success' },
+  { key: 'other', name: 'Other outcome or in progress', color: '--accent' },
+] as const;
+
 function TechnicianBars({ summary }: { summary: Summary }): ReactElement {
-  const colors = useThemeColors(COLORS);
   const rows = summary.byTechnician.slice(0, TOP_TECHNICIANS).map((t) => ({ name: t.technician, fixed: t.fixed, other: t.machines - t.fixed }));
   if (rows.length === 0) return <p className="muted">No technician has reported yet.</p>;
   const label = `By technician: ${rows.map((r) => `${r.name} ${formatCount(r.fixed)} fixed`).join('; ')}.`;
-  return (
-    <div className="chart" role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height={Math.max(160, rows.length * 30 + 60)}>
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, left: 8, bottom: 0 }}>
-          <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" allowDecimals={false} stroke={colors.text} />
-          <YAxis type="category" dataKey="name" width={110} stroke={colors.text} />
-          <Tooltip contentStyle={{ background: colors.surface }} />
-          <Legend />
-          <Bar dataKey="fixed" name="Fixed" stackId="tech" fill={colors.up} isAnimationActive={false} />
-          <Bar dataKey="other" name="Other outcome or in progress" stackId="tech" fill={colors.accent} isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
-  );
+  return <StackedBars rows={rows} series={TECHNICIAN_SERIES} label={label} rowHeight={30} />;
 }

@@ -1,4 +1,5 @@
 import type { MachineStatus, RecoveryPath } from '../../../core/journal/schemas.js';
+import type { Tone } from '../../ui/Badge.js';
 
 /** How the Journal screen words statuses, paths, durations and events. */
 
@@ -13,9 +14,7 @@ export const STATUS_LABEL: Record<MachineStatus, string> = {
   failed: 'Failed',
 };
 
-export type StatusTone = 'success' | 'warning' | 'danger' | 'info' | 'neutral';
-
-export const STATUS_TONE: Record<MachineStatus, StatusTone> = {
+export const STATUS_TONE: Record<MachineStatus, Tone> = {
   pending: 'neutral',
   in_progress: 'info',
   paused: 'neutral',

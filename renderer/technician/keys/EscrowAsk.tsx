@@ -20,19 +20,21 @@ export function EscrowAsk({ keyId }: { keyId: string }): ReactElement {
   const [reason, setReason] = useState<string>(QUICK_REASONS[0]);
   const [problem, setProblem] = useState<string | null>(null);
 
-  function ask(id: string): void {
+  const graphSignedIn = useKeys((s) => s.graph?.state === 'signed-in');
+
+  function ask(id: string, source = escrow.source ?? 'escrow'): void {
     if (machine.trim() === '') {
       setProblem('Type the name of the PC you are unlocking: it goes into the audit record.');
       document.getElementById('keys-escrow-machine')?.focus();
       return;
     }
     setProblem(null);
-    void useKeys.getState().askEscrow(client, { keyId: id, machine, reason });
+    void useKeys.getState().askEscrow(client, { keyId: id, machine, reason }, source);
   }
 
   function submit(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
-    ask(keyId);
+    ask(keyId, 'escrow');
   }
 
   return (
@@ -59,9 +61,14 @@ export function EscrowAsk({ keyId }: { keyId: string }): ReactElement {
       <Button type="submit" variant="primary" icon={<CloudIcon />} busy={escrow.status === 'running'} data-testid="ask-escrow">
         Ask the backend&apos;s key escrow
       </Button>
+      {graphSignedIn ? (
+        <Button variant="secondary" icon={<CloudIcon />} busy={escrow.status === 'running' && escrow.source === 'graph'} onClick={() => ask(keyId, 'graph')} data-testid="ask-graph">
+          Ask Microsoft Graph
+        </Button>
+      ) : null}
       {escrow.status === 'failed' ? (
         <Notice tone="warning" icon={<InfoIcon size={20} />}>
-          <p className="banner__title">The backend&apos;s escrow could not help</p>
+          <p className="banner__title">{escrow.source === 'graph' ? 'Microsoft Graph could not help' : 'The backend’s escrow could not help'}</p>
           <p data-testid="escrow-error">{escrow.error}</p>
         </Notice>
       ) : null}

@@ -7,8 +7,10 @@ import { RefreshIcon } from '../../ui/icons.js';
 import { ScreenHeader } from '../../ui/ScreenHeader.js';
 import { Loading } from '../../ui/Spinner.js';
 import { useRefresh } from '../../ui/useRefresh.js';
+import { GraphSignInBox } from './GraphSignInBox.js';
 import { ImportCard } from './ImportCard.js';
 import { LookupCard } from './LookupCard.js';
+import { OnlineLookupCard } from './OnlineLookupCard.js';
 import { RevealedListCard } from './RevealedListCard.js';
 import { RevealView, windowClipboard } from './RevealView.js';
 import { CreateVaultCard, UnlockCard } from './VaultGate.js';
@@ -65,9 +67,11 @@ export function KeysScreen(): ReactElement {
         ) : null}
         {phase === 'absent' ? <CreateVaultCard /> : null}
         {phase === 'locked' ? <UnlockCard /> : null}
+        {phase === 'absent' || phase === 'locked' ? revealed ? <RevealView revealed={revealed} /> : <OnlineLookupCard vault={phase} /> : null}
         {phase === 'unlocked' && status ? (
           <>
             <VaultBar status={status} />
+            {revealed ? null : <GraphSignInBox />}
             {revealed ? <RevealView revealed={revealed} /> : <LookupCard disabled={status.expired} />}
             <ImportCard />
           </>

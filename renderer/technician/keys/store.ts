@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { MIN_PASSPHRASE, type ImportSummary, type KeyFormatOption, type KeySummaryInfo, type LookupKeyResult, type RevealedKey, type RevealedList, type VaultStatus } from '../../../core/keys/schemas.js';
+import { MIN_PASSPHRASE, type ImportSummary, type KeyFormatOption, type GraphSignIn, type KeySummaryInfo, type LookupKeyResult, type RevealedKey, type RevealedList, type VaultStatus } from '../../../core/keys/schemas.js';
 import type { ApiClient } from '../../api/client.js';
 import { isBootmendError } from '../../../core/errors.js';
 import { describeError, fieldFailure, type FieldFailure } from '../../state/errors.js';
@@ -51,7 +51,12 @@ export interface EscrowState {
   candidates: KeySummaryInfo[] | null;
   message: string | null;
   error: string | null;
+  /** Who was asked: the backend's escrow, or Microsoft Graph (signed in). */
+  source?: RemoteKeySource;
 }
+
+/** Where a key the vault does not hold is asked for, by key ID: both answer alike (one revealed, or candidates). */
+export type RemoteKeySource = 'escrow' | 'graph';
 
 export interface EscrowAsk {
   keyId: string;
@@ -99,6 +104,10 @@ interface KeysState {
   /** SECRET while set. */
   revealed: RevealedKey | null;
   escrow: EscrowState;
+  /** The Microsoft Graph sign-in as the privileged side last said (null until asked). */
+  graph: GraphSignIn | null;
+  /** Why the last sign-in request failed (e.g. Microsoft unreachable). */
+  graphError: string | null;
   /** Epoch ms at which the reveal view hides itself. */
   revealedUntil: number | null;
   clipboard: ClipboardState;
@@ -128,7 +137,11 @@ interface KeysState {
   /** `machineId`: the journal machine the reveal is for (the Recover screen), named in the audit event. */
   reveal(client: ApiClient, machine: string, reason: string, machineId?: string): Promise<void>;
   /** Asks the backend's escrow for a key ID the vault does not hold: one match is revealed (and audited) like a vault reveal. */
-  askEscrow(client: ApiClient, ask: EscrowAsk): Promise<void>;
+  /** `source` graph asks Microsoft Graph (signed in) instead of the backend's escrow. */
+  askEscrow(client: ApiClient, ask: EscrowAsk, source?: RemoteKeySource): Promise<void>;
+  refreshGraph(client: ApiClient): Promise<void>;
+  signInGraph(client: ApiClient): Promise<void>;
+  signOutGraph(client: ApiClient): Promise<void>;
   hide(clipboard?: ClipboardWriter): void;
   copyPassword(clipboard: ClipboardWriter | undefined): Promise<void>;
   clearClipboard(clipboard: ClipboardWriter | undefined): Promise<void>;
@@ -198,6 +211,14 @@ export const useKeys = create<KeysState>()((set, get) => {
 
   const focus = (target: FocusTarget): Pick<KeysState, 'focus'> => ({ focus: { target, seq: (get().focus?.seq ?? 0) + 1 } });
 
+  const graphCall = async (request: () => Promise<GraphSignIn>): Promise<void> => {
+    try {
+      set({ graph: await request(), graphError: null });
+    } catch (error) {
+      set({ graphError: describeError(error) });
+    }
+  };
+
   /** Applies a new status; a vault that is no longer unlocked drops the password and the lookup. */
   const applyStatus = (status: VaultStatus): void => {
     const wasUnlocked = get().status?.unlocked === true;
@@ -228,6 +249,8 @@ export const useKeys = create<KeysState>()((set, get) => {
     unlockFailure: null,
     lookup: IDLE_LOOKUP,
     escrow: IDLE_ESCROW,
+    graph: null,
+    graphError: null,
     selected: null,
     revealBusy: false,
     revealFailure: null,
@@ -363,26 +386,39 @@ export const useKeys = create<KeysState>()((set, get) => {
       }
     },
 
-    async askEscrow(client, ask) {
+    async askEscrow(client, ask, source = 'escrow') {
       const keyId = ask.keyId.trim();
       if (get().escrow.status === 'running') return;
+      const asked = { ...IDLE_ESCROW, source, query: keyId };
       if (keyId.replace(/[{}-]/g, '').length < 8) {
-        set({ escrow: { ...IDLE_ESCROW, status: 'failed', query: keyId, error: 'Type at least the first 8 characters of the key ID from the blue screen.' } });
+        set({ escrow: { ...asked, status: 'failed', error: 'Type at least the first 8 characters of the key ID from the blue screen.' } });
         return;
       }
-      set({ escrow: { ...IDLE_ESCROW, status: 'running', query: keyId }, revealFailure: null });
+      set({ escrow: { ...asked, status: 'running' }, revealFailure: null });
       try {
-        const answer = await client.call('lookupEscrowKey', { keyId, machine: ask.machine.trim(), reason: ask.reason.trim(), ...(ask.machineId === undefined ? {} : { machineId: ask.machineId }) });
+        const answer = await client.call(source === 'graph' ? 'lookupGraphKey' : 'lookupEscrowKey', { keyId, machine: ask.machine.trim(), reason: ask.reason.trim(), ...(ask.machineId === undefined ? {} : { machineId: ask.machineId }) });
         if (answer.match === 'ambiguous') {
-          set({ escrow: { ...IDLE_ESCROW, status: 'done', query: keyId, candidates: answer.candidates, message: answer.message } });
+          set({ escrow: { ...asked, status: 'done', candidates: answer.candidates, message: answer.message } });
           return;
         }
         const { id, device, created } = answer.revealed;
-        set({ escrow: { ...IDLE_ESCROW, status: 'done', query: keyId }, selected: { id, device, created, volumeType: null } });
+        set({ escrow: { ...asked, status: 'done' }, selected: { id, device, created, volumeType: null } });
         show(client, answer.revealed);
       } catch (error) {
-        set({ escrow: { ...IDLE_ESCROW, status: 'failed', query: keyId, error: describeError(error) } });
+        set({ escrow: { ...asked, status: 'failed', error: describeError(error) } });
       }
+    },
+
+    async refreshGraph(client) {
+      await graphCall(() => client.call('getGraphSignIn', {}));
+    },
+
+    async signInGraph(client) {
+      await graphCall(() => client.call('startGraphSignIn', {}));
+    },
+
+    async signOutGraph(client) {
+      await graphCall(() => client.call('signOutGraph', {}));
     },
 
     hide(clipboard) {

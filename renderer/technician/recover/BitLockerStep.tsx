@@ -1,4 +1,5 @@
 import { useEffect, useRef, type FormEvent, type ReactElement } from 'react';
+import { KeyIdInput } from '../keys/KeyIdInput.js';
 import type { MachineState } from '../../../core/journal/schemas.js';
 import type { WalkthroughStep } from '../../../core/recover/walkthrough.js';
 import { useClient } from '../../state/client.js';
@@ -10,10 +11,11 @@ import { CheckIcon, CloudIcon, InfoIcon, KeyIcon, SearchIcon } from '../../ui/ic
 import { Loading } from '../../ui/Spinner.js';
 import { RevealView } from '../keys/RevealView.js';
 import { formatWhen, KeyIdText } from '../keys/shared.js';
+import { GraphSignInBox } from '../keys/GraphSignInBox.js';
 import { useKeys, vaultPhase } from '../keys/store.js';
 import { UnlockCard } from '../keys/VaultGate.js';
 import { REVEAL_REASON, useRecover } from './store.js';
-import { StepBody } from './StepView.js';
+import { StepFrame } from './StepView.js';
 import { useRecoverFocus } from './shared.js';
 
 /**
@@ -54,16 +56,19 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
   const next = (): void => void useRecover.getState().confirmSteps(client, [step], { stage: 'step', index: Math.min(step.index + 1, total - 1) });
 
   return (
-    <section className="walk-stage" aria-labelledby="recover-bitlocker-title" data-testid="bitlocker-step">
-      <p className="walk-stage__count muted">
-        Step {step.index + 1} of {total}
-      </p>
-      <h2 className="walk-stage__title" id="recover-bitlocker-title">
-        {step.title}
-      </h2>
-      <p className="walk-stage__detail">{step.detail}</p>
+    <StepFrame
+      step={step}
+      total={total}
+      testId="bitlocker-step"
+      actions={
+        <Button variant={revealed ? 'primary' : 'secondary'} icon={<CheckIcon />} busy={busy} onClick={next} data-testid="confirm-step">
+          {revealed || confirmed ? 'Unlocked — next step' : 'No BitLocker here — next step'}
+        </Button>
+      }
+    >
 
       {phase === 'loading' ? <Loading>Opening the key vault…</Loading> : null}
+      {!revealed ? <GraphSignInBox /> : null}
       {phase === 'unavailable' ? <Notice tone="warning" icon={<InfoIcon size={20} />}><p>{statusError}</p></Notice> : null}
       {phase === 'absent' ? (
         <Notice tone="info" icon={<InfoIcon size={20} />}>
@@ -76,26 +81,22 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
           </p>
         </Notice>
       ) : null}
+      {phase === 'locked' ? (
+        <Notice tone="info" icon={<InfoIcon size={20} />}>
+          <p className="banner__title" data-testid="vault-locked-note">
+            Vault locked — unlock to search it too
+          </p>
+          <p>Look up asks the backend&apos;s key escrow meanwhile.</p>
+        </Notice>
+      ) : null}
       {phase === 'locked' ? <UnlockCard /> : null}
-      {(phase === 'unlocked' || phase === 'absent') && !revealed ? (
+      {phase !== 'loading' && phase !== 'unavailable' && !revealed ? (
         <>
           <form className="lookup" noValidate onSubmit={submit} role="search" aria-label="Find this machine's recovery password">
             <Field id="recover-key-id" label="Key ID from the blue screen" hint="Type or scan it; the first 8 characters are enough. Enter looks it up." error={null} wide>
               {(aria) => (
                 <div className="field__row">
-                  <input
-                    ref={keyInput}
-                    id="recover-key-id"
-                    className="input lookup__input mono"
-                    type="text"
-                    spellCheck={false}
-                    autoCapitalize="characters"
-                    autoComplete="off"
-                    placeholder="e.g. 1A2B3C4D"
-                    value={keyQuery}
-                    {...aria}
-                    onChange={(event) => useRecover.getState().edit({ keyQuery: event.target.value })}
-                  />
+                  <KeyIdInput id="recover-key-id" inputRef={keyInput} value={keyQuery} onChange={(keyQuery) => useRecover.getState().edit({ keyQuery })} aria={aria} />
                   <Button type="submit" variant="primary" icon={<SearchIcon />} busy={lookupRunning}>
                     Look up
                   </Button>
@@ -126,13 +127,7 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
           )}
         </Field>
       ) : null}
-      <StepBody step={step} />
-      <div className="walk-stage__actions">
-        <Button variant={revealed ? 'primary' : 'secondary'} icon={<CheckIcon />} busy={busy} onClick={next} data-testid="confirm-step">
-          {revealed || confirmed ? 'Unlocked — next step' : 'No BitLocker here — next step'}
-        </Button>
-      </div>
-    </section>
+    </StepFrame>
   );
 }
 
@@ -208,12 +203,20 @@ function EscrowOutcome({ hostname }: { hostname: string }): ReactElement | null 
   const escrow = useKeys((s) => s.escrow);
   const lookedUp = useRecover((s) => s.walk?.lookedUp ?? null);
   if (lookedUp === null || escrow.status === 'idle') return null;
-  if (escrow.status === 'running') return <Loading>Asking the backend&apos;s key escrow for {hostname}…</Loading>;
+  const graph = escrow.source === 'graph';
+  if (escrow.status === 'running') return <Loading>{graph ? 'Asking Microsoft Graph' : 'Asking the backend’s key escrow'} for {hostname}…</Loading>;
   if (escrow.status === 'failed') {
     return (
       <Notice tone="warning" icon={<InfoIcon size={20} />}>
-        <p className="banner__title">The backend&apos;s escrow could not help</p>
+        <p className="banner__title">{graph ? 'Microsoft Graph could not help' : 'The backend’s escrow could not help'}</p>
         <p data-testid="escrow-error">{escrow.error}</p>
+        {graph ? (
+          <p>
+            <Button variant="primary" icon={<CloudIcon />} onClick={() => void useRecover.getState().askEscrow(client)} data-testid="ask-escrow">
+              Ask the backend&apos;s key escrow
+            </Button>
+          </p>
+        ) : null}
       </Notice>
     );
   }
@@ -226,7 +229,7 @@ function EscrowOutcome({ hostname }: { hostname: string }): ReactElement | null 
       <ul className="candidates__list" aria-label="Escrowed keys that match">
         {escrow.candidates.map((candidate) => (
           <li key={candidate.id}>
-            <button type="button" className="candidate" onClick={() => void useRecover.getState().askEscrow(client, candidate.id)}>
+            <button type="button" className="candidate" onClick={() => void useRecover.getState().askEscrow(client, candidate.id, escrow.source)}>
               <span className="candidate__device">{candidate.device ?? 'Unnamed device'}</span>
               <span className="candidate__created">{formatWhen(candidate.created)}</span>
               <KeyIdText id={candidate.id} className="candidate__id" />

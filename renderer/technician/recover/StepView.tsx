@@ -1,4 +1,4 @@
-import { useRef, type ReactElement } from 'react';
+import { useRef, type ReactElement, type ReactNode } from 'react';
 import type { WalkthroughStep } from '../../../core/recover/walkthrough.js';
 import { Button } from '../../ui/Button.js';
 import { Notice } from '../../ui/ErrorBanner.js';
@@ -30,6 +30,28 @@ export function StepBody({ step }: { step: WalkthroughStep }): ReactElement {
   );
 }
 
+/**
+ * The frame every confirmable step shares: its count and title, the playbook's detail, what
+ * the step adds (the stick's letter, the key lookup), its notes and commands, and the confirm.
+ */
+export function StepFrame({ step, total, testId, children, actions }: { step: WalkthroughStep; total: number; testId: string; children?: ReactNode; actions: ReactNode }): ReactElement {
+  const titleId = `recover-${testId}-title`;
+  return (
+    <section className="walk-stage" aria-labelledby={titleId} data-testid={testId}>
+      <p className="walk-stage__count muted">
+        Step {step.index + 1} of {total}
+      </p>
+      <h2 className="walk-stage__title" id={titleId}>
+        {step.title}
+      </h2>
+      <p className="walk-stage__detail">{step.detail}</p>
+      {children}
+      <StepBody step={step} />
+      <div className="walk-stage__actions">{actions}</div>
+    </section>
+  );
+}
+
 export interface StepViewProps {
   step: WalkthroughStep;
   /** How many steps the walkthrough has, the BitLocker step included. */
@@ -46,14 +68,16 @@ export function StepView({ step, total, confirmed, busy, stickLetter, onStickLet
   const confirm = useRef<HTMLButtonElement>(null);
   useRecoverFocus('step', confirm);
   return (
-    <section className="walk-stage" aria-labelledby="recover-step-title" data-testid="walk-step">
-      <p className="walk-stage__count muted">
-        Step {step.index + 1} of {total}
-      </p>
-      <h2 className="walk-stage__title" id="recover-step-title">
-        {step.title}
-      </h2>
-      <p className="walk-stage__detail">{step.detail}</p>
+    <StepFrame
+      step={step}
+      total={total}
+      testId="walk-step"
+      actions={
+        <Button ref={confirm} variant="primary" icon={<CheckIcon />} busy={busy} onClick={onConfirm} data-testid="confirm-step">
+          {confirmed ? 'Done — next' : 'Done — next step'}
+        </Button>
+      }
+    >
       {asksStickLetter(step) ? (
         <div className="field stick-letter">
           <label className="field__label" htmlFor="recover-stick-letter">
@@ -75,12 +99,6 @@ export function StepView({ step, total, confirmed, busy, stickLetter, onStickLet
           />
         </div>
       ) : null}
-      <StepBody step={step} />
-      <div className="walk-stage__actions">
-        <Button ref={confirm} variant="primary" icon={<CheckIcon />} busy={busy} onClick={onConfirm} data-testid="confirm-step">
-          {confirmed ? 'Done — next' : 'Done — next step'}
-        </Button>
-      </div>
-    </section>
+    </StepFrame>
   );
 }

@@ -4,7 +4,7 @@ import { checkOutcome, fullKeyId, isOpen, isTodo, outcomeEvent, prefillFromStick
 import { containsText, identityFromScan, matchesScan, pickNext, sameMachine, scanProblem, type ScanKind } from '../../../core/recover/queue.js';
 import type { ApiClient } from '../../api/client.js';
 import { describeError } from '../../state/errors.js';
-import { useKeys } from '../keys/store.js';
+import { useKeys, type RemoteKeySource } from '../keys/store.js';
 import { fleetSource, journalSource, mergeLists, type OfferedMachine, type QueueSource, type SourceList } from './queue-source.js';
 
 /**
@@ -101,7 +101,7 @@ interface RecoverState {
   lookupKey(client: ApiClient): Promise<void>;
   revealKey(client: ApiClient): Promise<void>;
   /** Asks the backend's escrow for the key ID typed (the vault has no match, or there is no vault); `keyId` overrides it (a candidate's whole ID). */
-  askEscrow(client: ApiClient, keyId?: string): Promise<void>;
+  askEscrow(client: ApiClient, keyId?: string, source?: RemoteKeySource): Promise<void>;
   recordOutcome(client: ApiClient, outcome: Outcome): Promise<void>;
   undo(client: ApiClient): Promise<void>;
   dismissUndo(): void;
@@ -362,14 +362,21 @@ export const useRecover = create<RecoverState>()((set, get) => {
     async lookupKey(client) {
       const walk = get().walk;
       if (!walk) return;
-      // No vault on this laptop: the backend's escrow is the one place to ask.
-      if (useKeys.getState().status?.exists === false) {
-        await get().askEscrow(client);
+      // No vault on this laptop, or a locked one: the backend's escrow is the place to ask now.
+      // The chain: the vault; Microsoft Graph when signed in; the backend's escrow (offered when Graph has no match).
+      const vault = useKeys.getState().status;
+      const graph = useKeys.getState().graph?.state === 'signed-in' ? 'graph' : 'escrow';
+      if (vault?.exists === false || vault?.unlocked === false) {
+        await get().askEscrow(client, undefined, graph);
         return;
       }
       set({ walk: { ...walk, lookedUp: walk.keyQuery.trim() } });
       await useKeys.getState().runLookup(client, walk.keyQuery);
       const lookup = useKeys.getState().lookup;
+      if (graph === 'graph' && lookup.status === 'done' && lookup.result?.kind === 'not-found') {
+        await get().askEscrow(client, undefined, 'graph');
+        return;
+      }
       // Found, the reason is already filled in: Reveal is the next key to press. Not in the vault: asking the escrow is.
       set(focus(lookup.status === 'done' && (lookup.result?.kind === 'found' || lookup.result?.kind === 'not-found') ? 'reveal' : 'key-id'));
     },
@@ -383,13 +390,13 @@ export const useRecover = create<RecoverState>()((set, get) => {
       keepKeyIdUsed(machine.machineId);
     },
 
-    async askEscrow(client, keyId) {
+    async askEscrow(client, keyId, source = 'escrow') {
       const machine = openMachine(get());
       const walk = get().walk;
       if (!machine || !walk) return;
       const asked = (keyId ?? walk.keyQuery).trim();
       set({ walk: { ...walk, lookedUp: walk.keyQuery.trim() } });
-      await useKeys.getState().askEscrow(client, { keyId: asked, machine: machine.machine.hostname, reason: REVEAL_REASON, machineId: machine.machineId });
+      await useKeys.getState().askEscrow(client, { keyId: asked, machine: machine.machine.hostname, reason: REVEAL_REASON, machineId: machine.machineId }, source);
       keepKeyIdUsed(machine.machineId);
       if (!useKeys.getState().revealed) set(focus('key-id'));
     },

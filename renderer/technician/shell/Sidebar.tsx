@@ -1,6 +1,6 @@
 import type { MouseEvent, ReactElement } from 'react';
 import { useNavigation } from '../../state/navigation.js';
-import { LogoMark } from '../../ui/icons.js';
+import { Brand } from '../../ui/Brand.js';
 import { SHORTCUT_COUNT, screenShortcut } from './screen-list.js';
 import { SCREENS, type ScreenDefinition } from './screens.js';
 
@@ -19,13 +19,7 @@ export function Sidebar(): ReactElement {
   const go = useNavigation((s) => s.go);
   return (
     <aside className="sidebar">
-      <div className="brand">
-        <LogoMark size={38} />
-        <div className="brand__text">
-          <span className="brand__name">Bootmend</span>
-          <span className="brand__tag">Technician</span>
-        </div>
-      </div>
+      <Brand tag="Technician" size={38} />
       <nav className="nav" aria-label="Main">
         {GROUPS.map((group) => (
           <div className="nav__group" key={group.id}>
