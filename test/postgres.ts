@@ -62,7 +62,8 @@ async function asServerUser(command: string, args: string[]): Promise<void> {
 
 let databases = 0;
 
-export async function startPostgres(): Promise<PostgresCluster> {
+/** `durable`: fsync on, as a production cluster runs (the tests turn it off for speed; the benchmark must not). */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'bootmend-pg-'));
   if (asRoot) {
     const { stdout } = await run('id', ['-u', 'postgres']);
@@ -72,8 +73,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const data = join(dir, 'data');
   const port = await freePort();
   try {
-    await asServerUser('initdb', ['-D', data, '-U', 'app', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-    await asServerUser('pg_ctl', ['-D', data, '-l', join(dir, 'pg.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+    await asServerUser('initdb', ['-D', data, '-U', 'app', '--auth=trust', '-E', 'UTF8', ...(options.durable ? [] : ['--no-sync'])]);
+    await asServerUser('pg_ctl', ['-D', data, '-l', join(dir, 'pg.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${options.durable ? '' : '-c fsync=off '}-c max_connections=200`, 'start']);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`PostgreSQL for the tests did not start: ${(error as { stderr?: string }).stderr ?? (error as Error).message}`, { cause: error });

@@ -1,43 +1,17 @@
-import { z } from 'zod';
 import type { RecoveryEvent } from '../journal/schemas.js';
-import { MachineIdentitySchema } from '../journal/schemas.js';
+import type { ApiEvent, EventStatus, Method } from './schemas.js';
 
 /**
- * The backend's API v1 event words (`POST /api/v1/events`), shared by the server (server/)
- * and the technician app's sync (main/sync): one declaration, so the two cannot drift. The
- * field names and status words are an interface other tools post to; add, never rename.
+ * How a journal event becomes an API v1 event (`POST /api/v1/events`) for the technician
+ * app's sync (main/sync). The event's words and the batch limits are declared once, in
+ * schemas.ts, which the server validates against: the two cannot drift.
  */
 
-export const BackendStatusSchema = z.enum(['in_progress', 'fixed', 'nothing_to_do', 'needs_reimage', 'escalated', 'failed']);
-export type BackendStatus = z.infer<typeof BackendStatusSchema>;
+/** The sync sends at most this many events per request (the server takes up to MAX_EVENTS_PER_BATCH). */
+export const SYNC_BATCH_SIZE = 500;
 
-export const BackendMethodSchema = z.enum(['winpe', 'winre', 'safe_mode', 'other']);
-export type BackendMethod = z.infer<typeof BackendMethodSchema>;
-
-export const BackendEventSchema = z
-  .object({
-    id: z.uuid(),
-    machine: MachineIdentitySchema,
-    status: BackendStatusSchema,
-    method: BackendMethodSchema.optional(),
-    at: z.iso.datetime({ offset: true }),
-    technician: z.string().trim().min(1).max(200).optional(),
-    notes: z.string().max(2000).optional(),
-    files: z.array(z.string().min(1).max(400)).max(1000).optional(),
-  })
-  .strict();
-export type BackendEvent = z.infer<typeof BackendEventSchema>;
-
-/** A batch is bounded so one request stays small; the sync sends at most this many. */
-export const MAX_EVENTS_PER_BATCH = 500;
-
-export const EventBatchSchema = z.object({ events: z.array(BackendEventSchema).min(1).max(MAX_EVENTS_PER_BATCH) }).strict();
-
-export const EventBatchResultSchema = z.object({ accepted: z.array(z.uuid()), duplicates: z.array(z.uuid()) });
-export type EventBatchResult = z.infer<typeof EventBatchResultSchema>;
-
-const RESULT_STATUS = { fixed: 'fixed', nothing_to_do: 'nothing_to_do', needs_attention: 'escalated', failed: 'failed' } as const satisfies Record<string, BackendStatus>;
-const RESULT_METHOD = { winpe: 'winpe', winre: 'winre', safemode: 'safe_mode', windows: 'other', unknown: 'other' } as const satisfies Record<string, BackendMethod>;
+const RESULT_STATUS = { fixed: 'fixed', nothing_to_do: 'nothing_to_do', needs_attention: 'escalated', failed: 'failed' } as const satisfies Record<string, EventStatus>;
+const RESULT_METHOD = { winpe: 'winpe', winre: 'winre', safemode: 'safe_mode', windows: 'other', unknown: 'other' } as const satisfies Record<string, Method>;
 
 /**
  * The journal event types that tell the helpdesk something. Every other type (a machine queued,
@@ -55,7 +29,7 @@ export function reachesBackend(type: string): boolean {
  * the dashboard stays as it was). The event keeps its id, so a retried sync is a duplicate on
  * the server, never a second record.
  */
-export function toBackendEvent(event: RecoveryEvent): BackendEvent | null {
+export function toBackendEvent(event: RecoveryEvent): ApiEvent | null {
   if (!reachesBackend(event.type)) return null;
   const base = { id: event.id, machine: event.machine, at: event.at, technician: event.technician };
   switch (event.type) {

@@ -1,4 +1,5 @@
 import { pathOfEnvironment } from './machine-state.js';
+import { csvCell } from '../csv.js';
 import type { MachineState } from './schemas.js';
 
 /**
@@ -78,13 +79,6 @@ export function selectMachines(states: Iterable<MachineState>, filter: { since?:
     out.push(s);
   }
   return out;
-}
-
-export function csvCell(value: string | number | null): string {
-  let text = value === null ? '' : String(value);
-  // Spreadsheet formula injection: free text (notes, names) must not run as a formula.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function machinesCsv(rows: readonly MachineRow[]): string {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { csvCell } from '../../core/csv.js';
 import { BootmendError } from '../../core/errors.js';
 import type { MachineIdentity } from '../../core/journal/schemas.js';
 import type { EventJournal, JournalEvent } from '../journal/journal.js';
@@ -109,13 +110,6 @@ export const ROTATION_ADVICE = [
   'On the PC (elevated): manage-bde -protectors -delete C: -id {KEY-ID}, then manage-bde -protectors -add C: -RecoveryPassword,',
   'and back the new password up to AD (manage-bde -protectors -adbackup C: -id {NEW-ID}) or Entra ID (BackupToAAD-BitLockerKeyProtector).',
 ];
-
-function csvCell(value: string | null): string {
-  let text = value ?? '';
-  // Spreadsheet formula injection: a free-text reason must not run as a formula.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function isKeyRevealedEvent(event: JournalEvent): event is KeyRevealedEvent {
   return event.type === KEY_REVEALED && typeof event.keyId === 'string';

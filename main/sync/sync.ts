@@ -1,4 +1,5 @@
-import { EventBatchResultSchema, MAX_EVENTS_PER_BATCH, toBackendEvent, type BackendEvent } from '../../core/backend/events.js';
+import { SYNC_BATCH_SIZE, toBackendEvent } from '../../core/backend/events.js';
+import { EventBatchResultSchema, type ApiEvent } from '../../core/backend/schemas.js';
 import type { RecoveryEvent } from '../../core/journal/schemas.js';
 
 /**
@@ -43,7 +44,7 @@ export interface SyncOptions {
 
 type PostOutcome = { ok: true; ids: string[] } | { ok: false; failure: SyncFailure } | { ok: false; badRequest: string };
 
-async function postBatch(target: SyncTarget, events: BackendEvent[], options: SyncOptions): Promise<PostOutcome> {
+async function postBatch(target: SyncTarget, events: ApiEvent[], options: SyncOptions): Promise<PostOutcome> {
   const fetchImpl = options.fetchImpl ?? fetch;
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 15_000);
   let response: Response;
@@ -90,7 +91,7 @@ function reasonOf(text: string, status: number): string {
  */
 export async function syncOnce(outbox: Outbox, target: SyncTarget, options: SyncOptions = {}): Promise<SyncReport> {
   const report: SyncReport = { sent: 0, acknowledged: 0, rejected: 0, failure: null };
-  const size = Math.min(options.batchSize ?? MAX_EVENTS_PER_BATCH, MAX_EVENTS_PER_BATCH);
+  const size = Math.min(options.batchSize ?? SYNC_BATCH_SIZE, SYNC_BATCH_SIZE);
   for (;;) {
     if (options.signal?.aborted) return report;
     const pending = await outbox.unacknowledged(size);
@@ -109,7 +110,7 @@ export async function syncOnce(outbox: Outbox, target: SyncTarget, options: Sync
   }
 }
 
-async function sendSplitting(outbox: Outbox, target: SyncTarget, events: BackendEvent[], options: SyncOptions, report: SyncReport): Promise<SyncFailure | null> {
+async function sendSplitting(outbox: Outbox, target: SyncTarget, events: ApiEvent[], options: SyncOptions, report: SyncReport): Promise<SyncFailure | null> {
   const outcome = await postBatch(target, events, options);
   if (outcome.ok) {
     const sentIds = new Set(events.map((event) => event.id));

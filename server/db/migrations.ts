@@ -94,7 +94,70 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_machine_tally': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('machine_tally')
+          .addColumn('dim', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('n', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('machine_tally_key', ['dim', 'key', 'status'])
+          .execute();
+        await sql.raw(`insert into machine_tally (dim, key, status, n) ${tallyDelta([['machines', 1]])}`).execute(db);
+        if (pg) {
+          // Statement-level: a 500-machine update moves each counter once, in key order (no deadlock between two writers).
+          await sql
+            .raw(
+              `create function machine_tally_apply() returns trigger language plpgsql as $$
+              begin
+                if tg_op = 'INSERT' then
+                  insert into machine_tally (dim, key, status, n) ${tallyDelta([['new_rows', 1]])} on conflict (dim, key, status) do update set n = machine_tally.n + excluded.n;
+                elsif tg_op = 'UPDATE' then
+                  insert into machine_tally (dim, key, status, n) ${tallyDelta([['new_rows', 1], ['old_rows', -1]])} on conflict (dim, key, status) do update set n = machine_tally.n + excluded.n;
+                else
+                  insert into machine_tally (dim, key, status, n) ${tallyDelta([['old_rows', -1]])} on conflict (dim, key, status) do update set n = machine_tally.n + excluded.n;
+                end if;
+                return null;
+              end $$`,
+            )
+            .execute(db);
+          await sql.raw('create trigger machine_tally_insert after insert on machines referencing new table as new_rows for each statement execute function machine_tally_apply()').execute(db);
+          await sql.raw('create trigger machine_tally_update after update on machines referencing old table as old_rows new table as new_rows for each statement execute function machine_tally_apply()').execute(db);
+          await sql.raw('create trigger machine_tally_delete after delete on machines referencing old table as old_rows for each statement execute function machine_tally_apply()').execute(db);
+        } else {
+          const bump = (row: 'new' | 'old', sign: 1 | -1) =>
+            TALLY_DIMS.map(
+              ([dim, key, when]) =>
+                `insert into machine_tally (dim, key, status, n) select ${dim.replaceAll('$', `${row}.`)}, ${key.replaceAll('$', `${row}.`)}, ${row}.status, ${sign} where ${when.replaceAll('$', `${row}.`)} on conflict (dim, key, status) do update set n = n + excluded.n;`,
+            ).join('\n');
+          await sql.raw(`create trigger machine_tally_insert after insert on machines begin ${bump('new', 1)} end`).execute(db);
+          await sql
+            .raw(`create trigger machine_tally_update after update of status, site, technician on machines when old.status is not new.status or old.site is not new.site or old.technician is not new.technician begin ${bump('old', -1)} ${bump('new', 1)} end`)
+            .execute(db);
+          await sql.raw(`create trigger machine_tally_delete after delete on machines begin ${bump('old', -1)} end`).execute(db);
+        }
+      },
+    },
   };
+}
+
+/**
+ * The summary's counters (machine_tally): machines by status, by site and status (`nosite` for
+ * none) and by technician and status, kept by triggers as machines change, so the summary of a
+ * million machines reads a few hundred rows. Each entry: the dimension, its key, and when it counts
+ * (`$` stands for the row).
+ */
+const TALLY_DIMS: readonly [dim: string, key: string, when: string][] = [
+  [`'status'`, `''`, 'true'],
+  [`case when $site is null then 'nosite' else 'site' end`, `coalesce($site, '')`, 'true'],
+  [`'technician'`, '$technician', '$technician is not null'],
+];
+
+/** A select of the counters' changes from row sets (a table and the sign its rows count with), in key order. */
+function tallyDelta(sources: readonly [table: string, sign: 1 | -1][]): string {
+  const parts = sources.flatMap(([table, sign]) => TALLY_DIMS.map(([dim, key, when]) => `select ${dim.replaceAll('$', '')} as dim, ${key.replaceAll('$', '')} as key, status, ${sign} as n from ${table} where ${when.replaceAll('$', '')}`));
+  return `select dim, key, status, sum(n) from (${parts.join(' union all ')}) as changes group by dim, key, status having sum(n) <> 0 order by dim, key, status`;
 }
 
 /** Brings the database to the newest version; throws with the failing migration's name. */

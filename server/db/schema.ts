@@ -84,10 +84,20 @@ export interface AuditTable {
   result: string;
 }
 
+/** The summary's counters, kept by triggers on machines (migration 0003). */
+export interface MachineTallyTable {
+  /** `status`, `site` (key: the site), `nosite`, or `technician` (key: the technician). */
+  dim: string;
+  key: string;
+  status: string;
+  n: number;
+}
+
 export interface Database {
   machines: MachinesTable;
   events: EventsTable;
   tokens: TokensTable;
   recovery_keys: RecoveryKeysTable;
   audit: AuditTable;
+  machine_tally: MachineTallyTable;
 }

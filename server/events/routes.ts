@@ -1,9 +1,10 @@
 import { EventBatchResultSchema, EventBatchSchema } from '../../core/backend/schemas.js';
 import type { ServerContext } from '../context.js';
 import { defineRoute, type Route } from '../http/route.js';
-import { ingestEvents } from './ingest.js';
+import { WriteQueue } from './write-queue.js';
 
 export function eventRoutes(ctx: ServerContext): Route[] {
+  const queue = new WriteQueue(ctx.db, (change) => ctx.feed.publish(change));
   return [
     defineRoute({
       method: 'POST',
@@ -13,11 +14,7 @@ export function eventRoutes(ctx: ServerContext): Route[] {
       body: EventBatchSchema,
       response: EventBatchResultSchema,
       bodyLimit: 8 * 1024 * 1024,
-      handler: async ({ body }) => {
-        const { result, changed } = await ingestEvents(ctx.db, body.events);
-        if (changed.length > 0) await ctx.feed.publish({ machines: changed });
-        return result;
-      },
+      handler: ({ body }) => queue.submit(body.events),
     }),
   ];
 }

@@ -1,4 +1,6 @@
-/** Row writers for the exports: CSV (spreadsheet-safe), a JSON array, or one JSON object per line. */
+import { csvLine } from '../../core/csv.js';
+
+/** Row writers for the exports: CSV (spreadsheet-safe, core/csv.ts), a JSON array, or one JSON object per line. */
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
 
@@ -9,28 +11,28 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /**
- * One CSV cell. A cell a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
- * apostrophe: a hostname or note typed in the field must not become a formula on the helpdesk's PC.
+ * How one kind of stored row is exported: the CSV header and each row's cells (read straight from
+ * the stored row, so a million-row CSV makes no object per row), and the object JSON and NDJSON
+ * write for it.
  */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = Array.isArray(value) ? value.join('; ') : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+export interface RowExport<R> {
+  header: readonly string[];
+  cells(row: R): (string | number | null)[];
+  object(row: R): unknown;
 }
 
-/** Turns rows into the chosen format's text, piece by piece (header first, closing bracket last). */
-export async function* formatRows<T extends Record<string, unknown>>(format: ExportFormat, columns: readonly (keyof T & string)[], rows: AsyncIterable<T[]>): AsyncGenerator<string> {
-  if (format === 'csv') yield `${columns.join(',')}\r\n`;
+/** Turns pages of stored rows into the chosen format's text, a page at a time (header first, closing bracket last). */
+export async function* formatRows<R>(format: ExportFormat, shape: RowExport<R>, pages: AsyncIterable<readonly R[]>): AsyncGenerator<string> {
+  if (format === 'csv') yield `${shape.header.join(',')}\r\n`;
   if (format === 'json') yield '[';
   let first = true;
-  for await (const page of rows) {
+  for await (const page of pages) {
     let text = '';
     for (const row of page) {
-      if (format === 'csv') text += `${columns.map((c) => csvCell(row[c])).join(',')}\r\n`;
-      else if (format === 'ndjson') text += `${JSON.stringify(row)}\n`;
+      if (format === 'csv') text += `${csvLine(shape.cells(row))}\r\n`;
+      else if (format === 'ndjson') text += `${JSON.stringify(shape.object(row))}\n`;
       else {
-        text += `${first ? '\n' : ',\n'}${JSON.stringify(row)}`;
+        text += `${first ? '\n' : ',\n'}${JSON.stringify(shape.object(row))}`;
         first = false;
       }
     }

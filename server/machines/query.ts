@@ -67,10 +67,15 @@ export function decodeCursor(cursor: string | undefined): string | null {
   throw new BootmendError('INVALID_INPUT', '"cursor" is not a cursor this server gave out; start again without it.', { field: 'cursor' });
 }
 
-function parseFiles(text: string | null): string[] {
+export function parseFiles(text: string | null): string[] {
   if (!text) return [];
   const value = JSON.parse(text) as unknown;
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** From the machine's first event to its coming up (fixed), to a tenth of a minute; null while it is not fixed. */
+export function minutesToFix(row: Pick<MachinesTable, 'status' | 'up_at_ms' | 'first_at_ms'>): number | null {
+  return row.status === 'fixed' && row.up_at_ms !== null && row.first_at_ms !== null ? Math.round(((row.up_at_ms - row.first_at_ms) / 60_000) * 10) / 10 : null;
 }
 
 export function toSummary(row: MachinesTable): MachineSummary {
@@ -87,7 +92,7 @@ export function toSummary(row: MachinesTable): MachineSummary {
     technician: row.technician,
     firstEventAt: row.first_event_at,
     lastEventAt: row.last_event_at,
-    minutesToFix: status === 'fixed' && row.up_at_ms !== null && row.first_at_ms !== null ? Math.round(((row.up_at_ms - row.first_at_ms) / 60_000) * 10) / 10 : null,
+    minutesToFix: minutesToFix(row),
     filesRemoved: parseFiles(row.files),
     notes: row.notes,
   };

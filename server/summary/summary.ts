@@ -6,20 +6,13 @@ const HOUR_MS = 3_600_000;
 
 /**
  * "How far are we?": counts by status, site and technician, how many machines came up in the
- * last hour, and when the rest will be up at that rate. Grouped counts only: no machine rows
- * are read, so it stays quick over a million machines.
+ * last hour, and when the rest will be up at that rate. The counts come from machine_tally (kept
+ * by triggers, migrations.ts): no machine rows are grouped, so it stays quick over a million machines.
  */
 export async function summarize(db: Kysely<Database>, now = new Date()): Promise<Summary> {
   const nowMs = now.getTime();
-  const [statusRows, siteRows, techRows, recent] = await Promise.all([
-    db.selectFrom('machines').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute(),
-    db.selectFrom('machines').select(['site', 'status', sql<number>`count(*)`.as('n')]).groupBy(['site', 'status']).execute(),
-    db
-      .selectFrom('machines')
-      .select(['technician', sql<number>`count(*)`.as('n'), sql<number>`sum(case when status = 'fixed' then 1 else 0 end)`.as('fixed')])
-      .where('technician', 'is not', null)
-      .groupBy('technician')
-      .execute(),
+  const [tally, recent] = await Promise.all([
+    db.selectFrom('machine_tally').select(['dim', 'key', 'status', 'n']).where('n', '>', 0).execute(),
     db
       .selectFrom('machines')
       .select(sql<number>`count(*)`.as('n'))
@@ -27,6 +20,17 @@ export async function summarize(db: Kysely<Database>, now = new Date()): Promise
       .where('up_at_ms', '<=', nowMs)
       .executeTakeFirstOrThrow(),
   ]);
+  const statusRows = tally.filter((r) => r.dim === 'status');
+  const siteRows = tally.filter((r) => r.dim === 'site' || r.dim === 'nosite').map((r) => ({ site: r.dim === 'site' ? r.key : null, status: r.status, n: r.n }));
+  const technicians = new Map<string, { n: number; fixed: number }>();
+  for (const row of tally) {
+    if (row.dim !== 'technician') continue;
+    const tech = technicians.get(row.key) ?? { n: 0, fixed: 0 };
+    tech.n += Number(row.n);
+    if (row.status === 'fixed') tech.fixed += Number(row.n);
+    technicians.set(row.key, tech);
+  }
+  const techRows = [...technicians].map(([technician, t]) => ({ technician, ...t }));
   const byStatus = Object.fromEntries(BackendStatusSchema.options.map((s) => [s, 0])) as Record<BackendStatus, number>;
   let total = 0;
   for (const row of statusRows) {
@@ -50,7 +54,7 @@ export async function summarize(db: Kysely<Database>, now = new Date()): Promise
     total,
     byStatus,
     bySite: [...sites.values()].sort((a, b) => (a.site ?? '').localeCompare(b.site ?? '')),
-    byTechnician: techRows.map((r) => ({ technician: r.technician!, machines: Number(r.n), fixed: Number(r.fixed) })).sort((a, b) => b.fixed - a.fixed || a.technician.localeCompare(b.technician)),
+    byTechnician: techRows.map((r) => ({ technician: r.technician, machines: Number(r.n), fixed: Number(r.fixed) })).sort((a, b) => b.fixed - a.fixed || a.technician.localeCompare(b.technician)),
     fixedPerHour,
     remaining,
     eta,
