@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/keys/fake-keys.js';
 import { startGraphStandIn, type GraphStandIn } from '../test/graph-stand-in.js';
 import { expect, test } from './fixtures.js';
-import { nav, prepareLaptop } from './recover-journey.js';
+import { nav, prepareLaptop, scanBox } from './recover-journey.js';
 import { screenshot } from './screens.js';
 
 /**
@@ -129,4 +129,39 @@ test('Microsoft Graph (local stand-in): set up in Settings, device-code sign-in 
   await expect(app.getByTestId('graph-sign-in-start')).toBeVisible();
   const after = await api(app, 'lookupGraphKey', { keyId: KEY.id.slice(0, 8), machine: 'PC-GRAPH-01', reason: 'Again' });
   expect(after).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+});
+
+test("Recover's BitLocker step with the vault locked (Microsoft Graph: local stand-in): says so, still finds the key in Graph, and records the reveal for that machine", async ({ app }, info) => {
+  test.setTimeout(120_000);
+  const machine = { hostname: 'PC-LYS-0107', serial: 'SN-LYS-0107', assetTag: 'AT-LYS-0107', site: 'Lyon' };
+  const added = await api<{ state: { machineId: string } }>(app, 'recordEvent', { type: 'machine.added', source: 'typed', machine });
+  if (!added.ok) throw new Error(added.error.message);
+  expect((await api(app, 'saveSettings', { graph: { tenantId: TENANT, clientId: CLIENT } })).ok).toBe(true);
+  await prepareLaptop(app);
+  expect((await api(app, 'lockVault', {})).ok).toBe(true);
+
+  await scanBox(app).focus();
+  await app.keyboard.type(machine.assetTag, { delay: 4 });
+  await app.keyboard.press('Enter');
+  await expect(app.getByTestId('machine-name')).toHaveText(machine.hostname);
+  await app.keyboard.press('1');
+  const step = app.getByTestId('bitlocker-step');
+  await expect(step.getByTestId('vault-locked-note')).toHaveText('Vault locked — unlock to search it too');
+  await expect(step.getByTestId('online-lookup-note')).toHaveText('Look up asks the backend’s key escrow meanwhile.');
+  await signInToGraph(app, step);
+  await expect(step.getByTestId('online-lookup-note')).toHaveText('Look up asks Microsoft Graph meanwhile (you are signed in), then offers the backend’s key escrow.');
+
+  const keyId = step.getByLabel('Key ID from the blue screen');
+  await keyId.fill(KEY.id.slice(0, 8));
+  await keyId.press('Enter');
+  await expect(step.getByTestId('reveal-view')).toContainText(KEY.key.slice(-6));
+  await expect(step.getByTestId('password-group')).toHaveText(KEY.key.split('-'));
+  await screenshot(app, `${SHOTS}/${info.project.name}-recover-locked-vault-graph.png`);
+
+  const detail = await api<{ state: { keyIdUsed: string | null }; events: Record<string, unknown>[] }>(app, 'getMachine', { machineId: added.value.state.machineId });
+  if (!detail.ok) throw new Error(detail.error.message);
+  expect(detail.value.events.at(-1)).toMatchObject({ type: 'key.revealed', source: 'graph', keyId: KEY.id.toUpperCase(), machine: machine.hostname, machineIdentity: machine, reason: 'Unlocking the drive to remove the faulty files' });
+  expect(JSON.stringify(detail.value)).not.toContain(KEY.key);
+  // The vault stayed locked: the key came from Graph, not from unlocking it here.
+  expect(await api(app, 'getVaultStatus', {})).toMatchObject({ ok: true, value: { unlocked: false } });
 });

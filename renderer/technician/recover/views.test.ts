@@ -7,7 +7,7 @@ import { OutcomeForm } from './OutcomeForm.js';
 import { PathChoice } from './PathChoice.js';
 import { countByStatus, QueueList } from './QueueView.js';
 import { StepView } from './StepView.js';
-import { formatDuration, identityDetails, queueCounts } from './words.js';
+import { formatDuration, identityDetails, onlineLookupSentence, queueCounts } from './words.js';
 
 const PLAYBOOK = {
   id: 'crowdstrike-cf291',
@@ -112,5 +112,13 @@ describe('the Recover views', () => {
     expect(queueCounts(countByStatus([machine({ status: 'paused' }), machine({ status: 'needs_reimage' }), machine({ status: 'fixed' })], 2))).toBe(
       '3 to do · 1 open with the helpdesk or to retry · 1 done',
     );
+  });
+});
+
+describe("the BitLocker step's note when the vault cannot be searched", () => {
+  it('names where Look up asks instead: Microsoft Graph when signed in (then the escrow), else the backend’s escrow', () => {
+    expect(onlineLookupSentence('locked', true)).toBe('Look up asks Microsoft Graph meanwhile (you are signed in), then offers the backend’s key escrow.');
+    expect(onlineLookupSentence('locked', false)).toBe('Look up asks the backend’s key escrow meanwhile.');
+    expect(onlineLookupSentence('absent', false)).toBe('Look up asks the backend’s key escrow.');
   });
 });
