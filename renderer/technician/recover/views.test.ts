@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { MachineState } from '../../../core/journal/schemas.js';
+import { machineStateFixture } from '../../../core/journal/machine-fixtures.js';
 import { buildWalkthrough, PATH_INFO } from '../../../core/recover/walkthrough.js';
 import { OutcomeForm } from './OutcomeForm.js';
 import { PathChoice } from './PathChoice.js';
@@ -24,29 +24,7 @@ const PLAYBOOK = {
 
 const noop = (): void => undefined;
 
-function machine(overrides: Partial<MachineState>): MachineState {
-  return {
-    machineId: '00000000-0000-4000-8000-000000000001',
-    machine: { hostname: 'PC-1' },
-    status: 'pending',
-    path: null,
-    stepsConfirmed: [],
-    technician: 'Ana Lopez',
-    addedAt: '2024-07-19T08:00:00Z',
-    startedAt: null,
-    endedAt: null,
-    secondsWorked: 0,
-    outcome: null,
-    outcomeEventId: null,
-    notes: null,
-    filesRemoved: [],
-    keyIdUsed: null,
-    stickResult: null,
-    lastEventAt: '2024-07-19T08:00:00Z',
-    eventCount: 1,
-    ...overrides,
-  };
-}
+const machine = machineStateFixture;
 
 describe('the Recover views', () => {
   it('offers the three ways in, each with its key and its "use this when" line', () => {
