@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import { fakeGuid, fakeRecoveryPassword, seededRng } from '../main/keys/fake-keys.js';
 import { startGraphStandIn, type GraphStandIn } from '../test/graph-stand-in.js';
 import { expect, test } from './fixtures.js';
+import { callApi as api } from './local-api.js';
 import { nav, prepareLaptop, scanBox } from './recover-journey.js';
 import { screenshot } from './screens.js';
 
@@ -42,17 +43,6 @@ test.afterAll(async () => {
   }
   await standIn?.close();
 });
-
-async function api<T>(app: Page, method: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
-  return app.evaluate(
-    async ({ method, input }) => {
-      const token = sessionStorage.getItem('bootmend.token') ?? '';
-      const response = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bootmend-token': token }, body: JSON.stringify(input) });
-      return response.json();
-    },
-    { method, input },
-  );
-}
 
 /** The journal's audit events (exportJournal --events), newest last. */
 async function revealedEvents(app: Page): Promise<Record<string, unknown>[]> {

@@ -1,5 +1,5 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
+import { apiValue as api } from './local-api.js';
 import { fixtureKey, nav, prepareLaptop, TECHNICIAN } from './recover-journey.js';
 import { screenshot } from './screens.js';
 
@@ -11,20 +11,7 @@ import { screenshot } from './screens.js';
 
 const SHOTS = 'e2e/screenshots';
 const KEY = fixtureKey('PC-MUC-001');
-const MACHINE = { hostname: 'PC-LYS-0107', serial: 'SN-LYS-0107', assetTag: 'AT-LYS-0107', site: 'Lyon' };
-
-async function api<T>(app: Page, method: string, input: unknown): Promise<T> {
-  const answer = await app.evaluate(
-    async ({ method, input }) => {
-      const token = sessionStorage.getItem('bootmend.token') ?? '';
-      const response = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bootmend-token': token }, body: JSON.stringify(input) });
-      return response.json() as Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>;
-    },
-    { method, input },
-  );
-  if (!answer.ok) throw new Error(`${method}: ${answer.error?.message}`);
-  return answer.value as T;
-}
+const MACHINE = { hostname: 'PC-NTE-0211', serial: 'SN-NTE-0211', assetTag: 'AT-NTE-0211', site: 'Nantes' };
 
 test('the reveal form picks the PC from the journal by typing part of a label and the arrow keys; the reveal is recorded with its hostname, serial, asset tag and site', async ({ app }, info) => {
   test.setTimeout(120_000);
@@ -46,16 +33,16 @@ test('the reveal form picks the PC from the journal by typing part of a label an
   await expect(app.getByTestId('picked-machine')).toHaveCount(0);
 
   await box.fill('');
-  await box.pressSequentially('lys', { delay: 10 });
+  await box.pressSequentially('nte', { delay: 10 });
   await expect(list).toBeVisible();
-  await expect(list.getByRole('option')).toHaveText([/PC-LYS-0107.*Asset AT-LYS-0107 · Serial SN-LYS-0107 · Lyon/]);
+  await expect(list.getByRole('option')).toHaveText([/PC-NTE-0211.*Asset AT-NTE-0211 · Serial SN-NTE-0211 · Nantes/]);
   await box.press('ArrowDown');
-  await expect(list.getByRole('option', { name: /PC-LYS-0107/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(list.getByRole('option', { name: /PC-NTE-0211/ })).toHaveAttribute('aria-selected', 'true');
   await screenshot(app, `${SHOTS}/${info.project.name}-keys-machine-picker-list.png`);
   await box.press('Enter');
   await expect(list).toBeHidden();
   await expect(box).toHaveValue(MACHINE.hostname);
-  await expect(app.getByTestId('picked-machine')).toHaveText('Journal machine: PC-LYS-0107 · Asset AT-LYS-0107 · Serial SN-LYS-0107 · Lyon');
+  await expect(app.getByTestId('picked-machine')).toHaveText('Journal machine: PC-NTE-0211 · Asset AT-NTE-0211 · Serial SN-NTE-0211 · Nantes');
   await expect(app.getByTestId('reveal-view')).toHaveCount(0);
   await screenshot(app, `${SHOTS}/${info.project.name}-keys-machine-picked.png`);
 
@@ -63,7 +50,7 @@ test('the reveal form picks the PC from the journal by typing part of a label an
   await expect(app.getByTestId('password-group')).toHaveText(KEY.password.split('-'));
 
   const { csv } = await api<{ csv: string }>(app, 'listRevealedKeys', {});
-  expect(csv).toMatch(new RegExp(`${KEY.id},${KEY.device},PC-LYS-0107,${TECHNICIAN},[^,]+,[^,]+,SN-LYS-0107,AT-LYS-0107,Lyon`));
+  expect(csv).toMatch(new RegExp(`${KEY.id},${KEY.device},PC-NTE-0211,${TECHNICIAN},[^,]+,[^,]+,SN-NTE-0211,AT-NTE-0211,Nantes`));
   const { events } = await api<{ events: Record<string, unknown>[] }>(app, 'getMachine', { machineId: added.state.machineId });
   expect(events.at(-1)).toMatchObject({ type: 'key.revealed', keyId: KEY.id, machineId: added.state.machineId, machine: MACHINE.hostname, machineIdentity: MACHINE, source: 'vault' });
 });
