@@ -60,6 +60,8 @@ const FIELD_LABELS: Record<string, string> = {
   theme: 'Theme',
   jobId: 'Job id',
   passphrase: 'The vault passphrase',
+  'graph.tenantId': 'The Entra tenant',
+  'graph.clientId': 'The application (client) ID',
 };
 
 /**

@@ -99,6 +99,15 @@ describe('the local API dispatcher', () => {
     expect(await dispatcher.call('getSettings', {})).toMatchObject({ ok: true, value: { technicianName: 'Ana', backendUrl: '' } });
   });
 
+  it('changes only the settings a save names: the theme or the Graph set-up alone keeps the technician name and backend URL', async () => {
+    const { dispatcher } = api();
+    await dispatcher.call('saveSettings', { technicianName: 'Ana', backendUrl: 'https://helpdesk.example.org' });
+    expect(await dispatcher.call('saveSettings', { theme: 'dark' })).toMatchObject({ ok: true, value: { theme: 'dark', technicianName: 'Ana', backendUrl: 'https://helpdesk.example.org' } });
+    const graph = { tenantId: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555' };
+    expect(await dispatcher.call('saveSettings', { graph })).toMatchObject({ ok: true, value: { theme: 'dark', technicianName: 'Ana', graph } });
+    expect(await dispatcher.call('saveSettings', { graph: null })).toEqual({ ok: true, value: { theme: 'dark', technicianName: 'Ana', backendUrl: 'https://helpdesk.example.org' } });
+  });
+
   it('turns an unexpected failure into a typed error without its details', async () => {
     const internal: string[] = [];
     const { dispatcher, handlers } = createApi({ host: 'cli', dataDir: tempDir('api'), onInternalError: (m) => internal.push(m) });

@@ -74,6 +74,26 @@ describe('bootmend CLI (runs from source, no build step)', () => {
     expect(JSON.parse((await bootmend(['settings', '--json'], dir)).stdout)).toMatchObject({ technicianName: 'Ana Lopez', backendUrl: '' });
   });
 
+  it('sets up Microsoft Graph as graph.tenantId and graph.clientId (one can change alone), shows them, refuses a bad one naming it, and graph=off removes it', async () => {
+    const dir = tempDir('cli');
+    const client = '11111111-2222-3333-4444-555555555555';
+    const partial = await bootmend(['settings', 'set', 'graph.tenantId=contoso.onmicrosoft.com'], dir);
+    expect(partial.code).toBe(64);
+    expect(partial.stderr).toContain('graph.clientId is needed too');
+    expect((await bootmend(['settings', 'set', 'technicianName=Ana Lopez', 'graph.tenantId=contoso.onmicrosoft.com', `graph.clientId=${client}`], dir)).code).toBe(0);
+    expect((await bootmend(['settings', 'set', 'graph.tenantId=fabrikam.onmicrosoft.com'], dir)).code).toBe(0);
+    expect(JSON.parse((await bootmend(['settings', '--json'], dir)).stdout)).toMatchObject({ technicianName: 'Ana Lopez', graph: { tenantId: 'fabrikam.onmicrosoft.com', clientId: client } });
+    expect((await bootmend(['settings'], dir)).stdout).toMatch(/graph\.tenantId\s+fabrikam\.onmicrosoft\.com/);
+    const bad = await bootmend(['settings', 'set', 'graph.clientId=bootmend-app', '--json'], dir);
+    expect(bad.code).toBe(64);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'INVALID_INPUT', field: 'graph.clientId', message: expect.stringMatching(/^The application \(client\) ID must be a GUID/) as unknown } });
+    expect((await bootmend(['settings', 'set', 'graph=off'], dir)).code).toBe(0);
+    const off = JSON.parse((await bootmend(['settings', '--json'], dir)).stdout) as Record<string, unknown>;
+    expect(off).toMatchObject({ technicianName: 'Ana Lopez' });
+    expect(off).not.toHaveProperty('graph');
+    expect((await bootmend(['settings'], dir)).stdout).toMatch(/graph\s+off/);
+  });
+
   it('takes global options before the command, values included', async () => {
     const dir = tempDir('cli');
     const { code, stdout } = await bootmend(['--data-dir', dir, 'info', '--json']);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { machineStateFixture } from '../journal/machine-fixtures.js';
 import { RecordEventRequestSchema, type MachineState } from '../journal/schemas.js';
 import type { MachineResult } from '../playbooks/machine-result.js';
 import { canUndo, checkOutcome, closesMachine, fullKeyId, isOpen, isTodo, outcomeEvent, prefillFromStick, secondsWorkedAt, UNDO_WINDOW_MS } from './outcome.js';
@@ -7,27 +8,7 @@ import { identityFromScan, matchesScan, pickNext, scanProblem } from './queue.js
 const KEY_ID = '8A1C3E5F-1234-4ABC-9DEF-0123456789AB';
 
 function state(overrides: Partial<MachineState> = {}): MachineState {
-  return {
-    machineId: '0b7a1c52-4f0e-4c59-9a43-5a0c1f6f1a01',
-    machine: { hostname: 'PC-BER-001', assetTag: 'A-1001', site: 'Berlin' },
-    status: 'pending',
-    path: null,
-    stepsConfirmed: [],
-    technician: 'Ana Lopez',
-    addedAt: '2024-07-19T08:00:00.000Z',
-    startedAt: null,
-    endedAt: null,
-    secondsWorked: 0,
-    outcome: null,
-    outcomeEventId: null,
-    notes: null,
-    filesRemoved: [],
-    keyIdUsed: null,
-    stickResult: null,
-    lastEventAt: '2024-07-19T08:00:00.000Z',
-    eventCount: 1,
-    ...overrides,
-  };
+  return machineStateFixture({ machineId: '0b7a1c52-4f0e-4c59-9a43-5a0c1f6f1a01', machine: { hostname: 'PC-BER-001', assetTag: 'A-1001', site: 'Berlin' }, ...overrides });
 }
 
 describe('outcome rules', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NoInput } from '../app/contract.js';
 import { defineMethod, type ContractSpec } from '../api/define.js';
-import { SettingsSchema } from './schemas.js';
+import { SettingsChangesSchema, SettingsSchema } from './schemas.js';
 
 export const ToolSchema = z.object({
   id: z.string(),
@@ -21,8 +21,8 @@ export const settingsContract = {
     output: SettingsSchema,
   }),
   saveSettings: defineMethod({
-    summary: 'Validates and saves technician settings; returns what was saved.',
-    input: SettingsSchema.partial().strict(),
+    summary: 'Validates and saves the settings named (the others stay as they are); returns what was saved. `graph: null` turns the Microsoft Graph lookup off.',
+    input: SettingsChangesSchema,
     output: SettingsSchema,
   }),
   checkTools: defineMethod({

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../core/api/contract.js';
 import type { ApiError } from '../../core/errors.js';
+import { startGraphStandIn, type GraphStandIn } from '../../test/graph-stand-in.js';
 import { tempDir } from '../../test/temp.js';
 import { createApi, type BootmendApi } from '../api.js';
 import { fakeGuid, fakeRecoveryPassword, seededRng } from './fake-keys.js';
@@ -11,11 +10,8 @@ import { GRAPH_API_URL_ENV, GRAPH_LOGIN_URL_ENV } from './graph-session.js';
 
 /**
  * The app's Microsoft Graph sign-in and lookup through the local API, against a local stand-in
- * for Microsoft Graph and its sign-in service (Microsoft Graph cannot be reached here). The
- * stand-in answers in the shapes Microsoft documents: POST /{tenant}/oauth2/v2.0/devicecode,
- * POST /{tenant}/oauth2/v2.0/token (grant_type urn:ietf:params:oauth:grant-type:device_code,
- * authorization_pending first), GET /informationProtection/bitlocker/recoveryKeys and
- * /recoveryKeys/{id}?$select=key with the BitLockerKey.Read.All token.
+ * for Microsoft Graph and its sign-in service (test/graph-stand-in.ts; Microsoft Graph cannot be
+ * reached here).
  */
 
 const TENANT = 'contoso.onmicrosoft.com';
@@ -23,55 +19,17 @@ const CLIENT = '11111111-2222-3333-4444-555555555555';
 const TOKEN = 'stand-in-access-token-5f2c9a';
 const rng = seededRng(4242);
 const keys = Array.from({ length: 3 }, () => ({ id: fakeGuid(rng).toLowerCase(), key: fakeRecoveryPassword(rng), createdDateTime: '2024-07-19T08:00:00Z', volumeType: '1' }));
-const seen: { path: string; headers: IncomingMessage['headers']; body: string }[] = [];
-let pending = 1;
-let server: Server;
-let base = '';
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-function standIn(req: IncomingMessage, body: string, res: ServerResponse): void {
-  const url = new URL(req.url!, base);
-  if (url.pathname === `/${TENANT}/oauth2/v2.0/devicecode`) {
-    return send(res, 200, { device_code: 'DEV-1', user_code: 'QX4T-7MZB', verification_uri: 'https://microsoft.com/devicelogin', expires_in: 900, interval: 1, message: 'To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code QX4T-7MZB to authenticate.' });
-  }
-  if (url.pathname === `/${TENANT}/oauth2/v2.0/token`) {
-    if (pending > 0) {
-      pending -= 1;
-      return send(res, 400, { error: 'authorization_pending', error_description: 'AADSTS70016: Authorization is pending.' });
-    }
-    return send(res, 200, { token_type: 'Bearer', expires_in: 3600, access_token: TOKEN, refresh_token: 'refresh-stand-in' });
-  }
-  if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } });
-  const prefix = '/v1.0/informationProtection/bitlocker/recoveryKeys';
-  if (url.pathname === prefix) return send(res, 200, { value: keys.map(({ key: _key, ...rest }) => rest) });
-  const key = keys.find((k) => url.pathname === `${prefix}/${k.id}`);
-  if (!key) return send(res, 404, { error: { code: 'NotFound', message: 'Not found.' } });
-  const { key: password, ...rest } = key;
-  return send(res, 200, url.searchParams.get('$select') === 'key' ? { ...rest, key: password } : rest);
-}
+let standIn: GraphStandIn;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      seen.push({ path: req.url!, headers: req.headers, body });
-      standIn(req, body, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env[GRAPH_LOGIN_URL_ENV] = base;
-  process.env[GRAPH_API_URL_ENV] = `${base}/v1.0`;
+  standIn = await startGraphStandIn({ tenant: TENANT, token: TOKEN, keys, userCode: 'QX4T-7MZB', pendingPolls: 1 });
+  process.env[GRAPH_LOGIN_URL_ENV] = standIn.env.BOOTMEND_GRAPH_LOGIN_URL;
+  process.env[GRAPH_API_URL_ENV] = standIn.env.BOOTMEND_GRAPH_API_URL;
 });
 afterAll(async () => {
   Reflect.deleteProperty(process.env, GRAPH_LOGIN_URL_ENV);
   Reflect.deleteProperty(process.env, GRAPH_API_URL_ENV);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await standIn.close();
 });
 
 let jobs = 0;
@@ -106,6 +64,7 @@ describe('Microsoft Graph in the app (against a local stand-in for Microsoft Gra
       status = await call(api, 'getGraphSignIn', {});
     }
     expect(status).toMatchObject({ state: 'signed-in', userCode: null, error: null });
+    const seen = standIn.seen;
     const devicecode = seen.find((s) => s.path.endsWith('/oauth2/v2.0/devicecode'))!;
     expect(new URLSearchParams(devicecode.body).get('scope')).toBe('https://graph.microsoft.com/BitLockerKey.Read.All offline_access');
     const polls = seen.filter((s) => s.path.endsWith('/oauth2/v2.0/token')).map((s) => new URLSearchParams(s.body));

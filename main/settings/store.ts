@@ -1,7 +1,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { BootmendError, describeZodError } from '../../core/errors.js';
-import { SettingsSchema, type Settings } from '../../core/settings/schemas.js';
+import { SettingsSchema, type Settings, type SettingsChanges } from '../../core/settings/schemas.js';
 
 /**
  * The technician's settings file. Written atomically (main/fs/atomic-write.ts), so a crash
@@ -36,10 +36,14 @@ export class SettingsStore {
     return SettingsSchema.parse({});
   }
 
-  async save(changes: { [K in keyof Settings]?: Settings[K] | undefined }): Promise<Settings> {
-    const current = await this.read();
-    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-    const parsed = SettingsSchema.safeParse({ ...current, ...defined });
+  /** Undefined leaves a setting as it is; `graph: null` removes the Microsoft Graph set-up. */
+  async save(changes: SettingsChanges): Promise<Settings> {
+    const next: Record<string, unknown> = { ...(await this.read()) };
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) Reflect.deleteProperty(next, key);
+      else if (value !== undefined) next[key] = value;
+    }
+    const parsed = SettingsSchema.safeParse(next);
     if (!parsed.success) throw describeZodError(parsed.error, 'Settings not saved');
     try {
       await writeFileAtomic(this.file, `${JSON.stringify(parsed.data, null, 2)}\n`);

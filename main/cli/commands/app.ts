@@ -1,4 +1,5 @@
-import { SettingsSchema } from '../../../core/settings/schemas.js';
+import { GraphSettingsSchema, SettingsSchema, type GraphSettings, type Settings } from '../../../core/settings/schemas.js';
+import type { MethodInput } from '../../../core/api/contract.js';
 import { formatBytes } from '../../../core/progress.js';
 import { callApi, printJson } from '../call.js';
 import { UsageError, type Command } from '../command.js';
@@ -59,7 +60,10 @@ export const tools: Command = {
   },
 };
 
-const SETTING_KEYS = Object.keys(SettingsSchema.shape);
+const PLAIN_KEYS = Object.keys(SettingsSchema.shape).filter((key) => key !== 'graph');
+const GRAPH_KEYS = Object.keys(GraphSettingsSchema.shape).map((key) => `graph.${key}`);
+/** The Microsoft Graph set-up is two settings on the command line; `graph=off` removes it. */
+const SETTING_KEYS = [...PLAIN_KEYS, ...GRAPH_KEYS, 'graph'];
 
 export const settingsGet: Command = {
   name: 'settings get',
@@ -67,32 +71,57 @@ export const settingsGet: Command = {
   async run({ api, io, json }) {
     const settings = await callApi(api, 'getSettings', {}, io, json);
     if (json) printJson(io, settings);
-    else io.out(table(Object.entries(settings).map(([k, v]) => [k, String(v)])));
+    else io.out(table(settingRows(settings)));
     return EXIT.OK;
   },
 };
 
 export const settingsSet: Command = {
   name: 'settings set',
-  usage: `KEY=VALUE...  change settings (${SETTING_KEYS.join(', ')})`,
+  usage: `KEY=VALUE...  change settings (${SETTING_KEYS.join(', ')}; graph=off turns the Microsoft Graph lookup off)`,
   async run({ api, io, json, args }) {
-    const saved = await callApi(api, 'saveSettings', parseAssignments(args), io, json);
+    const { plain, graph } = parseAssignments(args);
+    const changes: MethodInput<'saveSettings'> = graph ? { ...plain, graph: graphChange(graph, (await callApi(api, 'getSettings', {}, io, json)).graph) } : plain;
+    const saved = await callApi(api, 'saveSettings', changes, io, json);
     if (json) printJson(io, saved);
     else io.out('Settings saved.\n');
     return EXIT.OK;
   },
 };
 
-function parseAssignments(pairs: string[]): Record<string, string> {
+function settingRows(settings: Settings): string[][] {
+  const { graph, ...plain } = settings;
+  const rows = Object.entries(plain).map(([key, value]) => [key, String(value)]);
+  return graph ? [...rows, ...Object.entries(graph).map(([key, value]) => [`graph.${key}`, value])] : [...rows, ['graph', 'off']];
+}
+
+/** The Graph fields named, on top of the saved ones (one can change alone); `off` removes the set-up. */
+function graphChange(given: Partial<GraphSettings> | 'off', saved: GraphSettings | undefined): GraphSettings | null {
+  if (given === 'off') return null;
+  const merged = { ...saved, ...given };
+  const missing = GRAPH_KEYS.find((key) => !merged[key.slice('graph.'.length) as keyof GraphSettings]);
+  if (missing) throw new UsageError(`${missing} is needed too: Microsoft Graph needs the tenant (graph.tenantId) and the application (client) ID (graph.clientId).`);
+  return merged as GraphSettings;
+}
+
+function parseAssignments(pairs: string[]): { plain: Record<string, string>; graph: Partial<GraphSettings> | 'off' | null } {
   if (pairs.length === 0) throw new UsageError(`settings set needs KEY=VALUE pairs; keys: ${SETTING_KEYS.join(', ')}.`);
-  const changes: Record<string, string> = {};
+  const plain: Record<string, string> = {};
+  let graph: Partial<GraphSettings> | 'off' | null = null;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const key = eq === -1 ? pair : pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
     if (eq === -1 || !SETTING_KEYS.includes(key)) throw new UsageError(`"${pair}" is not KEY=VALUE with a known key (${SETTING_KEYS.join(', ')}).`);
-    changes[key] = pair.slice(eq + 1);
+    if (key === 'graph') {
+      if (value !== 'off') throw new UsageError('graph=off turns the Microsoft Graph lookup off; set it up with graph.tenantId=… graph.clientId=….');
+      graph = 'off';
+    } else if (key.startsWith('graph.')) {
+      if (graph === 'off') throw new UsageError('graph=off and graph.… cannot go together.');
+      graph = { ...(graph ?? {}), [key.slice('graph.'.length)]: value };
+    } else plain[key] = value;
   }
-  return changes;
+  return { plain, graph };
 }
 
 export const serve: Command = {

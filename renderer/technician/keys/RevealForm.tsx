@@ -10,6 +10,8 @@ import { useFocusRequest } from './shared.js';
 import { Field } from '../../ui/Field.js';
 import { FieldError } from '../../ui/FieldError.js';
 import { messageAt } from '../../state/errors.js';
+import { MachinePicker } from './MachinePicker.js';
+import type { PickedMachine } from './machine-picker.js';
 
 /** The usual reasons, one keystroke away; "Other" takes the technician's own words. */
 export const QUICK_REASONS = [
@@ -29,6 +31,7 @@ export function RevealForm({ keyInfo }: { keyInfo: KeySummaryInfo }): ReactEleme
   const failure = useKeys((s) => s.revealFailure);
   const technician = useSettings((s) => s.settings?.technicianName.trim() ?? '');
   const [machine, setMachine] = useState(keyInfo.device ?? '');
+  const [picked, setPicked] = useState<PickedMachine | null>(null);
   const [choice, setChoice] = useState<string>(QUICK_REASONS[0]);
   const [details, setDetails] = useState('');
   const machineRef = useRef<HTMLInputElement>(null);
@@ -47,26 +50,33 @@ export function RevealForm({ keyInfo }: { keyInfo: KeySummaryInfo }): ReactEleme
     } else if (machine.trim() === '') {
       machineRef.current?.focus();
     }
-    void useKeys.getState().reveal(client, machine, reason);
+    void useKeys.getState().reveal(client, machine, reason, picked?.machineId);
   }
 
   return (
     <form className="reveal-form" noValidate onSubmit={submit} aria-label="Reveal the recovery password">
       {failure && failure.field === null ? <ErrorBanner title="The password was not revealed" message={failure.message} /> : null}
-      <Field id="keys-machine" label="For which PC?" hint="The name of the PC in front of you. Filled in from the key; change it if the PC was renamed." error={machineError}>
+      <Field
+        id="keys-machine"
+        label="For which PC?"
+        hint="Filled in from the key; change it if the PC was renamed. Type its hostname, asset tag or serial to pick it from the journal (↓ lists the machines), or a new name."
+        error={machineError}
+      >
         {(aria) => (
-          <input
-            ref={machineRef}
+          <MachinePicker
             id="keys-machine"
-            className="input mono"
-            type="text"
-            spellCheck={false}
-            autoComplete="off"
-            maxLength={200}
+            inputRef={machineRef}
             value={machine}
-            {...aria}
-            onChange={(event) => {
-              setMachine(event.target.value);
+            picked={picked}
+            aria={aria}
+            onType={(text) => {
+              setMachine(text);
+              setPicked(null);
+              useKeys.getState().clearRevealFailure('machine');
+            }}
+            onPick={(chosen) => {
+              setMachine(chosen.machine.hostname);
+              setPicked(chosen);
               useKeys.getState().clearRevealFailure('machine');
             }}
           />
@@ -121,7 +131,7 @@ export function RevealForm({ keyInfo }: { keyInfo: KeySummaryInfo }): ReactEleme
           {busy ? 'Revealing…' : 'Reveal recovery password'}
         </Button>
         <p className="reveal-form__audit">
-          Recorded in the audit log: <strong>{technician || 'unnamed technician'}</strong>, this key ID, the PC and the reason, with the time.
+          Recorded in the audit log: <strong>{technician || 'unnamed technician'}</strong>, this key ID, the PC{picked ? ' (with its serial, asset tag and site from the journal)' : ''} and the reason, with the time.
           {technician ? '' : ' Set your name in Settings first.'}
         </p>
       </div>

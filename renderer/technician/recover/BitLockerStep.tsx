@@ -16,6 +16,7 @@ import { useKeys, vaultPhase } from '../keys/store.js';
 import { UnlockCard } from '../keys/VaultGate.js';
 import { REVEAL_REASON, useRecover } from './store.js';
 import { StepFrame } from './StepView.js';
+import { onlineLookupSentence } from './words.js';
 import { useRecoverFocus } from './shared.js';
 
 /**
@@ -34,6 +35,7 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
   const windowsVolume = useRecover((s) => s.walk?.windowsVolume ?? '');
   const busy = useRecover((s) => s.busy);
   const lookupRunning = useKeys((s) => s.lookup.status === 'running');
+  const graphSignedIn = useKeys((s) => s.graph?.state === 'signed-in');
   const keyInput = useRef<HTMLInputElement>(null);
   useRecoverFocus('key-id', keyInput, { select: true });
 
@@ -74,7 +76,7 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
         <Notice tone="info" icon={<InfoIcon size={20} />}>
           <p className="banner__title">No key vault on this laptop</p>
           <p>
-            Look up asks the backend&apos;s key escrow. Or import the recovery keys on the Keys screen, or ask the helpdesk to read the password to you.{' '}
+            {onlineLookupSentence('absent', graphSignedIn)} Or import the recovery keys on the Keys screen, or ask the helpdesk to read the password to you.{' '}
             <button type="button" className="link-button" onClick={() => useNavigation.getState().go('keys', { focusHeading: true })}>
               Open Keys
             </button>
@@ -86,7 +88,7 @@ export function BitLockerStep({ step, total, machine, confirmed }: { step: Walkt
           <p className="banner__title" data-testid="vault-locked-note">
             Vault locked — unlock to search it too
           </p>
-          <p>Look up asks the backend&apos;s key escrow meanwhile.</p>
+          <p data-testid="online-lookup-note">{onlineLookupSentence('locked', graphSignedIn)}</p>
         </Notice>
       ) : null}
       {phase === 'locked' ? <UnlockCard /> : null}

@@ -1,5 +1,6 @@
 import type { MethodInput, MethodOutput } from '../../../core/api/contract.js';
 import { BootmendError } from '../../../core/errors.js';
+import { deriveMachineStates } from '../../../core/journal/machine-state.js';
 import {
   MachineStatusSchema,
   RecordEventRequestSchema,
@@ -13,8 +14,8 @@ import type { FakeHandlers } from '../../state/fake-client.js';
 /*
  * For the Recover screen's unit tests: an in-memory journal answering recordEvent,
  * listMachines and getMachine through the typed fake client, deriving each machine's state
- * from its events as the contract describes (core/journal/schemas.ts). The real journal is
- * main/journal's; this one only lets the store and views be tested before and beside it.
+ * from its events with the journal's own rules (core/journal/machine-state.ts). The real
+ * journal is main/journal's (a file on disk); this one lets the store be tested without it.
  */
 
 export interface TestJournal {
@@ -23,78 +24,6 @@ export interface TestJournal {
   /** Moves the journal's clock (events are stamped with it). */
   setNow(ms: number): void;
   state(machineId: string): MachineState;
-}
-
-function derive(events: RecoveryEvent[]): MachineState {
-  const first = events[0]!;
-  let state: MachineState = {
-    machineId: first.machineId,
-    machine: first.machine,
-    status: 'pending',
-    path: null,
-    stepsConfirmed: [],
-    technician: first.technician,
-    addedAt: first.at,
-    startedAt: null,
-    endedAt: null,
-    secondsWorked: 0,
-    outcome: null,
-    outcomeEventId: null,
-    notes: null,
-    filesRemoved: [],
-    keyIdUsed: null,
-    stickResult: null,
-    lastEventAt: first.at,
-    eventCount: 0,
-  };
-  let workingSince: number | null = null;
-  const stop = (at: number): void => {
-    if (workingSince !== null) state.secondsWorked += Math.max(0, Math.floor((at - workingSince) / 1000));
-    workingSince = null;
-  };
-  const outcomes = new Map<string, MachineStatus>();
-  for (const event of events) {
-    const at = Date.parse(event.at);
-    state = { ...state, machine: event.machine, lastEventAt: event.at, eventCount: state.eventCount + 1 };
-    switch (event.type) {
-      case 'machine.path_chosen':
-        if (state.path !== event.path) state.stepsConfirmed = [];
-        state.path = event.path;
-        state.startedAt ??= event.at;
-        state.status = 'in_progress';
-        workingSince ??= at;
-        break;
-      case 'machine.step_confirmed':
-        if (!state.stepsConfirmed.includes(event.step)) state.stepsConfirmed = [...state.stepsConfirmed, event.step];
-        break;
-      case 'machine.paused':
-        stop(at);
-        state.status = 'paused';
-        break;
-      case 'machine.resumed':
-        state.status = state.path ? 'in_progress' : 'pending';
-        if (state.path) workingSince = at;
-        break;
-      case 'machine.outcome':
-        stop(at);
-        outcomes.set(event.id, event.outcome);
-        state = { ...state, status: event.outcome, outcome: event.outcome, outcomeEventId: event.id, endedAt: event.at, notes: event.notes ?? null, filesRemoved: event.filesRemoved, keyIdUsed: event.keyId ?? null };
-        break;
-      case 'machine.outcome_undone':
-        if (state.outcomeEventId === event.undoes) {
-          state = { ...state, status: state.path ? 'in_progress' : 'pending', outcome: null, outcomeEventId: null, endedAt: null, notes: null, filesRemoved: [], keyIdUsed: null };
-          if (state.path) workingSince = at;
-        }
-        break;
-      case 'machine.result_read':
-        state.stickResult = event.result;
-        break;
-      default:
-        break;
-    }
-  }
-  if (workingSince !== null) stop(Date.parse(state.lastEventAt));
-  return state;
 }
 
 export function testJournal(options: { technician?: string; now?: number } = {}): TestJournal {
@@ -106,7 +35,7 @@ export function testJournal(options: { technician?: string; now?: number } = {})
   const state = (machineId: string): MachineState => {
     const own = machineEvents(machineId);
     if (own.length === 0) throw new BootmendError('NOT_FOUND', `No machine ${machineId} in the journal.`);
-    return derive(own);
+    return deriveMachineStates(own).get(machineId)!;
   };
   const machineIds = (): string[] => [...new Set(events.map((event) => event.machineId))];
 

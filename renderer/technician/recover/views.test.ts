@@ -1,13 +1,13 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { MachineState } from '../../../core/journal/schemas.js';
+import { machineStateFixture } from '../../../core/journal/machine-fixtures.js';
 import { buildWalkthrough, PATH_INFO } from '../../../core/recover/walkthrough.js';
 import { OutcomeForm } from './OutcomeForm.js';
 import { PathChoice } from './PathChoice.js';
 import { countByStatus, QueueList } from './QueueView.js';
 import { StepView } from './StepView.js';
-import { formatDuration, identityDetails, queueCounts } from './words.js';
+import { formatDuration, identityDetails, onlineLookupSentence, queueCounts } from './words.js';
 
 const PLAYBOOK = {
   id: 'crowdstrike-cf291',
@@ -24,29 +24,7 @@ const PLAYBOOK = {
 
 const noop = (): void => undefined;
 
-function machine(overrides: Partial<MachineState>): MachineState {
-  return {
-    machineId: '00000000-0000-4000-8000-000000000001',
-    machine: { hostname: 'PC-1' },
-    status: 'pending',
-    path: null,
-    stepsConfirmed: [],
-    technician: 'Ana Lopez',
-    addedAt: '2024-07-19T08:00:00Z',
-    startedAt: null,
-    endedAt: null,
-    secondsWorked: 0,
-    outcome: null,
-    outcomeEventId: null,
-    notes: null,
-    filesRemoved: [],
-    keyIdUsed: null,
-    stickResult: null,
-    lastEventAt: '2024-07-19T08:00:00Z',
-    eventCount: 1,
-    ...overrides,
-  };
-}
+const machine = machineStateFixture;
 
 describe('the Recover views', () => {
   it('offers the three ways in, each with its key and its "use this when" line', () => {
@@ -112,5 +90,13 @@ describe('the Recover views', () => {
     expect(queueCounts(countByStatus([machine({ status: 'paused' }), machine({ status: 'needs_reimage' }), machine({ status: 'fixed' })], 2))).toBe(
       '3 to do · 1 open with the helpdesk or to retry · 1 done',
     );
+  });
+});
+
+describe("the BitLocker step's note when the vault cannot be searched", () => {
+  it('names where Look up asks instead: Microsoft Graph when signed in (then the escrow), else the backend’s escrow', () => {
+    expect(onlineLookupSentence('locked', true)).toBe('Look up asks Microsoft Graph meanwhile (you are signed in), then offers the backend’s key escrow.');
+    expect(onlineLookupSentence('locked', false)).toBe('Look up asks the backend’s key escrow meanwhile.');
+    expect(onlineLookupSentence('absent', false)).toBe('Look up asks the backend’s key escrow.');
   });
 });

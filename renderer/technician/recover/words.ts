@@ -81,3 +81,9 @@ export function queueCounts(counts: Partial<Record<MachineStatus, number>>): str
   const n = (...statuses: MachineStatus[]): number => statuses.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
   return `${n('pending', 'in_progress', 'paused')} to do · ${n('needs_reimage', 'escalated', 'failed')} open with the helpdesk or to retry · ${n('fixed', 'nothing_to_do')} done`;
 }
+
+/** Where Look up asks while the vault cannot be searched (none on this laptop, or locked): the same chain as the store's lookupKey. */
+export function onlineLookupSentence(vault: 'absent' | 'locked', graphSignedIn: boolean): string {
+  const when = vault === 'locked' ? ' meanwhile' : '';
+  return graphSignedIn ? `Look up asks Microsoft Graph${when} (you are signed in), then offers the backend’s key escrow.` : `Look up asks the backend’s key escrow${when}.`;
+}

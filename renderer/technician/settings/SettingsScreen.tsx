@@ -4,7 +4,7 @@ import type { Tool } from '../../../core/settings/contract.js';
 import type { Settings, ThemePreference } from '../../../core/settings/schemas.js';
 import { useClient } from '../../state/client.js';
 import { useAppInfo, useStatus } from '../../state/resources.js';
-import { useSettings, type SettingsField } from './store.js';
+import { SETTINGS_FIELDS, useSettings, type SettingsField } from './store.js';
 import { messageAt, type FieldFailure } from '../../state/errors.js';
 import { useToolCheck } from './tools-store.js';
 import { isActive, jobProgress } from '../../state/job.js';
@@ -21,6 +21,7 @@ import { ScreenHeader } from '../../ui/ScreenHeader.js';
 import { Loading } from '../../ui/Spinner.js';
 import { hostLabel, platformLabel } from '../shell/labels.js';
 import { BackendCard } from './BackendCard.js';
+import { GraphCard } from './GraphCard.js';
 
 export function SettingsScreen(): ReactElement {
   const client = useClient();
@@ -53,6 +54,7 @@ export function SettingsScreen(): ReactElement {
             <AppearanceCard theme={settings.theme} />
             <TechnicianCard settings={settings} />
             <BackendCard />
+            <GraphCard graph={settings.graph} />
           </>
         ) : loading || !loadError ? (
           <div className="card">
@@ -122,7 +124,7 @@ function TechnicianCard({ settings }: { settings: Settings }): ReactElement {
     event.preventDefault();
     setSaving(true);
     setSavedAt(null);
-    const result = await useSettings.getState().save(client, draft);
+    const result = await useSettings.getState().save(client, draft, SETTINGS_FIELDS);
     setSaving(false);
     setFailure(result);
     if (result) {

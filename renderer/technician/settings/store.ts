@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { MethodInput } from '../../../core/api/contract.js';
 import type { Settings, ThemePreference } from '../../../core/settings/schemas.js';
 import type { ApiClient } from '../../api/client.js';
 import { describeError, fieldFailure, type FieldFailure } from '../../state/errors.js';
@@ -16,8 +17,8 @@ interface SettingsState {
   load(client: ApiClient): Promise<void>;
   /** Applies the theme at once, then saves it. */
   setTheme(client: ApiClient, theme: ThemePreference): Promise<void>;
-  /** Saves the given fields; resolves to the failure (never rejects) or null when saved. */
-  save(client: ApiClient, changes: Partial<Settings>): Promise<FieldFailure<SettingsField> | null>;
+  /** Saves the given settings; resolves to the failure (never rejects), beside one of the form's `fields` or above it, or null when saved. */
+  save<F extends string>(client: ApiClient, changes: MethodInput<'saveSettings'>, fields: readonly F[]): Promise<FieldFailure<F> | null>;
 }
 
 export const useSettings = create<SettingsState>()((set, get) => ({
@@ -46,14 +47,14 @@ export const useSettings = create<SettingsState>()((set, get) => ({
       set({ themeSaveError: describeError(error) });
     }
   },
-  async save(client, changes) {
+  async save(client, changes, fields) {
     try {
       const settings = await client.call('saveSettings', changes);
       applyTheme(settings.theme);
       set({ settings });
       return null;
     } catch (error) {
-      return fieldFailure(error, SETTINGS_FIELDS);
+      return fieldFailure(error, fields);
     }
   },
 }));
