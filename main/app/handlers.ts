@@ -28,7 +28,7 @@ export function appHandlers(services: Services): HandlersOf<typeof appContract> 
       const { backendUrl } = await services.settings.read();
       const resolved = await resolveBackend(services);
       // The outbox: journal events the backend has not acknowledged (main/journal/journal.ts).
-      const [backend, sync] = await Promise.all([checkBackend(resolved.connection?.url ?? backendUrl, services.fetchImpl), syncStatus(services)]);
+      const [backend, sync] = await Promise.all([checkBackend(resolved.connection?.url ?? backendUrl, services.fetchImpl), syncStatus(services, false, resolved)]);
       return { backend, journal: { pendingSync: sync.waiting }, sync };
     },
     cancelJob: async ({ jobId }) => ({ cancelled: services.jobs.cancel(jobId) }),

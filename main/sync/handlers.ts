@@ -22,10 +22,10 @@ export function syncHandlers(services: Services): HandlersOf<typeof syncContract
 }
 
 /** The status bar's and Settings' view of the sync (getStatus and syncNow). */
-export async function syncStatus(services: Services, now = false): Promise<SyncStatus> {
+export async function syncStatus(services: Services, now = false, backend?: Awaited<ReturnType<typeof resolveBackend>>): Promise<SyncStatus> {
   const state = now ? await services.sync.syncNow() : services.sync.status();
   // Read afresh, not from the last round: Settings may have changed since, and the CLI never runs a round.
-  const [resolved, waiting] = await Promise.all([resolveBackend(services), services.journal.pendingSync(reachesBackend)]);
+  const [resolved, waiting] = await Promise.all([backend ?? resolveBackend(services), services.journal.pendingSync(reachesBackend)]);
   const target = resolved.connection ? { source: resolved.connection.source, url: resolved.connection.url } : { source: null, problem: resolved.problem };
   const { running, lastSyncAt, failure, nextAttemptAt, lastReport } = state;
   return { target, waiting, running, lastSyncAt, failure, nextAttemptAt, lastReport };
