@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { BootmendError, describeZodError } from '../../core/errors.js';
 import { CONDITION_KEYS, FileGlob, PlaybookSchema, TargetFolder, type Playbook, type PlaybookInput, type Target } from '../../core/playbooks/playbook.js';
 import { stagedFolderBeside, swapInFolder } from '../fs/swap-in.js';
-import { KEPT_FOLDERS, MEDIUM_MARKER, MEDIUM_MARKER_NAME, folderReader, isBootmendOutput, mediumMarkerText } from './medium-marker.js';
+import { DRIVERS_FOLDER, KEPT_FOLDERS, MEDIUM_MARKER, MEDIUM_MARKER_NAME, folderReader, isBootmendOutput, mediumMarkerText } from './medium-marker.js';
 
 /**
  * The payload folder that goes on any medium (WinPE image, payload-only stick, ISO):
@@ -91,7 +91,8 @@ export async function buildPayload(options: BuildPayloadOptions): Promise<BuiltP
     await writeFile(join(staged, MEDIUM_MARKER_NAME), mediumMarkerText({ mediumId, playbook: { id: playbook.id, version: playbook.version } }), 'utf8');
     await mkdir(join(staged, 'ref'), { recursive: true });
     for (const [name, content] of refFiles) await writeFile(join(staged, 'ref', name), content);
-    await swapInFolder(staged, payloadDir, KEPT_FOLDERS.map((path) => path.slice(PAYLOAD_FOLDER.length + 1)));
+    // A payload build brings no drivers: those a technician added by hand stay with the results.
+    await swapInFolder(staged, payloadDir, [...KEPT_FOLDERS, DRIVERS_FOLDER].map((path) => path.slice(PAYLOAD_FOLDER.length + 1)));
   } catch (error) {
     await rm(staged, { recursive: true, force: true }).catch(() => undefined);
     throw error;

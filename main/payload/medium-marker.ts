@@ -15,6 +15,13 @@ const LEGACY_PAIR = ['bootmend/fix.cmd', 'bootmend/playbook.json'] as const;
 /** What a stick back from the field holds and a rebuild carries into the new output, byte for byte. */
 export const KEPT_FOLDERS = ['bootmend/results', 'bootmend/quarantine'] as const;
 
+/**
+ * Storage drivers the launcher loads with drvload. Technicians are told to copy a PC maker's
+ * driver folder here by hand (walkthrough, fix.cmd's advice), so a rebuild that brings no drivers
+ * of its own keeps these too; one given drivers (`--drivers`) replaces them.
+ */
+export const DRIVERS_FOLDER = 'bootmend/drivers';
+
 const MarkerSchema = z.object({
   kind: z.literal('bootmend-medium'),
   mediumId: z.string(),

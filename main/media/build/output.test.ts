@@ -116,6 +116,43 @@ describe('what a rebuild deletes and what it keeps', () => {
     expect(readdirSync(stick).sort()).toEqual(['EFI', 'bootmend']);
   }, 60_000);
 
+  it('keeps the storage drivers a technician copied into bootmend/drivers by hand (as the walkthrough says) when a rebuild brings none; --drivers replaces them', async () => {
+    const handAdded = (stick: string): void => {
+      put(stick, 'bootmend/drivers/vmd/iaStorVD.inf', '[Version]\r\nSignature="$WINDOWS NT$"\r\n');
+      put(stick, 'bootmend/drivers/vmd/iaStorVD.sys', randomBytes(9000));
+    };
+    const drivers = async (stick: string) => (await listTree(join(stick, 'bootmend'))).filter((e) => /^drivers(\/|$)/.test(e.path));
+
+    // A folder medium, rebuilt without --drivers.
+    const stick = join(tempDir('stick'), 'STICK');
+    await buildMedium({ playbook, format: 'folder', out: stick });
+    handAdded(stick);
+    useInField(stick);
+    const before = await drivers(stick);
+    const fieldResults = await kept(stick);
+    const rebuilt = await buildMedium({ playbook, format: 'folder', out: stick, overwrite: true });
+    expect(await drivers(stick)).toEqual(before);
+    expect(await kept(stick)).toEqual(fieldResults);
+    expect(rebuilt.driversOnMedium).toEqual({ folder: 'bootmend/drivers', infs: 1 });
+
+    // --drivers DIR: the new set replaces the old one.
+    const fresh = tempDir('drivers');
+    put(fresh, 'raid/megasas.inf', '[Version]\r\n');
+    const replaced = await buildMedium({ playbook, format: 'folder', out: stick, overwrite: true, drivers: fresh });
+    expect((await drivers(stick)).filter((e) => e.kind === 'file').map((e) => e.path)).toEqual(['drivers/raid/megasas.inf']);
+    expect(replaced.driversOnMedium).toEqual({ folder: 'bootmend/drivers', infs: 1 });
+    expect(await kept(stick)).toEqual(fieldResults);
+
+    // A payload-only stick: payload build --overwrite brings no drivers and keeps them.
+    const payloadStick = tempDir('stick');
+    await buildPayload({ playbook, outDir: payloadStick });
+    handAdded(payloadStick);
+    const payloadBefore = await drivers(payloadStick);
+    await buildPayload({ playbook, outDir: payloadStick, overwrite: true });
+    expect(await drivers(payloadStick)).toEqual(payloadBefore);
+    expect(payloadBefore.filter((e) => e.kind === 'file')).toHaveLength(2);
+  });
+
   it('recognises a stick built before the marker existed by its fix.cmd and playbook.json, and keeps its results', async () => {
     const stick = tempDir('stick');
     await buildPayload({ playbook, outDir: stick });

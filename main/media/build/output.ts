@@ -43,12 +43,13 @@ export async function checkOutput(out: string, format: MediumFormat, overwrite: 
   }
 }
 
-export async function stageOutput(out: string, format: MediumFormat): Promise<StagedOutput> {
+/** `keep`: the folders of an earlier folder output that move into the new one (results and quarantine at least). */
+export async function stageOutput(out: string, format: MediumFormat, keep: readonly string[] = KEPT_FOLDERS): Promise<StagedOutput> {
   if (format === 'folder') {
     const path = await stagedFolderBeside(out);
     return {
       path,
-      commit: () => swapInFolder(path, out, KEPT_FOLDERS),
+      commit: () => swapInFolder(path, out, keep),
       discard: () => rm(path, { recursive: true, force: true }),
     };
   }
