@@ -363,9 +363,9 @@ function describeConditions(target: Target): string {
   const optional = CONDITION_KEYS.filter((key) => c.requirement?.[key] === 'whenAvailable').map((key) => CONDITION_WORDS[key]);
   if (optional.length > 0) parts.push(`(where this PC's tools cannot check ${optional.join(' or ')}, that check is skipped)`);
   const action = target.action === 'delete' ? 'It is deleted' : 'It is moved to the quarantine folder';
-  // fix.cmd's zero check (template :bm_check_zero) runs on files inside the time window that failed another check.
+  // fix.cmd's zero check (template :bm_check_zero, :bm_file_zero) runs on files inside the time window that failed another check, and always quarantines.
   const zero = c.modifiedUtc
-    ? ` An all-zero copy of such a file changed inside that time (left by a crash while it was written) is ${target.action === 'delete' ? 'deleted' : 'moved'} too, where this PC's tools can read it.`
+    ? ` An all-zero copy of such a file changed inside that time (left by a crash while it was written) is moved to the quarantine folder too, where this PC's tools can read it.`
     : '';
   return parts.length > 0 ? `Only a file ${parts.join(', ')} is touched. ${action}.${zero}` : `${action}.`;
 }
