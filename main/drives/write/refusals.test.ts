@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmod, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { chmod, chown, link, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { runElevated, workerCommand, type Launcher } from './elevate.js';
 import { fileChannel, workerMain } from './elevated-worker.js';
 import { invokerFor } from './image-source.js';
 import { deviceNumbers } from './target.js';
-import { SECRET_ARG, secretDigest } from './protocol.js';
+import { CHANNEL_FOLDER_PREFIX, SECRET_ARG, secretDigest } from './protocol.js';
 import { blankFile, LOOP_TOOLS, LoopDevices, randomFile, removeDir, sha256Of, workDir } from './testing/loop.js';
 import { verifyImage, writeImage } from './index.js';
 
@@ -40,7 +40,7 @@ const startedBy = (uid: number): Launcher => ({
 const stickEntry = (device: string, size: number, overrides: Partial<DriveEntry> = {}): DriveEntry =>
   usbStickEntry({ device, size, vendor: '', model: 'Test Stick', labels: ['RESCUE'], ...overrides });
 
-describe("the writer's own output file (no root needed)", () => {
+describe("the writer's own channel files (the out, job and cancel files of sudo-prompt's file channel)", () => {
   let dir = '';
   beforeAll(async () => {
     dir = await workDir('writer-out');
@@ -58,6 +58,59 @@ describe("the writer's own output file (no root needed)", () => {
     const code = await workerMain(['--job-file', job, '--out-file', out, '--cancel-file', path.join(dir, 'cancel'), SECRET_ARG, 'x']);
     expect(code).toBe(3);
     expect(await readFile(victim, 'utf8')).toBe('precious\n');
+  });
+
+  /** Runs the writer's file channel on these paths, as `sudo-prompt` would start it (the paths are its command line). */
+  const runOn = (job: string, out: string, cancel: string): Promise<number> => workerMain(['--job-file', job, '--out-file', out, '--cancel-file', cancel, SECRET_ARG, 'x']);
+
+  it('refuses channel files outside the private folder Bootmend makes: a file named as --out-file or --job-file is neither written nor removed', async () => {
+    // As root, an --out-file of /root/.bashrc would get JSON lines whose text the job chooses, and the --job-file is removed once read.
+    const home = await mkdtemp(path.join(dir, 'home-'));
+    const bashrc = path.join(home, '.bashrc');
+    const passwd = path.join(home, 'passwd');
+    await writeFile(bashrc, 'alias ll="ls -l"\n');
+    await writeFile(passwd, 'root:x:0:0::/root:/bin/sh\n');
+    expect(await runOn(passwd, bashrc, path.join(home, 'cancel'))).toBe(3);
+    // The right names in a folder Bootmend did not make.
+    await writeFile(path.join(home, 'job.json'), 'keep\n');
+    await writeFile(path.join(home, 'out.ndjson'), 'keep\n');
+    expect(await runOn(path.join(home, 'job.json'), path.join(home, 'out.ndjson'), path.join(home, 'cancel'))).toBe(3);
+    // A folder with Bootmend's name that other accounts may enter.
+    const open = await mkdtemp(path.join(dir, CHANNEL_FOLDER_PREFIX));
+    await chmod(open, 0o755);
+    await writeFile(path.join(open, 'out.ndjson'), '');
+    expect(await runOn(path.join(open, 'job.json'), path.join(open, 'out.ndjson'), path.join(open, 'cancel'))).toBe(3);
+    expect(await readFile(path.join(open, 'out.ndjson'), 'utf8')).toBe('');
+    // The right folder, but the out file is another name of the victim (a hard link).
+    const channel = await mkdtemp(path.join(dir, CHANNEL_FOLDER_PREFIX));
+    await link(bashrc, path.join(channel, 'out.ndjson'));
+    expect(await runOn(path.join(channel, 'job.json'), path.join(channel, 'out.ndjson'), path.join(channel, 'cancel'))).toBe(3);
+    // A hard-linked job file is not read, nor removed; the writer refuses the job.
+    await rm(path.join(channel, 'out.ndjson'));
+    await writeFile(path.join(channel, 'out.ndjson'), '', { mode: 0o600 });
+    await link(passwd, path.join(channel, 'job.json'));
+    expect(await runOn(path.join(channel, 'job.json'), path.join(channel, 'out.ndjson'), path.join(channel, 'cancel'))).toBe(2);
+    expect(existsSync(path.join(channel, 'job.json'))).toBe(true);
+    expect(await readFile(bashrc, 'utf8')).toBe('alias ll="ls -l"\n');
+    expect(await readFile(passwd, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+    expect(await readFile(path.join(home, 'job.json'), 'utf8')).toBe('keep\n');
+    expect(await readFile(path.join(home, 'out.ndjson'), 'utf8')).toBe('keep\n');
+  });
+
+  requireRoot({ for: "the writer's channel files owned by another account" }).it("refuses an out file in the channel folder that belongs to another account than the folder (root's own file in a user's folder)", async () => {
+    const channel = await mkdtemp(path.join(dir, CHANNEL_FOLDER_PREFIX));
+    await writeFile(path.join(channel, 'out.ndjson'), 'root\n', { mode: 0o600 });
+    await writeFile(path.join(channel, 'job.json'), '{}\n', { mode: 0o600 });
+    await chown(channel, NOBODY, NOBODY);
+    await chown(path.join(channel, 'job.json'), NOBODY, NOBODY);
+    expect(await runOn(path.join(channel, 'job.json'), path.join(channel, 'out.ndjson'), path.join(channel, 'cancel'))).toBe(3);
+    expect(await readFile(path.join(channel, 'out.ndjson'), 'utf8')).toBe('root\n');
+    expect(existsSync(path.join(channel, 'job.json'))).toBe(true);
+    // Control: the same folder with the out file handed to its owner is used, and the job file removed once read.
+    await chown(path.join(channel, 'out.ndjson'), NOBODY, NOBODY);
+    expect(await runOn(path.join(channel, 'job.json'), path.join(channel, 'out.ndjson'), path.join(channel, 'cancel'))).toBe(2);
+    expect(await readFile(path.join(channel, 'out.ndjson'), 'utf8')).toContain('"type":"hello"');
+    expect(existsSync(path.join(channel, 'job.json'))).toBe(false);
   });
 });
 
