@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import { BootmendError } from '../../../core/errors.js';
 import { CHANNEL_FILES, CHANNEL_FOLDER_PREFIX, ElevatedJobSchema, JobLineSchema, SECRET_ARG, jobRefusal, secretDigest, type WorkerError, type WorkerLine } from './protocol.js';
+import { primaryGroupOf, type Invoker } from './image-source.js';
 import { runJobHere } from './run-here.js';
 
 /**
@@ -24,6 +25,12 @@ export interface WorkerChannel {
   /** Calls back once when the app asks to cancel (or goes away). */
   onCancel(cancel: () => void): void;
   close(): void;
+  /**
+   * The file channel only: the account that made its folder, which is the app that asked. The
+   * image is read as this account whatever the job claims (sudo-prompt's macOS prompt records
+   * no invoker, so the claim would otherwise decide, and a claim of root would read as root).
+   */
+  readonly owner?: Invoker | null;
 }
 
 export function stdioChannel(input: Readable, write: (text: string) => void): WorkerChannel {
@@ -100,6 +107,7 @@ export function fileChannel(jobFile: string, outFile: string, cancelFile: string
   // The app creates the out file (0600, in its 0700 folder); the writer only appends to that very file.
   const out = openOwnFile(outFile, constants.O_WRONLY | constants.O_APPEND, owner);
   return {
+    owner: owner === null ? null : { uid: owner, gid: primaryGroupOf(owner) ?? owner },
     async readJob() {
       let fd: number;
       try {
@@ -151,7 +159,8 @@ export async function runWorker(channel: WorkerChannel, expectedDigest: string |
       return 2;
     }
     channel.onCancel(() => controller.abort());
-    const result = await runJobHere(job.data, controller.signal, (progress) => channel.send({ type: 'progress', progress }));
+    const asked = channel.owner ? { ...job.data, invoker: channel.owner } : job.data;
+    const result = await runJobHere(asked, controller.signal, (progress) => channel.send({ type: 'progress', progress }));
     channel.send({ type: 'result', result });
     return 0;
   } catch (error) {

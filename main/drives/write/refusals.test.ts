@@ -248,6 +248,39 @@ proofs.describe('the root writer refuses what the guard does not offer (loop dev
     expect((await readFile(target.file)).equals(Buffer.alloc(8 * MiB, 0x66))).toBe(true);
   });
 
+  it("through sudo-prompt's file channel the image is read as the account that made the channel folder, whatever the job claims (macOS's prompt records no invoker)", async () => {
+    const secret = path.join(dir, 'root-only-2.img');
+    const secretSha = await randomFile(secret, 4 * MiB);
+    await chmod(secret, 0o600);
+    const target = await stick('channel-target.img', 0x35);
+    const key = 'd'.repeat(64);
+    /** The worker as sudo-prompt starts it: root, no SUDO_UID or PKEXEC_UID, the job in a folder the app's account made. */
+    const runThroughFolder = async (job: object): Promise<{ code: number | null; lines: { type: string; error?: { failure?: string; message: string } }[] }> => {
+      const channel = await mkdtemp(path.join(dir, CHANNEL_FOLDER_PREFIX));
+      const files = { job: path.join(channel, 'job.json'), out: path.join(channel, 'out.ndjson'), cancel: path.join(channel, 'cancel') };
+      await writeFile(files.job, `${JSON.stringify({ secret: key, job })}\n`, { mode: 0o600 });
+      await writeFile(files.out, '', { mode: 0o600 });
+      for (const file of [channel, files.job, files.out]) await chown(file, NOBODY, NOBODY);
+      const { command, args } = workerCommand();
+      const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['SUDO_UID', 'SUDO_GID', 'PKEXEC_UID'].includes(name)));
+      const child = spawn(command, [...args, '--job-file', files.job, '--out-file', files.out, '--cancel-file', files.cancel, SECRET_ARG, secretDigest(key)], { stdio: 'ignore', env });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const lines = (await readFile(files.out, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; error?: { failure?: string; message: string } });
+      return { code, lines };
+    };
+    for (const claim of [{ invoker: { uid: 0, gid: 0 } }, {}]) {
+      const refused = await runThroughFolder({ kind: 'write', image: secret, targets: [target.device], verify: false, guard: {}, ...claim });
+      expect(refused.code).toBe(1);
+      expect(refused.lines.at(-1)).toMatchObject({ type: 'error', error: { failure: 'IMAGE_UNREADABLE', message: say.imageNotForInvoker(secret, `nobody (uid ${NOBODY})`) } });
+    }
+    expect((await readFile(target.file)).equals(Buffer.alloc(8 * MiB, 0x35))).toBe(true);
+    // Control: an image that account may read is written through the same channel.
+    const written = await runThroughFolder({ kind: 'write', image, targets: [target.device], verify: true, guard: {}, invoker: { uid: 0, gid: 0 } });
+    expect(written.code).toBe(0);
+    expect(written.lines.at(-1)).toMatchObject({ type: 'result', result: { results: [{ outcome: 'verified', sha256: imageSha }] } });
+    expect(await sha256Of(secret)).toBe(secretSha);
+  });
+
   it('verify against a device the guard does not offer is refused with a sentence, before any byte is compared', async () => {
     const victim = await victimDisk('verify-victim.img');
     const system = stickEntry(victim.device, 8 * MiB, {
