@@ -8,6 +8,7 @@ import { usbStickEntry } from '../../../core/drives/fixtures/usb-stick-entry.js'
 import type { DriveEntry } from '../../../core/drives/drives.js';
 import { say } from '../../../core/drives/write-rules.js';
 import { requireAll, requireRoot, requireTool, requireTools } from '../../../test/tools.js';
+import { LIST_LOOP_DEVICES_ENV } from '../loop-devices.js';
 import { runElevated, workerCommand, type Launcher } from './elevate.js';
 import { fileChannel, workerMain } from './elevated-worker.js';
 import { invokerFor } from './image-source.js';
@@ -279,6 +280,25 @@ proofs.describe('the root writer refuses what the guard does not offer (loop dev
     expect(written.code).toBe(0);
     expect(written.lines.at(-1)).toMatchObject({ type: 'result', result: { results: [{ outcome: 'verified', sha256: imageSha }] } });
     expect(await sha256Of(secret)).toBe(secretSha);
+  });
+
+  it('a loop device is taken only where the app lists loop devices too (BOOTMEND_LIST_LOOP_DEVICES=1): a writer started without that switch refuses one, which stays unchanged', async () => {
+    // A loop device that backs something (an LXD storage pool, a mounted image), named in a job by whoever could start the writer.
+    const victim = await victimDisk('storage-pool.img');
+    const withoutSwitch: Launcher = {
+      spawn: (command, args) =>
+        spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== LIST_LOOP_DEVICES_ENV)) }),
+      promptExec: () => Promise.reject(new Error('not used')),
+    };
+    const written = await runElevated({ kind: 'write', image, targets: [victim.device], verify: true, guard: {} }, { elevation: 'none', launcher: withoutSwitch });
+    expect(written.results[0]).toMatchObject({ outcome: 'failed', bytesWritten: 0, leftAs: 'Untouched: nothing was written to it.' });
+    expect(written.results[0]!.error).toMatchObject({ code: 'NOT_ALLOWED', message: expect.stringContaining(`Bootmend cannot tell what ${victim.device} is`) });
+    await expect(runElevated({ kind: 'verify', image, target: victim.device }, { elevation: 'none', launcher: withoutSwitch })).rejects.toMatchObject({ failure: 'NOT_ALLOWED' });
+    expect(await sha256Of(victim.file)).toBe(victim.sha);
+    // Control: with the switch (as these proofs run), the same kind of device is a drive.
+    const target = await stick('listed-loop.img');
+    const listed = await runElevated({ kind: 'write', image, targets: [target.device], verify: true, guard: {} }, { elevation: 'none' });
+    expect(listed.results[0]).toMatchObject({ outcome: 'verified', sha256: imageSha });
   });
 
   it('verify against a device the guard does not offer is refused with a sentence, before any byte is compared', async () => {
