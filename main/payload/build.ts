@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { BootmendError, describeZodError } from '../../core/errors.js';
 import { CONDITION_KEYS, FileGlob, PlaybookSchema, TargetFolder, type Playbook, type PlaybookInput, type Target } from '../../core/playbooks/playbook.js';
 import { stagedFolderBeside, swapInFolder } from '../fs/swap-in.js';
-import { DRIVERS_FOLDER, KEPT_FOLDERS, MEDIUM_MARKER, MEDIUM_MARKER_NAME, folderReader, isBootmendOutput, mediumMarkerText } from './medium-marker.js';
+import { DRIVERS_FOLDER, KEPT_FOLDERS, MEDIUM_MARKER, MEDIUM_MARKER_NAME, folderReader, isBootmendOutput, mediumMarkerText, type OutputScope } from './medium-marker.js';
 
 /**
  * The payload folder that goes on any medium (WinPE image, payload-only stick, ISO):
@@ -32,6 +32,8 @@ export interface BuildPayloadOptions {
    * earlier Bootmend payload is replaced, and its results/ and quarantine/ are carried over.
    */
   overwrite?: boolean;
+  /** What the marker says Bootmend owns: `bootmend` (this payload alone, the default) or `folder` (a medium build's whole output). */
+  owns?: OutputScope;
   /** For tests: another fix.cmd template. */
   templatePath?: string;
 }
@@ -88,7 +90,7 @@ export async function buildPayload(options: BuildPayloadOptions): Promise<BuiltP
     await writeFile(join(staged, 'fix.cmd'), fixCmd, 'ascii');
     await writeFile(join(staged, 'README.txt'), readme, 'ascii');
     await writeFile(join(staged, 'playbook.json'), `${JSON.stringify(playbook, null, 2)}\n`, 'utf8');
-    await writeFile(join(staged, MEDIUM_MARKER_NAME), mediumMarkerText({ mediumId, playbook: { id: playbook.id, version: playbook.version } }), 'utf8');
+    await writeFile(join(staged, MEDIUM_MARKER_NAME), mediumMarkerText({ mediumId, playbook: { id: playbook.id, version: playbook.version }, owns: options.owns ?? 'bootmend' }), 'utf8');
     await mkdir(join(staged, 'ref'), { recursive: true });
     for (const [name, content] of refFiles) await writeFile(join(staged, 'ref', name), content);
     // A payload build brings no drivers: those a technician added by hand stay with the results.

@@ -69,7 +69,7 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
   ];
   try {
     report(options, 'preparing', 'Writing fix.cmd and the playbook', 0, 1);
-    const payload = await buildPayload({ playbook: options.playbook, outDir: join(work, 'payload'), ...(options.mediumId ? { mediumId: options.mediumId } : {}) });
+    const payload = await buildPayload({ playbook: options.playbook, outDir: join(work, 'payload'), owns: 'folder', ...(options.mediumId ? { mediumId: options.mediumId } : {}) });
     signal?.throwIfAborted();
 
     let content: BaseContent | null = null;
