@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 import { screenshot } from './screens.js';
+import { checkNeeds, requireTool } from '../test/tools-playwright.js';
 import { ISSUER_2011, efiImage, pkcs7SignedBy } from '../main/media/testing/pe-fixture.js';
 
 const SHOTS = 'e2e/screenshots';
+/** Makes the boot.wim of the base whose tools the Media screen reports; in CI its absence fails the test (test/tools-playwright.ts). */
+const wimlib = requireTool('wimlib-imagex', { package: 'wimtools', for: "making a boot.wim for the Media screen's checks" });
 
 async function openMedia(app: Page): Promise<void> {
   await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Media', exact: true }).click();
@@ -139,7 +142,7 @@ test.describe('media screen', () => {
   });
 
   test("shows which of the playbook's checks the base can make (PowerShell, certutil, fc, wmic looked for in boot.wim)", async ({ app }, info) => {
-    test.skip(spawnSync('wimlib-imagex', ['--version']).status !== 0, 'needs wimlib-imagex (the "wimtools" package) to make a boot.wim');
+    checkNeeds(wimlib, (reason) => test.skip(true, reason));
     const shot = (name: string) => screenshot(app, `${SHOTS}/${info.project.name}-media-${name}.png`);
     // A default WinPE: fc and wmic, but neither PowerShell nor certutil.
     const base = join(work, 'winpe-fc-only');

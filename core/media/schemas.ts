@@ -85,7 +85,7 @@ export const BuiltMediumSchema = z.object({
         .optional(),
     })
     .nullable(),
-  /** The drivers copied onto the medium (loaded by the launcher with drvload before fix.cmd searches), null when none were given. */
+  /** The drivers on the medium (loaded by the launcher with drvload before fix.cmd searches): given for this build, or kept from the folder rebuilt; null when none. */
   driversOnMedium: z.object({ folder: z.string(), infs: z.number().int().nonnegative() }).nullable().optional(),
 });
 export type BuiltMedium = z.infer<typeof BuiltMediumSchema>;

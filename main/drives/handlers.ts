@@ -5,10 +5,10 @@ import type { WriteProgress } from '../../core/drives/write.js';
 import { toProgressEvent } from '../../core/drives/write-rules.js';
 import { resolveDriveName } from './drive-name.js';
 import { listDrives } from './list.js';
+import { loopDevicesListed } from './loop-devices.js';
 import { runDriveJob } from './write/run-job.js';
 
-/** Set to 1 to offer loop devices as drives (tests and demos on a machine with no USB stick). */
-export const LIST_LOOP_DEVICES_ENV = 'BOOTMEND_LIST_LOOP_DEVICES';
+export { LIST_LOOP_DEVICES_ENV } from './loop-devices.js';
 
 export function drivesHandlers(): HandlersOf<typeof drivesContract> {
   return {
@@ -17,7 +17,7 @@ export function drivesHandlers(): HandlersOf<typeof drivesContract> {
       const drives = await listDrives({
         ...(includeUsbHdd !== undefined ? { includeUsbHdd } : {}),
         // Loop devices stand in for USB sticks in the loop-device proofs and demos.
-        ...(process.env[LIST_LOOP_DEVICES_ENV] === '1' ? { includeLoop: true } : {}),
+        ...(loopDevicesListed() ? { includeLoop: true } : {}),
         ...(imagePath ? { imagePath } : {}),
         ...(imageSize !== undefined ? { imageSize } : {}),
       });

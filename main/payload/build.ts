@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { BootmendError, describeZodError } from '../../core/errors.js';
 import { CONDITION_KEYS, FileGlob, PlaybookSchema, TargetFolder, type Playbook, type PlaybookInput, type Target } from '../../core/playbooks/playbook.js';
 import { stagedFolderBeside, swapInFolder } from '../fs/swap-in.js';
-import { KEPT_FOLDERS, MEDIUM_MARKER, MEDIUM_MARKER_NAME, folderReader, isBootmendOutput, mediumMarkerText } from './medium-marker.js';
+import { DRIVERS_FOLDER, KEPT_FOLDERS, MEDIUM_MARKER, MEDIUM_MARKER_NAME, folderReader, isBootmendOutput, mediumMarkerText, type OutputScope } from './medium-marker.js';
 
 /**
  * The payload folder that goes on any medium (WinPE image, payload-only stick, ISO):
@@ -32,6 +32,8 @@ export interface BuildPayloadOptions {
    * earlier Bootmend payload is replaced, and its results/ and quarantine/ are carried over.
    */
   overwrite?: boolean;
+  /** What the marker says Bootmend owns: `bootmend` (this payload alone, the default) or `folder` (a medium build's whole output). */
+  owns?: OutputScope;
   /** For tests: another fix.cmd template. */
   templatePath?: string;
 }
@@ -88,10 +90,11 @@ export async function buildPayload(options: BuildPayloadOptions): Promise<BuiltP
     await writeFile(join(staged, 'fix.cmd'), fixCmd, 'ascii');
     await writeFile(join(staged, 'README.txt'), readme, 'ascii');
     await writeFile(join(staged, 'playbook.json'), `${JSON.stringify(playbook, null, 2)}\n`, 'utf8');
-    await writeFile(join(staged, MEDIUM_MARKER_NAME), mediumMarkerText({ mediumId, playbook: { id: playbook.id, version: playbook.version } }), 'utf8');
+    await writeFile(join(staged, MEDIUM_MARKER_NAME), mediumMarkerText({ mediumId, playbook: { id: playbook.id, version: playbook.version }, owns: options.owns ?? 'bootmend' }), 'utf8');
     await mkdir(join(staged, 'ref'), { recursive: true });
     for (const [name, content] of refFiles) await writeFile(join(staged, 'ref', name), content);
-    await swapInFolder(staged, payloadDir, KEPT_FOLDERS.map((path) => path.slice(PAYLOAD_FOLDER.length + 1)));
+    // A payload build brings no drivers: those a technician added by hand stay with the results.
+    await swapInFolder(staged, payloadDir, [...KEPT_FOLDERS, DRIVERS_FOLDER].map((path) => path.slice(PAYLOAD_FOLDER.length + 1)));
   } catch (error) {
     await rm(staged, { recursive: true, force: true }).catch(() => undefined);
     throw error;
@@ -362,7 +365,11 @@ function describeConditions(target: Target): string {
   const optional = CONDITION_KEYS.filter((key) => c.requirement?.[key] === 'whenAvailable').map((key) => CONDITION_WORDS[key]);
   if (optional.length > 0) parts.push(`(where this PC's tools cannot check ${optional.join(' or ')}, that check is skipped)`);
   const action = target.action === 'delete' ? 'It is deleted' : 'It is moved to the quarantine folder';
-  return parts.length > 0 ? `Only a file ${parts.join(', ')} is touched. ${action}.` : `${action}.`;
+  // fix.cmd's zero check (template :bm_check_zero, :bm_file_zero) runs on files inside the time window that failed another check, and always quarantines.
+  const zero = c.modifiedUtc
+    ? ` An all-zero copy of such a file changed inside that time (left by a crash while it was written) is moved to the quarantine folder too, where this PC's tools can read it.`
+    : '';
+  return parts.length > 0 ? `Only a file ${parts.join(', ')} is touched. ${action}.${zero}` : `${action}.`;
 }
 
 // ---------------------------------------------------------------- helpers --

@@ -80,4 +80,20 @@ wine.describe('fix.cmd under Wine (Windows emulated, tools are stand-ins): hosti
     expect(readFileSync(join(folder, BAD))).toEqual(Buffer.concat([MAGIC, Buffer.from(BAD)]));
     expect(readdirSync(folder).sort()).toEqual([BAD, GOOD, OTHER, NEAR].sort());
   }, 120_000);
+
+  it("runs no command hidden in the name the PC's own offline SYSTEM hive gives (a disk repaired in a dock), and files the PC under it", async () => {
+    // The name is read from `reg query` output (stand-in reg.exe), not from COMPUTERNAME: a second way in for a PC's value.
+    const hiveName = "PC&md;bmcanary-hive&rem;(x)^!'";
+    const run = await box().runFix({
+      args: ['/unattended'],
+      volumes: { D: { files: [file(BAD, IN_WINDOW)], hive: { computerName: hiveName, activeTimeBias: 0 } } },
+    });
+    expect(canaries(run.scenarioDir), run.stdout).toEqual([]);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain(`Machine: "${hiveName}"`);
+    const result = run.results[0]!;
+    expect(result.machine.name).toBe(hiveName);
+    expect(result.outcome).toBe('fixed');
+    expect(existsSync(join(run.mediumDir, 'bootmend', 'quarantine', hiveName))).toBe(true);
+  }, 120_000);
 });

@@ -128,7 +128,7 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
     expect(existsSync(join(run.standinDir, 'safeboot-default'))).toBe(false);
   }, 120_000);
 
-  it('in WinRE counts safe boot that was not set as success, and /safeboot clear when nothing is set is not a failure', async () => {
+  it('in WinRE files the PC under its offline hive\'s name, counts safe boot that was not set as success, and /safeboot clear when nothing is set is not a failure', async () => {
     const bad = 'C-00000291-00000000-00000032.sys';
     // Wine's C: stands for WinRE's X: with \sources\recovery (how fix.cmd tells WinRE from WinPE).
     // The PC's offline hive says Central European summer time (ActiveTimeBias -120): WinRE's own
@@ -152,6 +152,10 @@ wine.describe('fix.cmd under Wine as in real WinPE, WinRE and Safe Mode (Windows
     // …while the channel file's time window stays on the session's zone, in which cmd shows file times.
     expect(only(result.files)).toMatchObject({ modifiedUtc: '2024-07-19T04:20:00Z', checks: { modifiedUtc: 'pass' }, action: 'quarantined' });
     expect(winre.stdout).toContain('Running in: winre');
+    // WinRE's own name is a random MININT-…: the PC is filed under the name in its offline SYSTEM hive.
+    expect(result.machine.name).toBe('PC-BERLIN-1');
+    expect(winre.stdout).toContain('Machine: "PC-BERLIN-1"');
+    expect(existsSync(join(winre.mediumDir, 'bootmend', 'quarantine', 'PC-BERLIN-1'))).toBe(true);
     expect(winre.calls.bcdedit).toEqual(['bcdedit /enum {default}']);
     expect(winre.stdout).toContain('{default}: safeboot was not set.');
     expect(only(winre.results).safeBoot).toEqual({ requested: 'clear', result: 'not-set', automatic: true, entries: [{ entry: '{default}', before: null, after: null }] });

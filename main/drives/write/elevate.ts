@@ -11,7 +11,7 @@ import type { VerifyDriveResult, WriteDrivesResult, WriteProgress } from '../../
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import { say } from '../../../core/drives/write-rules.js';
 import { BootmendError } from '../../../core/errors.js';
-import { SECRET_ARG, WORKER_FLAG, WorkerLineSchema, secretDigest, type ElevatedJob, type WorkerLine } from './protocol.js';
+import { CHANNEL_FILES, CHANNEL_FOLDER_PREFIX, SECRET_ARG, WORKER_FLAG, WorkerLineSchema, secretDigest, type ElevatedJob, type WorkerLine } from './protocol.js';
 
 export type { ElevatedJob } from './protocol.js';
 
@@ -176,11 +176,11 @@ function quote(arg: string): string {
 }
 
 async function runThroughFiles(launcher: Launcher, command: string, args: string[], jobLine: string, options: RunElevatedOptions): Promise<WriteDrivesResult | VerifyDriveResult> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'bootmend-writer-'));
+  const dir = await mkdtemp(path.join(tmpdir(), CHANNEL_FOLDER_PREFIX));
   await chmod(dir, 0o700);
-  const jobFile = path.join(dir, 'job.json');
-  const outFile = path.join(dir, 'out.ndjson');
-  const cancelFile = path.join(dir, 'cancel');
+  const jobFile = path.join(dir, CHANNEL_FILES.job);
+  const outFile = path.join(dir, CHANNEL_FILES.out);
+  const cancelFile = path.join(dir, CHANNEL_FILES.cancel);
   await writeFile(jobFile, jobLine, { mode: 0o600 });
   await writeFile(outFile, '', { mode: 0o600 });
   const outcome = new Outcome(options.onProgress);

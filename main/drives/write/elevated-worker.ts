@@ -1,10 +1,12 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import { BootmendError } from '../../../core/errors.js';
-import { ElevatedJobSchema, JobLineSchema, SECRET_ARG, jobRefusal, secretDigest, type WorkerError, type WorkerLine } from './protocol.js';
+import { CHANNEL_FILES, CHANNEL_FOLDER_PREFIX, ElevatedJobSchema, JobLineSchema, SECRET_ARG, jobRefusal, secretDigest, type WorkerError, type WorkerLine } from './protocol.js';
+import { primaryGroupOf, type Invoker } from './image-source.js';
 import { runJobHere } from './run-here.js';
 
 /**
@@ -23,6 +25,12 @@ export interface WorkerChannel {
   /** Calls back once when the app asks to cancel (or goes away). */
   onCancel(cancel: () => void): void;
   close(): void;
+  /**
+   * The file channel only: the account that made its folder, which is the app that asked. The
+   * image is read as this account whatever the job claims (sudo-prompt's macOS prompt records
+   * no invoker, so the claim would otherwise decide, and a claim of root would read as root).
+   */
+  readonly owner?: Invoker | null;
 }
 
 export function stdioChannel(input: Readable, write: (text: string) => void): WorkerChannel {
@@ -55,35 +63,64 @@ export function stdioChannel(input: Readable, write: (text: string) => void): Wo
 }
 
 /**
- * Opens a file the app made for this run, never through a link (a link planted in its place
- * would have root write or read wherever it points), and only when it is a plain file.
+ * The folder of the file channel, checked before any file in it is opened. The writer runs as
+ * root and the paths come from its command line, so whoever could start it could otherwise name
+ * any file for root to append to (an --out-file of /root/.bashrc) or delete (the --job-file is
+ * removed once read). Only the folder elevate.ts makes is accepted: its three files by name, in
+ * one folder named bootmend-writer-…, which is a real folder (not a link) closed to other
+ * accounts. Returns the folder's owner, whom every file in it must belong to (null on Windows,
+ * where the elevated writer is the same account and modes say nothing).
  */
-function openOwnFile(file: string, flags: number): number {
+function channelFolderOwner(jobFile: string, outFile: string, cancelFile: string): number | null {
+  const folder = dirname(outFile);
+  const named = basename(jobFile) === CHANNEL_FILES.job && basename(outFile) === CHANNEL_FILES.out && basename(cancelFile) === CHANNEL_FILES.cancel;
+  if (!named || dirname(jobFile) !== folder || dirname(cancelFile) !== folder || !basename(folder).startsWith(CHANNEL_FOLDER_PREFIX)) {
+    throw new Error(`the job, out and cancel files must be ${CHANNEL_FILES.job}, ${CHANNEL_FILES.out} and ${CHANNEL_FILES.cancel} in one ${CHANNEL_FOLDER_PREFIX}… folder made by Bootmend`);
+  }
+  const info = lstatSync(folder);
+  if (!info.isDirectory()) throw new Error(`${folder} is not a folder (a link or a file is in its place)`);
+  if (process.platform === 'win32') return null;
+  if ((info.mode & 0o077) !== 0) throw new Error(`${folder} is open to other accounts (mode ${(info.mode & 0o777).toString(8)}, not 700)`);
+  return info.uid;
+}
+
+/**
+ * Opens a file the app made for this run, never through a link (a link planted in its place
+ * would have root write or read wherever it points), and only when it is a plain file with one
+ * name (not a hard link to someone else's file) belonging to the channel folder's owner.
+ */
+function openOwnFile(file: string, flags: number, owner: number | null): number {
   const fd = openSync(file, flags | (constants.O_NOFOLLOW ?? 0));
-  if (!fstatSync(fd).isFile()) {
+  const info = fstatSync(fd);
+  const problem = !info.isFile() ? 'is not a plain file' : info.nlink !== 1 ? 'has other names (a hard link)' : owner !== null && info.uid !== owner ? 'belongs to another account than its folder' : null;
+  if (problem) {
     closeSync(fd);
-    throw new Error(`${file} is not a plain file`);
+    throw new Error(`${file} ${problem}`);
   }
   return fd;
 }
 
-/** Throws when the out file cannot be opened safely (a link, not a file): then nothing is written anywhere. */
+/** Throws when the channel's files cannot be opened safely (see channelFolderOwner): then nothing is written or removed anywhere. */
 export function fileChannel(jobFile: string, outFile: string, cancelFile: string): WorkerChannel {
   let timer: NodeJS.Timeout | null = null;
+  const owner = channelFolderOwner(jobFile, outFile, cancelFile);
   // The app creates the out file (0600, in its 0700 folder); the writer only appends to that very file.
-  const out = openOwnFile(outFile, constants.O_WRONLY | constants.O_APPEND);
+  const out = openOwnFile(outFile, constants.O_WRONLY | constants.O_APPEND, owner);
   return {
+    owner: owner === null ? null : { uid: owner, gid: primaryGroupOf(owner) ?? owner },
     async readJob() {
+      let fd: number;
       try {
-        const fd = openOwnFile(jobFile, constants.O_RDONLY);
-        try {
-          return readFileSync(fd, 'utf8').split('\n')[0] ?? null;
-        } finally {
-          closeSync(fd);
-        }
+        fd = openOwnFile(jobFile, constants.O_RDONLY, owner);
+      } catch {
+        return null; // not the app's job file: left where it is
+      }
+      try {
+        return readFileSync(fd, 'utf8').split('\n')[0] ?? null;
       } catch {
         return null;
       } finally {
+        closeSync(fd);
         rmSync(jobFile, { force: true }); // one job per secret: the file is gone once read
       }
     },
@@ -122,7 +159,8 @@ export async function runWorker(channel: WorkerChannel, expectedDigest: string |
       return 2;
     }
     channel.onCancel(() => controller.abort());
-    const result = await runJobHere(job.data, controller.signal, (progress) => channel.send({ type: 'progress', progress }));
+    const asked = channel.owner ? { ...job.data, invoker: channel.owner } : job.data;
+    const result = await runJobHere(asked, controller.signal, (progress) => channel.send({ type: 'progress', progress }));
     channel.send({ type: 'result', result });
     return 0;
   } catch (error) {
@@ -169,7 +207,7 @@ export async function workerMain(argv: string[]): Promise<number> {
   try {
     channel = jobFile && outFile && cancelFile ? fileChannel(jobFile, outFile, cancelFile) : stdioChannel(process.stdin, (text) => process.stdout.write(text));
   } catch (error) {
-    process.stderr.write(`The drive writer refused its output file: ${(error as Error).message}.\n`);
+    process.stderr.write(`The drive writer refused its channel files: ${(error as Error).message}. Nothing was written or removed.\n`);
     return 3;
   }
   return runWorker(channel, argValue(argv, SECRET_ARG));

@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import type { DriveWriteErrorInfo } from '../../../core/drives/write.js';
 import { guardVerdict } from '../../../core/drives/write-rules.js';
 import type { DriveEntry } from '../../../core/drives/drives.js';
+import { loopDevicesListed } from '../loop-devices.js';
 import type { TargetInfo } from './target.js';
 
 export interface GuardOptions {
@@ -17,7 +18,7 @@ export interface GuardOptions {
  * The drive guard, for every target (the writer writes nothing else: files and links were
  * refused before): each is looked up in the drive list — re-taken here, just before writing, so
  * a stick swapped since the list was shown is judged as what it is now. Loop devices count as
- * drives (they are only ever named on purpose: tests, demos).
+ * drives only where the app lists them too (loop-devices.ts).
  */
 export async function guardTargets(
   targets: TargetInfo[],
@@ -32,7 +33,7 @@ export async function guardTargets(
     (await (await import('../list.js')).listDrives({
       imagePath: image.path,
       imageSize: image.bytes,
-      includeLoop: true,
+      includeLoop: loopDevicesListed(),
       ...(options.includeUsbHdd !== undefined ? { includeUsbHdd: options.includeUsbHdd } : {}),
     }));
   const byPath = new Map<string, DriveEntry>();

@@ -27,7 +27,7 @@ export interface OpenedImage {
 
 const numeric = (value: string | undefined): number | null => (value !== undefined && /^\d+$/.test(value) ? Number(value) : null);
 
-function primaryGroupOf(uid: number): number | null {
+export function primaryGroupOf(uid: number): number | null {
   const answer = spawnSync('id', ['-g', String(uid)], { encoding: 'utf8' });
   return answer.status === 0 ? numeric(answer.stdout.trim()) : null;
 }

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmod, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { chmod, chown, link, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,11 +8,12 @@ import { usbStickEntry } from '../../../core/drives/fixtures/usb-stick-entry.js'
 import type { DriveEntry } from '../../../core/drives/drives.js';
 import { say } from '../../../core/drives/write-rules.js';
 import { requireAll, requireRoot, requireTool, requireTools } from '../../../test/tools.js';
+import { LIST_LOOP_DEVICES_ENV } from '../loop-devices.js';
 import { runElevated, workerCommand, type Launcher } from './elevate.js';
 import { fileChannel, workerMain } from './elevated-worker.js';
 import { invokerFor } from './image-source.js';
 import { deviceNumbers } from './target.js';
-import { SECRET_ARG, secretDigest } from './protocol.js';
+import { CHANNEL_FOLDER_PREFIX, SECRET_ARG, secretDigest } from './protocol.js';
 import { blankFile, LOOP_TOOLS, LoopDevices, randomFile, removeDir, sha256Of, workDir } from './testing/loop.js';
 import { verifyImage, writeImage } from './index.js';
 
@@ -40,7 +41,7 @@ const startedBy = (uid: number): Launcher => ({
 const stickEntry = (device: string, size: number, overrides: Partial<DriveEntry> = {}): DriveEntry =>
   usbStickEntry({ device, size, vendor: '', model: 'Test Stick', labels: ['RESCUE'], ...overrides });
 
-describe("the writer's own output file (no root needed)", () => {
+describe("the writer's own channel files (the out, job and cancel files of sudo-prompt's file channel)", () => {
   let dir = '';
   beforeAll(async () => {
     dir = await workDir('writer-out');
@@ -58,6 +59,59 @@ describe("the writer's own output file (no root needed)", () => {
     const code = await workerMain(['--job-file', job, '--out-file', out, '--cancel-file', path.join(dir, 'cancel'), SECRET_ARG, 'x']);
     expect(code).toBe(3);
     expect(await readFile(victim, 'utf8')).toBe('precious\n');
+  });
+
+  /** Runs the writer's file channel on these paths, as `sudo-prompt` would start it (the paths are its command line). */
+  const runOn = (job: string, out: string, cancel: string): Promise<number> => workerMain(['--job-file', job, '--out-file', out, '--cancel-file', cancel, SECRET_ARG, 'x']);
+
+  it('refuses channel files outside the private folder Bootmend makes: a file named as --out-file or --job-file is neither written nor removed', async () => {
+    // As root, an --out-file of /root/.bashrc would get JSON lines whose text the job chooses, and the --job-file is removed once read.
+    const home = await mkdtemp(path.join(dir, 'home-'));
+    const bashrc = path.join(home, '.bashrc');
+    const passwd = path.join(home, 'passwd');
+    await writeFile(bashrc, 'alias ll="ls -l"\n');
+    await writeFile(passwd, 'root:x:0:0::/root:/bin/sh\n');
+    expect(await runOn(passwd, bashrc, path.join(home, 'cancel'))).toBe(3);
+    // The right names in a folder Bootmend did not make.
+    await writeFile(path.join(home, 'job.json'), 'keep\n');
+    await writeFile(path.join(home, 'out.ndjson'), 'keep\n');
+    expect(await runOn(path.join(home, 'job.json'), path.join(home, 'out.ndjson'), path.join(home, 'cancel'))).toBe(3);
+    // A folder with Bootmend's name that other accounts may enter.
+    const open = await mkdtemp(path.join(dir, CHANNEL_FOLDER_PREFIX));
+    await chmod(open, 0o755);
+    await writeFile(path.join(open, 'out.ndjson'), '');
+    expect(await runOn(path.join(open, 'job.json'), path.join(open, 'out.ndjson'), path.join(open, 'cancel'))).toBe(3);
+    expect(await readFile(path.join(open, 'out.ndjson'), 'utf8')).toBe('');
+    // The right folder, but the out file is another name of the victim (a hard link).
+    const channel = await mkdtemp(path.join(dir, CHANNEL_FOLDER_PREFIX));
+    await link(bashrc, path.join(channel, 'out.ndjson'));
+    expect(await runOn(path.join(channel, 'job.json'), path.join(channel, 'out.ndjson'), path.join(channel, 'cancel'))).toBe(3);
+    // A hard-linked job file is not read, nor removed; the writer refuses the job.
+    await rm(path.join(channel, 'out.ndjson'));
+    await writeFile(path.join(channel, 'out.ndjson'), '', { mode: 0o600 });
+    await link(passwd, path.join(channel, 'job.json'));
+    expect(await runOn(path.join(channel, 'job.json'), path.join(channel, 'out.ndjson'), path.join(channel, 'cancel'))).toBe(2);
+    expect(existsSync(path.join(channel, 'job.json'))).toBe(true);
+    expect(await readFile(bashrc, 'utf8')).toBe('alias ll="ls -l"\n');
+    expect(await readFile(passwd, 'utf8')).toBe('root:x:0:0::/root:/bin/sh\n');
+    expect(await readFile(path.join(home, 'job.json'), 'utf8')).toBe('keep\n');
+    expect(await readFile(path.join(home, 'out.ndjson'), 'utf8')).toBe('keep\n');
+  });
+
+  requireRoot({ for: "the writer's channel files owned by another account" }).it("refuses an out file in the channel folder that belongs to another account than the folder (root's own file in a user's folder)", async () => {
+    const channel = await mkdtemp(path.join(dir, CHANNEL_FOLDER_PREFIX));
+    await writeFile(path.join(channel, 'out.ndjson'), 'root\n', { mode: 0o600 });
+    await writeFile(path.join(channel, 'job.json'), '{}\n', { mode: 0o600 });
+    await chown(channel, NOBODY, NOBODY);
+    await chown(path.join(channel, 'job.json'), NOBODY, NOBODY);
+    expect(await runOn(path.join(channel, 'job.json'), path.join(channel, 'out.ndjson'), path.join(channel, 'cancel'))).toBe(3);
+    expect(await readFile(path.join(channel, 'out.ndjson'), 'utf8')).toBe('root\n');
+    expect(existsSync(path.join(channel, 'job.json'))).toBe(true);
+    // Control: the same folder with the out file handed to its owner is used, and the job file removed once read.
+    await chown(path.join(channel, 'out.ndjson'), NOBODY, NOBODY);
+    expect(await runOn(path.join(channel, 'job.json'), path.join(channel, 'out.ndjson'), path.join(channel, 'cancel'))).toBe(2);
+    expect(await readFile(path.join(channel, 'out.ndjson'), 'utf8')).toContain('"type":"hello"');
+    expect(existsSync(path.join(channel, 'job.json'))).toBe(false);
   });
 });
 
@@ -193,6 +247,58 @@ proofs.describe('the root writer refuses what the guard does not offer (loop dev
     expect(error.type).toBe('error');
     expect(error.error.message).toContain('it asked to skip the drive guard (guard: false)');
     expect((await readFile(target.file)).equals(Buffer.alloc(8 * MiB, 0x66))).toBe(true);
+  });
+
+  it("through sudo-prompt's file channel the image is read as the account that made the channel folder, whatever the job claims (macOS's prompt records no invoker)", async () => {
+    const secret = path.join(dir, 'root-only-2.img');
+    const secretSha = await randomFile(secret, 4 * MiB);
+    await chmod(secret, 0o600);
+    const target = await stick('channel-target.img', 0x35);
+    const key = 'd'.repeat(64);
+    /** The worker as sudo-prompt starts it: root, no SUDO_UID or PKEXEC_UID, the job in a folder the app's account made. */
+    const runThroughFolder = async (job: object): Promise<{ code: number | null; lines: { type: string; error?: { failure?: string; message: string } }[] }> => {
+      const channel = await mkdtemp(path.join(dir, CHANNEL_FOLDER_PREFIX));
+      const files = { job: path.join(channel, 'job.json'), out: path.join(channel, 'out.ndjson'), cancel: path.join(channel, 'cancel') };
+      await writeFile(files.job, `${JSON.stringify({ secret: key, job })}\n`, { mode: 0o600 });
+      await writeFile(files.out, '', { mode: 0o600 });
+      for (const file of [channel, files.job, files.out]) await chown(file, NOBODY, NOBODY);
+      const { command, args } = workerCommand();
+      const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['SUDO_UID', 'SUDO_GID', 'PKEXEC_UID'].includes(name)));
+      const child = spawn(command, [...args, '--job-file', files.job, '--out-file', files.out, '--cancel-file', files.cancel, SECRET_ARG, secretDigest(key)], { stdio: 'ignore', env });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const lines = (await readFile(files.out, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; error?: { failure?: string; message: string } });
+      return { code, lines };
+    };
+    for (const claim of [{ invoker: { uid: 0, gid: 0 } }, {}]) {
+      const refused = await runThroughFolder({ kind: 'write', image: secret, targets: [target.device], verify: false, guard: {}, ...claim });
+      expect(refused.code).toBe(1);
+      expect(refused.lines.at(-1)).toMatchObject({ type: 'error', error: { failure: 'IMAGE_UNREADABLE', message: say.imageNotForInvoker(secret, `nobody (uid ${NOBODY})`) } });
+    }
+    expect((await readFile(target.file)).equals(Buffer.alloc(8 * MiB, 0x35))).toBe(true);
+    // Control: an image that account may read is written through the same channel.
+    const written = await runThroughFolder({ kind: 'write', image, targets: [target.device], verify: true, guard: {}, invoker: { uid: 0, gid: 0 } });
+    expect(written.code).toBe(0);
+    expect(written.lines.at(-1)).toMatchObject({ type: 'result', result: { results: [{ outcome: 'verified', sha256: imageSha }] } });
+    expect(await sha256Of(secret)).toBe(secretSha);
+  });
+
+  it('a loop device is taken only where the app lists loop devices too (BOOTMEND_LIST_LOOP_DEVICES=1): a writer started without that switch refuses one, which stays unchanged', async () => {
+    // A loop device that backs something (an LXD storage pool, a mounted image), named in a job by whoever could start the writer.
+    const victim = await victimDisk('storage-pool.img');
+    const withoutSwitch: Launcher = {
+      spawn: (command, args) =>
+        spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== LIST_LOOP_DEVICES_ENV)) }),
+      promptExec: () => Promise.reject(new Error('not used')),
+    };
+    const written = await runElevated({ kind: 'write', image, targets: [victim.device], verify: true, guard: {} }, { elevation: 'none', launcher: withoutSwitch });
+    expect(written.results[0]).toMatchObject({ outcome: 'failed', bytesWritten: 0, leftAs: 'Untouched: nothing was written to it.' });
+    expect(written.results[0]!.error).toMatchObject({ code: 'NOT_ALLOWED', message: expect.stringContaining(`Bootmend cannot tell what ${victim.device} is`) });
+    await expect(runElevated({ kind: 'verify', image, target: victim.device }, { elevation: 'none', launcher: withoutSwitch })).rejects.toMatchObject({ failure: 'NOT_ALLOWED' });
+    expect(await sha256Of(victim.file)).toBe(victim.sha);
+    // Control: with the switch (as these proofs run), the same kind of device is a drive.
+    const target = await stick('listed-loop.img');
+    const listed = await runElevated({ kind: 'write', image, targets: [target.device], verify: true, guard: {} }, { elevation: 'none' });
+    expect(listed.results[0]).toMatchObject({ outcome: 'verified', sha256: imageSha });
   });
 
   it('verify against a device the guard does not offer is refused with a sentence, before any byte is compared', async () => {

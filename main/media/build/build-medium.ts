@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { playbookChecks } from '../../../core/media/playbook-checks.js';
@@ -8,6 +8,7 @@ import { BootmendError } from '../../../core/errors.js';
 import type { BuiltMedium, MediumFormat } from '../../../core/media/schemas.js';
 import type { Playbook } from '../../../core/playbooks/playbook.js';
 import { buildPayload, volumeRelativeFolder } from '../../payload/build.js';
+import { KEPT_FOLDERS } from '../../payload/medium-marker.js';
 import { writeBareFatImage, writeUsbImage } from '../fat/write-fat.js';
 import { writeIsoFile } from '../iso/write-iso.js';
 import { pipeline } from 'node:stream/promises';
@@ -54,8 +55,10 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
   if (options.format !== 'folder') prewarmCopyThread();
   const wimlib = (await wimlibVersion()) !== null;
   const inspected = options.base ? await inspectBase(options.base, { wimlib, ...(signal ? { signal } : {}) }) : null;
+  // A folder rebuild that brings no drivers keeps those a technician copied into bootmend/drivers by hand.
+  const keptDrivers = options.format === 'folder' && !drivers ? await infFilesIn(join(options.out, ...DRIVERS_FOLDER.split('/'))) : 0;
   // Written beside the target and swapped in only after success: a failure leaves the old output as it was.
-  const staged = await stageOutput(options.out, options.format);
+  const staged = await stageOutput(options.out, options.format, drivers ? KEPT_FOLDERS : [...KEPT_FOLDERS, DRIVERS_FOLDER]);
   let committed = false;
   const work = await mkdtemp(join(tmpdir(), 'bootmend-medium-'));
   const cleanups: (() => Promise<void>)[] = [
@@ -66,7 +69,7 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
   ];
   try {
     report(options, 'preparing', 'Writing fix.cmd and the playbook', 0, 1);
-    const payload = await buildPayload({ playbook: options.playbook, outDir: join(work, 'payload'), ...(options.mediumId ? { mediumId: options.mediumId } : {}) });
+    const payload = await buildPayload({ playbook: options.playbook, outDir: join(work, 'payload'), owns: 'folder', ...(options.mediumId ? { mediumId: options.mediumId } : {}) });
     signal?.throwIfAborted();
 
     let content: BaseContent | null = null;
@@ -148,7 +151,7 @@ export async function buildMedium(options: BuildMediumOptions): Promise<BuiltMed
               secureBoot: signature,
             }
           : null,
-      driversOnMedium: drivers ? { folder: DRIVERS_FOLDER, infs: drivers.infs } : null,
+      driversOnMedium: drivers ? { folder: DRIVERS_FOLDER, infs: drivers.infs } : keptDrivers > 0 ? { folder: DRIVERS_FOLDER, infs: keptDrivers } : null,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -189,6 +192,12 @@ async function driversTree(folder: string, timestamp: { timestamp?: Date }): Pro
   const top = treeFromEntries([{ path: DRIVERS_FOLDER, isDir: true }], timestamp);
   const entries = [...top.entries, ...inner.entries.map((entry) => ({ ...entry, segments: [...DRIVERS_FOLDER.split('/'), ...entry.segments] }))].sort((a, b) => compareSegments(a.segments, b.segments));
   return { tree: { entries, fileBytes: inner.fileBytes }, infs };
+}
+
+/** How many .inf files a folder holds at any depth; 0 when it does not exist. */
+async function infFilesIn(folder: string): Promise<number> {
+  const names = await readdir(folder, { recursive: true }).catch(() => [] as string[]);
+  return names.filter((name) => name.toLowerCase().endsWith('.inf')).length;
 }
 
 /** The El Torito UEFI image: the base's (efisys.bin, or the ISO's own image), or one made from its UEFI loader. */

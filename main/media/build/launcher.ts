@@ -12,8 +12,8 @@
  * Microsoft: "Winpeshl.ini" (https://learn.microsoft.com/windows-hardware/manufacture/desktop/winpeshlini-reference-launching-an-app-when-winpe-starts),
  * "Drvload command-line options" (https://learn.microsoft.com/windows-hardware/manufacture/desktop/drvload-command-line-options).
  */
+export { DRIVERS_FOLDER } from '../../payload/medium-marker.js';
 export const LAUNCHER_NAME = 'bootmend.cmd';
-export const DRIVERS_FOLDER = 'bootmend/drivers';
 
 const LETTERS = 'C D E F G H I J K L M N O P Q R S T U V W Y Z';
 

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,27 @@ describe('what a rebuild deletes and what it keeps', () => {
     expect(siblings(home)).toEqual(['ana']);
   });
 
+  it('never replaces a whole folder where a payload build wrote only bootmend/ (a home folder, a stick with other files): refused with a sentence, nothing deleted', async () => {
+    // `payload build --out ~ --overwrite` once: bootmend/ with its marker now sits among the user's own files.
+    const home = homeLikeFolder();
+    rmSync(join(home, 'bootmend'), { recursive: true });
+    await buildPayload({ playbook, outDir: home, overwrite: true });
+    useInField(home);
+    const before = await listTree(home);
+    for (const overwrite of [true, false]) {
+      await expect(buildMedium({ playbook, format: 'folder', out: home, overwrite })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        field: 'out',
+        message: expect.stringContaining('holds a Bootmend payload (bootmend/) beside other files, so Bootmend will not replace the whole folder'),
+      });
+    }
+    expect(await listTree(home)).toEqual(before);
+    expect(siblings(home)).toEqual(['ana']);
+    // Its own payload may still be replaced, and only that: the user's files stay.
+    await buildPayload({ playbook, outDir: home, overwrite: true });
+    expect((await listTree(home)).filter((e) => !e.path.startsWith('bootmend'))).toEqual(before.filter((e) => !e.path.startsWith('bootmend')));
+  });
+
   it('refuses to replace an image file that Bootmend did not make (a file called x.iso holding something else)', async () => {
     const out = join(tempDir('media'), 'x.iso');
     writeFileSync(out, 'precious');
@@ -76,7 +97,7 @@ describe('what a rebuild deletes and what it keeps', () => {
   it('rebuilds a used stick folder: results/ and quarantine/ survive byte for byte, the rest is new (Media screen request, then the CLI flag)', async () => {
     const stick = join(tempDir('stick'), 'STICK');
     const first = await buildMedium({ playbook, format: 'folder', out: stick, mediumId: 'bm-first001' });
-    expect(JSON.parse(readFileSync(join(stick, 'bootmend', 'medium.json'), 'utf8'))).toEqual({ kind: 'bootmend-medium', mediumId: first.mediumId, playbook: { id: 'crowdstrike-cf291', version: '1.0.0' } });
+    expect(JSON.parse(readFileSync(join(stick, 'bootmend', 'medium.json'), 'utf8'))).toEqual({ kind: 'bootmend-medium', mediumId: first.mediumId, playbook: { id: 'crowdstrike-cf291', version: '1.0.0' }, owns: 'folder' });
     useInField(stick);
     const fieldResults = await kept(stick);
     expect(fieldResults.filter((e) => e.kind === 'file')).toHaveLength(5);
@@ -115,6 +136,43 @@ describe('what a rebuild deletes and what it keeps', () => {
     expect(await kept(stick)).toEqual(fieldResults);
     expect(readdirSync(stick).sort()).toEqual(['EFI', 'bootmend']);
   }, 60_000);
+
+  it('keeps the storage drivers a technician copied into bootmend/drivers by hand (as the walkthrough says) when a rebuild brings none; --drivers replaces them', async () => {
+    const handAdded = (stick: string): void => {
+      put(stick, 'bootmend/drivers/vmd/iaStorVD.inf', '[Version]\r\nSignature="$WINDOWS NT$"\r\n');
+      put(stick, 'bootmend/drivers/vmd/iaStorVD.sys', randomBytes(9000));
+    };
+    const drivers = async (stick: string) => (await listTree(join(stick, 'bootmend'))).filter((e) => /^drivers(\/|$)/.test(e.path));
+
+    // A folder medium, rebuilt without --drivers.
+    const stick = join(tempDir('stick'), 'STICK');
+    await buildMedium({ playbook, format: 'folder', out: stick });
+    handAdded(stick);
+    useInField(stick);
+    const before = await drivers(stick);
+    const fieldResults = await kept(stick);
+    const rebuilt = await buildMedium({ playbook, format: 'folder', out: stick, overwrite: true });
+    expect(await drivers(stick)).toEqual(before);
+    expect(await kept(stick)).toEqual(fieldResults);
+    expect(rebuilt.driversOnMedium).toEqual({ folder: 'bootmend/drivers', infs: 1 });
+
+    // --drivers DIR: the new set replaces the old one.
+    const fresh = tempDir('drivers');
+    put(fresh, 'raid/megasas.inf', '[Version]\r\n');
+    const replaced = await buildMedium({ playbook, format: 'folder', out: stick, overwrite: true, drivers: fresh });
+    expect((await drivers(stick)).filter((e) => e.kind === 'file').map((e) => e.path)).toEqual(['drivers/raid/megasas.inf']);
+    expect(replaced.driversOnMedium).toEqual({ folder: 'bootmend/drivers', infs: 1 });
+    expect(await kept(stick)).toEqual(fieldResults);
+
+    // A payload-only stick: payload build --overwrite brings no drivers and keeps them.
+    const payloadStick = tempDir('stick');
+    await buildPayload({ playbook, outDir: payloadStick });
+    handAdded(payloadStick);
+    const payloadBefore = await drivers(payloadStick);
+    await buildPayload({ playbook, outDir: payloadStick, overwrite: true });
+    expect(await drivers(payloadStick)).toEqual(payloadBefore);
+    expect(payloadBefore.filter((e) => e.kind === 'file')).toHaveLength(2);
+  });
 
   it('recognises a stick built before the marker existed by its fix.cmd and playbook.json, and keeps its results', async () => {
     const stick = tempDir('stick');

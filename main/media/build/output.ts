@@ -5,7 +5,7 @@ import { BootmendError } from '../../../core/errors.js';
 import type { MediumFormat } from '../../../core/media/schemas.js';
 import { stagedFileBeside, stagedFolderBeside, swapInFolder } from '../../fs/swap-in.js';
 import { syncFolder } from '../../fs/atomic-write.js';
-import { KEPT_FOLDERS, MEDIUM_MARKER, folderReader, isBootmendOutput, type OutputReader } from '../../payload/medium-marker.js';
+import { KEPT_FOLDERS, MEDIUM_MARKER, bootmendOutputScope, folderReader, type OutputReader } from '../../payload/medium-marker.js';
 import { readFatFile } from '../fat/read-fat.js';
 import { IsoImage } from '../iso/read-iso.js';
 
@@ -32,10 +32,16 @@ export async function checkOutput(out: string, format: MediumFormat, overwrite: 
   } else if (!info.isFile()) {
     throw refuse(`${out} is a folder; an ${format === 'iso' ? 'ISO' : 'USB'} image is one file. Choose a file name such as bootmend.${format === 'iso' ? 'iso' : 'img'}.`);
   }
-  const ours = await isBootmendOutput(format === 'folder' ? folderReader(out) : await imageReader(out));
-  if (!ours) {
+  const scope = await bootmendOutputScope(format === 'folder' ? folderReader(out) : await imageReader(out));
+  if (scope === null) {
     throw refuse(
       `${out} already exists and is not a medium Bootmend made (it has no ${MEDIUM_MARKER}), so Bootmend will not replace it${format === 'folder' ? ' or anything in it' : ''}. Choose a new name${format === 'folder' ? ' or an empty folder' : ''}.`,
+    );
+  }
+  if (format === 'folder' && scope === 'bootmend') {
+    // A payload build wrote only bootmend/ here; the rest (a stick's other files, a home folder) is not Bootmend's to replace.
+    throw refuse(
+      `${out} holds a Bootmend payload (bootmend/) beside other files, so Bootmend will not replace the whole folder with a medium. Choose a new or empty folder, or replace only its bootmend folder (bootmend payload build --overwrite).`,
     );
   }
   if (!overwrite) {
@@ -43,12 +49,13 @@ export async function checkOutput(out: string, format: MediumFormat, overwrite: 
   }
 }
 
-export async function stageOutput(out: string, format: MediumFormat): Promise<StagedOutput> {
+/** `keep`: the folders of an earlier folder output that move into the new one (results and quarantine at least). */
+export async function stageOutput(out: string, format: MediumFormat, keep: readonly string[] = KEPT_FOLDERS): Promise<StagedOutput> {
   if (format === 'folder') {
     const path = await stagedFolderBeside(out);
     return {
       path,
-      commit: () => swapInFolder(path, out, KEPT_FOLDERS),
+      commit: () => swapInFolder(path, out, keep),
       discard: () => rm(path, { recursive: true, force: true }),
     };
   }

@@ -8,7 +8,8 @@ import { requireCommands } from '../../../test/tools.js';
 import { ISSUER_2011, ISSUER_2023, efiImage, pkcs7SignedBy } from '../testing/pe-fixture.js';
 import { sha256File } from '../test-support.js';
 import { buildMedium } from './build-medium.js';
-import { LAUNCHER_NAME, WINPESHL_INI, launcherCmd } from './launcher.js';
+import { analyseBatch } from '../../payload/testing/cmd-taint.js';
+import { LAUNCHER_NAME, STARTNET_CMD, WINPESHL_INI, launcherCmd } from './launcher.js';
 import { signatureOf } from './secure-boot.js';
 
 /*
@@ -148,6 +149,18 @@ describe('storage drivers at the PC', () => {
     // Playbook text that could be a command in cmd never reaches the launcher.
     expect(launcherCmd(['\\Vendor\\x%PATH%&calc', '\\A"B'])).not.toMatch(/calc|%PATH%|A"B/);
     expect(launcherCmd(['\\Vendor\\x%PATH%&calc'])).not.toContain(':bm_check_volumes');
+  });
+
+  // The rule fix.cmd is held to (main/payload/fix-cmd-text.test.ts, sources there: Microsoft's `for`,
+  // `cmd` and `call` docs): no value from the PC or the playbook where cmd expands it a second time.
+  it('the launcher and startnet.cmd hold no PC or playbook value in a for /f command, a call argument or a PowerShell -Command', () => {
+    const launcher = launcherCmd(['\\Windows\\System32\\drivers\\CrowdStrike', '\\ProgramData\\Vendor Co 2.0\\Cache']);
+    expect(analyseBatch(launcher).violations).toEqual([]);
+    // The check can fail: a drive listing run through for /f, as the earlier fix.cmd did, is found.
+    const poisoned = launcher.replace(':bm_drivers\r\n', `:bm_drivers\r\nfor /f "delims=" %%a in ('dir /b "%BM_STICK%\\bootmend\\drivers\\%COMPUTERNAME%"') do echo %%a\r\n`);
+    expect(analyseBatch(poisoned).violations).toContainEqual(expect.objectContaining({ context: 'for /f command', ref: '%COMPUTERNAME%' }));
+    // startnet.cmd's only variable is WinPE's own %SystemRoot% (X:\Windows, set by WinPE, not by the PC or the playbook).
+    expect(analyseBatch(STARTNET_CMD).violations.map((v) => v.ref)).toEqual(['%SystemRoot%']);
   });
 });
 

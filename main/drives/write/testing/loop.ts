@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LIST_LOOP_DEVICES_ENV } from '../../loop-devices.js';
 
 /**
  * Test-only helpers for the loop-device proofs: attach files as block devices, "pull" one
@@ -27,6 +28,9 @@ export class LoopDevices {
 
   /** Attaches `file` as a loop device (read-only with `readOnly`); returns /dev/loopN. */
   attach(file: string, options: { readOnly?: boolean } = {}): string {
+    // The proofs name their loop devices on purpose: the drive list and the writer's guard then offer them
+    // (for this process and the writers and CLIs it starts).
+    process.env[LIST_LOOP_DEVICES_ENV] = '1';
     const args = ['-f', '--show', ...(options.readOnly ? ['-r'] : []), file];
     const device = execFileSync('losetup', args, { encoding: 'utf8' }).trim();
     this.attached.push(device);
