@@ -15,7 +15,7 @@ import { startPostgres, type PostgresCluster } from '../test/postgres.js';
 import { flag, median, option } from './harness.js';
 
 /**
- * `npm run bench:server -- [--db sqlite:PATH|postgres://…] [--sqlite-only] [--clients 200] [--batch 50]
+ * `npm run bench:server -- [--db sqlite:PATH|postgres://…] [--sqlite-only] [--clients 200] [--batch 50] [--spread]
  * [--seconds 60] [--rates 2000,4000,8000] [--paced-seconds 20] [--machines 1000000] [--fleet-only] [--profile DIR]`
  *
  * Per database (SQLite in a temp folder, and a private durable PostgreSQL cluster unless --db or
@@ -38,15 +38,30 @@ const rates = (option('--rates') ?? '2000,4000,8000').split(',').map(Number);
 const machineCount = Number(option('--machines') ?? 1_000_000);
 const scratch = mkdtempSync(join(tmpdir(), 'bootmend-bench-server-'));
 
+/** What a technician's journal sends per machine (core/backend/events.ts): the path chosen, three steps confirmed, the outcome. */
+const JOURNEY = 5;
+const spread = flag('--spread');
+
+/**
+ * A client's n-th batch. By default each client (a technician) works through its own machines one
+ * after the other, JOURNEY events each, so a 50-event batch names about ten machines, as a synced
+ * journal does. `--spread`: every event of a batch names another of the client's 500 machines,
+ * which flip between in progress and fixed (the worst case: one machine update per event).
+ */
 function batch(client: number, n: number): ApiEvent[] {
-  return Array.from({ length: batchSize }, (_, i) => ({
-    id: randomUUID(),
-    machine: { hostname: `PC-${client}-${(n * batchSize + i) % 500}`, site: `Site ${client % 20}` },
-    status: i % 4 === 0 ? 'in_progress' : 'fixed',
-    method: 'winpe',
-    at: new Date(Date.UTC(2024, 6, 19) + n * batchSize + i).toISOString(),
-    technician: `Tech ${client}`,
-  }));
+  return Array.from({ length: batchSize }, (_, i): ApiEvent => {
+    const j = n * batchSize + i;
+    const common = { id: randomUUID(), method: 'winpe' as const, technician: `Tech ${client}` };
+    if (spread) return { ...common, machine: { hostname: `PC-${client}-${j % 500}`, site: `Site ${client % 20}` }, status: i % 4 === 0 ? 'in_progress' : 'fixed', at: new Date(Date.UTC(2024, 6, 19) + j).toISOString() };
+    const outcome = j % JOURNEY === JOURNEY - 1;
+    return {
+      ...common,
+      machine: { hostname: `PC-${client}-${Math.floor(j / JOURNEY)}`, site: `Site ${client % 20}` },
+      status: outcome ? 'fixed' : 'in_progress',
+      at: new Date(Date.UTC(2024, 6, 19) + j * 1000).toISOString(),
+      ...(outcome ? { notes: 'Removed the faulty channel file.', files: ['C:\\Windows\\System32\\drivers\\CrowdStrike\\C-00000291-00000000-00000032.sys'] } : {}),
+    };
+  });
 }
 
 interface Worker {
