@@ -14,7 +14,7 @@ export interface RunningServer {
 
 /** Opens the database (migrating it), the change feed and the HTTP server; listens when `port` is given. */
 export async function startServer(spec: DbSpec, options: BuildOptions & { host?: string; port?: number } = {}): Promise<RunningServer> {
-  const store = await openStore(spec);
+  const store = await openStore(spec, { backgroundCheckpoints: true });
   let feed: ChangeFeed | null = null;
   try {
     feed = spec.dialect === 'postgres' ? await PostgresFeed.start(spec.url) : new LocalFeed();
