@@ -15,7 +15,7 @@ import { startPostgres, type PostgresCluster } from '../test/postgres.js';
 import { flag, median, option } from './harness.js';
 
 /**
- * `npm run bench:server -- [--db sqlite:PATH|postgres://…] [--sqlite-only] [--clients 200] [--batch 50] [--spread]
+ * `npm run bench:server -- [--db sqlite:PATH|postgres://…] [--sqlite-only|--postgres-only] [--clients 200] [--batch 50] [--spread]
  * [--seconds 60] [--rates 2000,4000,8000] [--paced-seconds 20] [--machines 1000000] [--fleet-only] [--profile DIR]`
  *
  * Per database (SQLite in a temp folder, and a private durable PostgreSQL cluster unless --db or
@@ -281,7 +281,7 @@ try {
     const spec = parseDbSpec(given, {}, join(scratch, 'bench.db'));
     await benchDatabase(spec.dialect, spec, spec);
   } else {
-    await benchDatabase('SQLite (WAL, synchronous=NORMAL)', { dialect: 'sqlite', path: join(scratch, 'load.db') }, { dialect: 'sqlite', path: join(scratch, 'fleet.db') });
+    if (!flag('--postgres-only')) await benchDatabase('SQLite (WAL, synchronous=NORMAL)', { dialect: 'sqlite', path: join(scratch, 'load.db') }, { dialect: 'sqlite', path: join(scratch, 'fleet.db') });
     if (!flag('--sqlite-only')) {
       cluster = await startPostgres({ durable: true });
       await benchDatabase('PostgreSQL 15 (fsync on, private cluster)', { dialect: 'postgres', url: await cluster.createDatabase() }, { dialect: 'postgres', url: await cluster.createDatabase() });
