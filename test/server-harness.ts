@@ -29,6 +29,8 @@ export interface TestDatabase {
   dialect: 'sqlite' | 'postgres';
   /** A fresh database's spec (for tests that start servers themselves). */
   freshSpec(): Promise<DbSpec>;
+  /** A database with no table at all, not even migrated (for the migration tests). */
+  emptySpec(): Promise<DbSpec>;
   server(options?: { listen?: boolean; spec?: DbSpec; build?: BuildOptions }): Promise<TestServer>;
   /** One server for every test of the enclosing describe (made before the first, closed after the last): for tests that only read, like the role matrix. */
   sharedServer(): () => TestServer;
@@ -54,10 +56,11 @@ function shared(freshSpec: () => Promise<DbSpec>): () => TestServer {
 }
 
 /** A suite's handle on one database kind: fresh databases, a server per test or one per file. */
-function database(dialect: TestDatabase['dialect'], freshSpec: () => Promise<DbSpec>): TestDatabase {
+function database(dialect: TestDatabase['dialect'], freshSpec: () => Promise<DbSpec>, emptySpec: () => Promise<DbSpec> = freshSpec): TestDatabase {
   return {
     dialect,
     freshSpec,
+    emptySpec,
     async server(options = {}) {
       return serverOver(options.spec ?? (await freshSpec()), options.listen ?? false, false, options.build);
     },
@@ -85,6 +88,7 @@ export function eachDatabase(name: string, body: (db: TestDatabase) => void): vo
     });
     let templateName = '';
     const freshSpec = async (): Promise<DbSpec> => ({ dialect: 'postgres', url: await cluster!.createDatabase(templateName) });
-    body(database('postgres', freshSpec));
+    const emptySpec = async (): Promise<DbSpec> => ({ dialect: 'postgres', url: await cluster!.createDatabase() });
+    body(database('postgres', freshSpec, emptySpec));
   });
 }
