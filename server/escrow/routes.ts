@@ -134,8 +134,16 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
           return { match: 'ambiguous' as const, candidates: rows.slice(0, MAX_CANDIDATES).map(facts) };
         }
         const row = rows[0]!;
+        let password: string;
+        try {
+          password = key.open(row.sealed, row.key_id);
+        } catch {
+          // Audited as what happened: nothing was shown. The usual cause is a server restarted with another master key.
+          await audit(caller, { action: 'keys.lookup', keyId: row.key_id, machine: body.machine, reason: body.reason, result: 'unreadable' });
+          throw new BootmendError('UNAVAILABLE', `The escrowed password of key ${row.key_id} cannot be opened with this server's master key: it was imported under another one. Start the server with the master key the keys were imported under, or import them again.`);
+        }
         await audit(caller, { action: 'keys.lookup', keyId: row.key_id, machine: body.machine, reason: body.reason, result: 'revealed' });
-        return { match: 'one' as const, key: { ...facts(row), password: key.open(row.sealed, row.key_id) } };
+        return { match: 'one' as const, key: { ...facts(row), password } };
       },
     }),
     defineRoute({

@@ -87,6 +87,20 @@ eachDatabase('key escrow', (db) => {
     expect(audit.nextBefore).toBeGreaterThan(0);
   });
 
+  it('restarted with another master key, a lookup says so (503) instead of failing, and the audit records that nothing was shown', async () => {
+    const spec = await db.freshSpec();
+    const before = await db.server({ spec, build: { masterKey } });
+    expect((await before.app.inject({ method: 'POST', url: '/api/v1/keys/import', headers: { ...before.as('admin'), 'content-type': 'text/csv' }, payload: CSV })).statusCode).toBe(200);
+    const logged: string[] = [];
+    const after = await db.server({ spec, build: { masterKey: MasterKey.fromBytes(randomBytes(32), 'another'), log: (line) => logged.push(line) } });
+    const res = await lookup(after, KEYS[0]!.id);
+    expect(res.statusCode, res.body).toBe(503);
+    expect(res.json<{ error: { message: string } }>().error.message).toContain(`key ${KEYS[0]!.id} cannot be opened with this server's master key`);
+    expect(logged).toEqual([]);
+    const audit = (await after.app.inject({ method: 'GET', url: '/api/v1/audit?limit=1', headers: after.as('admin') })).json<{ entries: { result: string; keyId: string }[] }>();
+    expect(audit.entries).toEqual([expect.objectContaining({ result: 'unreadable', keyId: KEYS[0]!.id })]);
+  });
+
   it('answers 503 naming the option when the server has no master key', async () => {
     const s = await db.server();
     const res = await lookup(s, KEYS[0]!.id);
