@@ -125,6 +125,11 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
       handler: async (request, reply) => {
         const nul = route.body || route.bodyDoc ? findNul(request.body, 'body') : null;
         if (nul !== null) throw new BootmendError('INVALID_INPUT', `${nul === 'body' ? 'The body' : `"${nul.slice(5)}"`} contains a NUL character, which no field may hold.`, { field: nul.slice(5) });
+        const nulInUrl = findNul(request.query, 'query') ?? findNul(request.params, 'path');
+        if (nulInUrl !== null) {
+          const [part, ...name] = nulInUrl.split('.');
+          throw new BootmendError('INVALID_INPUT', `The ${part === 'query' ? 'query parameter' : 'path part'} "${name.join('.')}" contains a NUL character (%00), which no field may hold.`, { field: name.join('.') });
+        }
         if (route.method === 'POST' && (route.body || route.bodyDoc) && (request.body === undefined || request.body === null || request.body === '')) {
           throw new BootmendError('INVALID_INPUT', 'The request has no body; send JSON (Content-Type: application/json).');
         }
