@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { normalizeKeyId } from '../../core/keys/bitlocker.js';
 import { parseExportText } from '../../core/keys/importers/index.js';
 import { FORMAT_OPTIONS, type FormatOption } from '../../core/keys/importers/types.js';
+import { AuditPageSchema } from '../../core/backend/dashboard.js';
 import { BootmendError } from '../../core/errors.js';
 import type { Caller } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
@@ -35,12 +36,6 @@ export const KeyLookupResultSchema = z.discriminatedUnion('match', [
   /** Several keys start so: their IDs and devices, no password; ask again with more of the ID. */
   z.object({ match: z.literal('ambiguous'), candidates: z.array(z.object(KeyFacts)) }),
 ]);
-
-export const AuditPageSchema = z.object({
-  entries: z.array(z.object({ seq: z.number(), at: z.string(), actor: z.string(), role: z.string(), action: z.string(), keyId: z.string().nullable(), machine: z.string().nullable(), reason: z.string().nullable(), result: z.string() })),
-  /** Pass as `before` for older entries; null when none are left. */
-  nextBefore: z.number().nullable(),
-});
 
 const MAX_CANDIDATES = 20;
 
@@ -95,7 +90,7 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
               .execute(),
           );
         }
-        await audit(caller, { action: 'keys.import', reason: `${records.length} keys from ${query.name} (${layout})`, result: 'imported' });
+        await audit(caller, { action: 'keys.import', reason: `${records.length} key${records.length === 1 ? '' : 's'} from ${query.name} (${layout})`, result: 'imported' });
         return { layout, imported: records.length, rows, rejected: rejected.slice(0, 1000).map((r) => ({ line: r.line, reason: r.reason })) };
       },
     }),
