@@ -139,6 +139,13 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0004_audit_token': {
+      // Which token acted: the key-lookup limit is counted here, so instances sharing one database share it.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('audit').addColumn('token_id', 'text').execute();
+        await db.schema.createIndex('audit_token_at').on('audit').columns(['token_id', 'at']).execute();
+      },
+    },
   };
 }
 

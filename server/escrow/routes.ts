@@ -10,7 +10,7 @@ import type { ServerContext } from '../context.js';
 import { inTransaction } from '../db/transaction.js';
 import { defineRoute, type Route } from '../http/route.js';
 import type { MasterKey } from './seal.js';
-import { RateLimiter } from './rate-limit.js';
+import { lookupWait } from './rate-limit.js';
 
 export const KeyImportResultSchema = z.object({
   layout: z.string(),
@@ -45,11 +45,11 @@ function needKey(masterKey: MasterKey | null): MasterKey {
 }
 
 export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey | null; lookupsPerMinute?: number }): Route[] {
-  const limiter = new RateLimiter(options.lookupsPerMinute ?? 20);
+  const perMinute = options.lookupsPerMinute ?? 20;
   const audit = (caller: Caller, entry: { action: string; keyId?: string | null; machine?: string | null; reason?: string | null; result: string }) =>
     ctx.db
       .insertInto('audit')
-      .values({ at: new Date().toISOString(), actor: caller.name, role: caller.role, action: entry.action, key_id: entry.keyId ?? null, machine: entry.machine ?? null, reason: entry.reason ?? null, result: entry.result })
+      .values({ at: new Date().toISOString(), actor: caller.name, role: caller.role, token_id: caller.tokenId, action: entry.action, key_id: entry.keyId ?? null, machine: entry.machine ?? null, reason: entry.reason ?? null, result: entry.result })
       .execute();
 
   return [
@@ -106,11 +106,11 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
         const typed = normalizeKeyId(body.keyId);
         if (!typed.ok) throw new BootmendError('INVALID_INPUT', typed.reason, { field: 'keyId' });
         const shown = 'full' in typed ? typed.full : typed.prefix;
-        const wait = limiter.take(caller.tokenId);
+        const wait = await lookupWait(ctx.db, caller.tokenId, perMinute);
         if (wait > 0) {
           await audit(caller, { action: 'keys.lookup', keyId: shown, machine: body.machine, reason: body.reason, result: 'rate_limited' });
           void reply.header('retry-after', String(wait)).code(429);
-          throw Object.assign(new BootmendError('UNAVAILABLE', `Too many key lookups with this token (${limiter.perMinute} a minute); try again in ${wait} s.`), { httpStatus: 429, retryAfter: wait });
+          throw Object.assign(new BootmendError('UNAVAILABLE', `Too many key lookups with this token (${perMinute} a minute); try again in ${wait} s.`), { httpStatus: 429, retryAfter: wait });
         }
         const rows = await ctx.db
           .selectFrom('recovery_keys')

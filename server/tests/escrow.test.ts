@@ -73,10 +73,20 @@ eachDatabase('key escrow', (db) => {
     errorSpy.mockRestore();
   });
 
-  it('limits key lookups per token and says when to try again; every refused try is audited', async () => {
-    const s = await db.server({ build: { masterKey, lookupsPerMinute: 3 } });
+  it('limits key lookups per token across every instance on the database, says when to try again, and audits every refused try', async () => {
+    const spec = await db.freshSpec();
+    const s = await db.server({ spec, build: { masterKey, lookupsPerMinute: 3 } });
+    const other = await db.server({ spec, build: { masterKey, lookupsPerMinute: 3 } });
     await s.app.inject({ method: 'POST', url: '/api/v1/keys/import', headers: { ...s.as('admin'), 'content-type': 'text/csv' }, payload: CSV });
-    for (let i = 0; i < 3; i++) expect((await lookup(s, KEYS[0]!.id)).statusCode).toBe(200);
+    // Two lookups on this instance, one on the other with the same token (a balancer alternating): the limit is spent.
+    expect((await lookup(s, KEYS[0]!.id)).statusCode).toBe(200);
+    expect((await lookup(s, '00000000')).statusCode).toBe(404);
+    const onOther = await other.app.inject({ method: 'POST', url: '/api/v1/keys/lookup', headers: s.as('technician'), payload: { keyId: KEYS[0]!.id, machine: 'PC-ONE', reason: 'blue screen after the update' } });
+    expect(onOther.statusCode).toBe(200);
+    const refusedThere = await other.app.inject({ method: 'POST', url: '/api/v1/keys/lookup', headers: s.as('technician'), payload: { keyId: KEYS[0]!.id, machine: 'PC-ONE', reason: 'blue screen after the update' } });
+    expect(refusedThere.statusCode).toBe(429);
+    // Another technician's token has its own allowance.
+    expect((await lookup(other, KEYS[0]!.id)).statusCode).toBe(200);
     const refused = await lookup(s, KEYS[0]!.id);
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
