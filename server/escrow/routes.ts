@@ -46,11 +46,14 @@ function needKey(masterKey: MasterKey | null): MasterKey {
 
 export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey | null; lookupsPerMinute?: number }): Route[] {
   const perMinute = options.lookupsPerMinute ?? 20;
-  const audit = (caller: Caller, entry: { action: string; keyId?: string | null; machine?: string | null; reason?: string | null; result: string }) =>
-    ctx.db
+  const audit = async (caller: Caller, entry: { action: string; keyId?: string | null; machine?: string | null; reason?: string | null; result: string }): Promise<void> => {
+    await ctx.db
       .insertInto('audit')
       .values({ at: new Date().toISOString(), actor: caller.name, role: caller.role, token_id: caller.tokenId, action: entry.action, key_id: entry.keyId ?? null, machine: entry.machine ?? null, reason: entry.reason ?? null, result: entry.result })
       .execute();
+    // The entry is stored; a dashboard that misses this nudge reads the audit again on its next change.
+    await ctx.feed.publishAudit().catch((error: unknown) => console.error(`bootmend-server: live stream notification failed: ${error instanceof Error ? error.message : String(error)}`));
+  };
 
   return [
     defineRoute({

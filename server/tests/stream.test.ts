@@ -1,14 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { expect, it, onTestFinished } from 'vitest';
 import { revokeToken } from '../auth/tokens.js';
+import { MasterKey } from '../escrow/seal.js';
 import { eachDatabase, type TestServer } from '../../test/server-harness.js';
 
 interface Stream {
   status: number;
   /** Resolves with the first `event: machines` whose data names the hostname. */
   next(hostname: string, timeoutMs?: number): Promise<{ machines: { id: string; hostname: string; status: string }[] }>;
+  /** Resolves at the first `event: audit` (a new escrow audit entry). */
+  nextAudit(timeoutMs?: number): Promise<void>;
   close(): void;
 }
 
@@ -31,24 +34,26 @@ function openStream(url: string, token: string): Promise<Stream> {
         }
         for (const wake of waiters) wake();
       });
+      const waitFor = (match: (m: { event: string; data: string }) => boolean, what: string, timeoutMs: number) =>
+        new Promise<{ event: string; data: string }>((done, fail) => {
+          const check = () => {
+            const hit = messages.find(match);
+            if (!hit) return;
+            waiters.delete(check);
+            clearTimeout(timer);
+            done(hit);
+          };
+          const timer = setTimeout(() => {
+            waiters.delete(check);
+            fail(new Error(`no ${what} on the stream within ${timeoutMs} ms`));
+          }, timeoutMs);
+          waiters.add(check);
+          check();
+        });
       resolve({
         status: res.statusCode ?? 0,
-        next: (hostname, timeoutMs = 2000) =>
-          new Promise((done, fail) => {
-            const check = () => {
-              const hit = messages.find((m) => m.event === 'machines' && m.data.includes(`"hostname":"${hostname}"`));
-              if (!hit) return;
-              waiters.delete(check);
-              clearTimeout(timer);
-              done(JSON.parse(hit.data) as never);
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(check);
-              fail(new Error(`no change for ${hostname} on the stream within ${timeoutMs} ms`));
-            }, timeoutMs);
-            waiters.add(check);
-            check();
-          }),
+        next: (hostname, timeoutMs = 2000) => waitFor((m) => m.event === 'machines' && m.data.includes(`"hostname":"${hostname}"`), `a change for ${hostname}`, timeoutMs).then((hit) => JSON.parse(hit.data) as never),
+        nextAudit: (timeoutMs = 2000) => waitFor((m) => m.event === 'audit', 'an audit entry', timeoutMs).then(() => undefined),
         close: () => req.destroy(),
       });
     });
@@ -131,6 +136,23 @@ eachDatabase('GET /api/v1/stream', (db) => {
     const technician = await openStream(s.url, s.tokens.technician);
     technician.close();
     expect(technician.status).toBe(403);
+  });
+
+  it('a key lookup made through any instance tells every dashboard stream to read the audit again, within 2 s', async () => {
+    const spec = await db.freshSpec();
+    const masterKey = MasterKey.fromBytes(randomBytes(32), 'test');
+    const a = await db.server({ listen: true, spec, build: { masterKey } });
+    // SQLite serves one instance; on PostgreSQL the lookup goes to a second one.
+    const b = db.dialect === 'postgres' ? await db.server({ listen: true, spec, build: { masterKey } }) : a;
+    const stream = await openStream(a.url, a.tokens.helpdesk);
+    try {
+      const heard = stream.nextAudit();
+      const res = await fetch(`${b.url}/api/v1/keys/lookup`, { method: 'POST', headers: { authorization: `Bearer ${b.tokens.technician}`, 'content-type': 'application/json' }, body: JSON.stringify({ keyId: 'AB12CD34', machine: 'PC-1', reason: 'boot loop' }) });
+      expect(res.status).toBe(404);
+      await heard;
+    } finally {
+      stream.close();
+    }
   });
 
   if (db.dialect === 'postgres') {
