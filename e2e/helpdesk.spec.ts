@@ -108,6 +108,11 @@ test('overview: the numbers match the API, and technicians\' events show within 
   await expect(page.getByTestId('eta')).toContainText(`${300 - up} still down`);
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   await expect(page.getByRole('img', { name: /^By site: Berlin/ })).toBeVisible();
+  // The technician bars follow too: the busiest twelve as the API counts them now, Ana Lopez's three new fixes included.
+  const after = await backend.get<Summary>('/api/v1/summary', backend.tokens.helpdesk);
+  expect(after.byTechnician.find((t) => t.technician === 'Ana Lopez')?.fixed).toBe((before.byTechnician.find((t) => t.technician === 'Ana Lopez')?.fixed ?? 0) + 3);
+  const busiest = after.byTechnician.slice(0, 12).map((t) => `${t.technician} ${t.fixed} fixed`);
+  await expect(page.getByRole('img', { name: /^By technician: / })).toHaveAccessibleName(`By technician: ${busiest.join('; ')}.`, LIVE_WITHIN);
   await page.context().close();
 });
 
