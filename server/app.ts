@@ -90,6 +90,14 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
   const verifier = new TokenVerifier(ctx.db);
 
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 128 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  const routes = apiRoutes(ctx, options);
+  const rawJsonUrls = new Set(routes.filter((r) => r.rawJson).map((r) => r.url));
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (rawJsonUrls.has(request.routeOptions.url ?? '')) done(null, body);
+    else parseJson(request, body as string, done);
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isBootmendError(error)) return sendError(reply, (error as { httpStatus?: number }).httpStatus ?? httpStatus(error), error.code, error.message, error.field);
@@ -114,7 +122,7 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
   }
 
   const callers = new WeakMap<FastifyRequest, Caller>();
-  for (const route of apiRoutes(ctx, options)) {
+  for (const route of routes) {
     app.route({
       method: route.method,
       url: route.url,

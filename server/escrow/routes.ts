@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { normalizeKeyId } from '../../core/keys/bitlocker.js';
-import { parseExportText } from '../../core/keys/importers/index.js';
+import { mergeRecords, parseExportText, type KeyRecord } from '../../core/keys/importers/index.js';
 import { FORMAT_OPTIONS, type FormatOption } from '../../core/keys/importers/types.js';
 import { AuditPageSchema } from '../../core/backend/dashboard.js';
 import { BootmendError } from '../../core/errors.js';
@@ -18,6 +18,10 @@ export const KeyImportResultSchema = z.object({
   rows: z.number().int().nonnegative(),
   /** Rows left out, by line, with what is wrong: never the row itself. */
   rejected: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  /** Rows that repeat a key ID with the same password (collapsed, as the vault does). */
+  duplicates: z.number().int().nonnegative(),
+  /** One key ID with two different passwords in the file: the newest row is kept, the other named (file:line), never a password. */
+  conflicts: z.array(z.object({ keyId: z.string(), kept: z.string(), dropped: z.string() })),
 });
 
 export const KeyLookupRequestSchema = z
@@ -64,6 +68,7 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
       query: z.object({ format: z.enum(FORMAT_OPTIONS as [FormatOption, ...FormatOption[]]).default('auto'), name: z.string().trim().min(1).max(200).default('upload') }).strict(),
       bodyDoc: z.string(),
       consumes: ['text/csv', 'application/json'],
+      rawJson: true,
       bodyLimit: 256 * 1024 * 1024,
       response: KeyImportResultSchema,
       handler: async ({ request, query, caller }) => {
@@ -71,7 +76,12 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
         const text = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
         const parsed = parseExportText(text, query.name, { format: query.format });
         if (!parsed.ok) throw new BootmendError('INVALID_INPUT', parsed.reason);
-        const { records, rejected, layout, rows } = parsed.result;
+        const { rejected, layout, rows } = parsed.result;
+        // One key ID twice in a file (Entra lists a key per device record) is merged as the vault merges it;
+        // PostgreSQL also refuses to upsert one key twice in a statement.
+        const merged = new Map<string, KeyRecord>();
+        const outcome = mergeRecords(merged, parsed.result.records);
+        const records = [...merged.values()];
         const now = new Date().toISOString();
         for (let start = 0; start < records.length; start += 500) {
           const chunk = records.slice(start, start + 500);
@@ -94,7 +104,14 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
           );
         }
         await audit(caller, { action: 'keys.import', reason: `${records.length} key${records.length === 1 ? '' : 's'} from ${query.name} (${layout})`, result: 'imported' });
-        return { layout, imported: records.length, rows, rejected: rejected.slice(0, 1000).map((r) => ({ line: r.line, reason: r.reason })) };
+        return {
+          layout,
+          imported: records.length,
+          rows,
+          rejected: rejected.slice(0, 1000).map((r) => ({ line: r.line, reason: r.reason })),
+          duplicates: outcome.duplicates,
+          conflicts: outcome.conflicts.slice(0, 1000).map((c) => ({ keyId: c.id, kept: c.kept.source, dropped: c.dropped.source })),
+        };
       },
     }),
     defineRoute({

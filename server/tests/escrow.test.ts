@@ -1,7 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { expect, it, vi } from 'vitest';
+import { mergeRecords, parseExportText, type KeyRecord } from '../../core/keys/importers/index.js';
 import { MasterKey } from '../escrow/seal.js';
 import { eachDatabase, type TestServer } from '../../test/server-harness.js';
 
@@ -75,6 +77,25 @@ eachDatabase('key escrow', (db) => {
       }
     }
     errorSpy.mockRestore();
+  });
+
+  it("imports every layout the vault reads (AD, Entra, MBAM, Graph JSON, Id,Key CSV) and reveals each file's keys as the vault's parser reads them", async () => {
+    const s = await db.server({ build: { masterKey } });
+    for (const name of ['ad-raw-type.csv', 'ad-report-semicolon.csv', 'entra.csv', 'mbam.csv', 'graph-concatenated.json', 'minimal.csv']) {
+      const text = readFileSync(fileURLToPath(new URL(`../../main/keys/fixtures/${name}`, import.meta.url)), 'utf8');
+      const expected = parseExportText(text, name);
+      if (!expected.ok) throw new Error(`${name}: ${expected.reason}`);
+      const res = await s.app.inject({ method: 'POST', url: `/api/v1/keys/import?name=${name}`, headers: { ...s.as('admin'), 'content-type': name.endsWith('.json') ? 'application/json' : 'text/csv' }, payload: text });
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(200);
+      const merged = new Map<string, KeyRecord>();
+      const outcome = mergeRecords(merged, expected.result.records);
+      expect(res.json(), name).toMatchObject({ layout: expected.result.layout, imported: merged.size, duplicates: outcome.duplicates, conflicts: outcome.conflicts.map((c) => ({ keyId: c.id, kept: c.kept.source, dropped: c.dropped.source })) });
+      expect(res.body, name).not.toMatch(/\d{6}-\d{6}-\d{6}/);
+      expect(merged.size, name).toBeGreaterThan(0);
+      const last = [...merged.values()].at(-1)!;
+      const found = await lookup(s, last.id);
+      expect(found.json(), name).toMatchObject({ match: 'one', key: { keyId: last.id, password: last.password } });
+    }
   });
 
   it('limits key lookups per token across every instance on the database, says when to try again, and audits every refused try', async () => {
