@@ -255,3 +255,25 @@ test('screenshots of the overview, the machine table with a timeline, the audit 
     await page.context().close();
   }
 });
+
+test('key audit: the newest 100 entries first, older ones on demand, none twice', async ({ webBrowser }) => {
+  const before = (await backend.get<{ entries: unknown[] }>('/api/v1/audit?limit=1000', backend.tokens.admin)).entries.length;
+  // Imports are audited too (and not rate-limited): enough of them to need a second page.
+  for (let i = 0; i < 105; i++) await backend.post(`/api/v1/keys/import?name=batch-${i}.csv`, backend.tokens.admin, `DeviceName,KeyId,RecoveryPassword\nNEW-PC-0001,${AUDIT_KEY_ID},${AUDIT_PASSWORD}\n`, 'text/csv');
+  const total = before + 105;
+  const page = await openDashboard(webBrowser!);
+  await signIn(page, backend.tokens.helpdesk);
+  await page.getByRole('link', { name: 'Key audit' }).click();
+  const rows = page.getByRole('table', { name: 'Key reveals, newest first' }).locator('tbody tr');
+  await expect(rows).toHaveCount(100);
+  await expect(rows.first()).toContainText('batch-104.csv');
+  await page.getByRole('button', { name: 'Show older entries' }).click();
+  await expect(rows).toHaveCount(total);
+  await expect(rows.last()).toContainText('Imported');
+  await expect(page.getByRole('button', { name: 'Show older entries' })).toBeHidden();
+  // A new entry arrives live at the top; the older ones stay.
+  await backend.post('/api/v1/keys/import?name=late.csv', backend.tokens.admin, `DeviceName,KeyId,RecoveryPassword\nNEW-PC-0001,${AUDIT_KEY_ID},${AUDIT_PASSWORD}\n`, 'text/csv');
+  await expect(rows).toHaveCount(total + 1, LIVE_WITHIN);
+  await expect(rows.first()).toContainText('late.csv');
+  await page.context().close();
+});
