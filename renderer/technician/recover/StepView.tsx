@@ -5,9 +5,12 @@ import { Notice } from '../../ui/ErrorBanner.js';
 import { CheckIcon, InfoIcon } from '../../ui/icons.js';
 import { CommandLine, useRecoverFocus } from './shared.js';
 
-/** Whether a step asks for the stick's letter: it finds it, or a command waits for it. */
+/**
+ * Whether a step asks for the stick's letter: it finds it, a command waits for it, or a command
+ * runs from the stick with the letter filled in (the field stays, so a mistyped letter can be corrected).
+ */
 export function asksStickLetter(step: WalkthroughStep): boolean {
-  return step.commands.some((command) => command.needs === 'stick-letter' || /echo %d:/.test(command.text));
+  return step.commands.some((command) => command.needs === 'stick-letter' || /echo %d:/.test(command.text) || /^[A-Z]:\\bootmend\\fix\.cmd$/.test(command.text));
 }
 
 /** The playbook's notes and commands for one step, shared by the BitLocker step and the others. */

@@ -47,6 +47,15 @@ describe('the Recover views', () => {
     expect(run).toContain('Switch safe boot off');
   });
 
+  it("keeps the stick's letter field on the step that runs the fix once a letter is typed, so a wrong one can be corrected (Safe Mode asks there)", () => {
+    const walkthrough = buildWalkthrough(PLAYBOOK, 'safe_mode', { stickLetter: 'E' });
+    const run = walkthrough.steps.find((s) => s.title === 'Run the fix as administrator')!;
+    const html = renderToStaticMarkup(createElement(StepView, { step: run, total: 2, confirmed: false, busy: false, stickLetter: 'E', onStickLetter: noop, onConfirm: noop }));
+    expect(html).toContain('E:\\bootmend\\fix.cmd');
+    expect(html).toContain('The stick&#x27;s letter');
+    expect(html).toMatch(/id="recover-stick-letter"[^>]*value="E"/);
+  });
+
   it("puts the stick's suggestion first on the outcome step and says why fixed was refused", () => {
     const html = renderToStaticMarkup(
       createElement(OutcomeForm, {
