@@ -1,4 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childUrl } from '../test/child-url.js';
@@ -19,12 +21,14 @@ function createToken(db: string, role: string, name: string): string {
   return execFileSync(process.execPath, [BIN, 'token', 'create', '--db', db, '--role', role, '--name', name], { cwd: ROOT, encoding: 'utf8' }).trim();
 }
 
-/** The real `bootmend-server` over SQLite in `dir`, on a free port, with one token per role. */
+/** The real `bootmend-server` over SQLite in `dir`, on a free port, with one token per role and key escrow on (its master key kept in `dir`). */
 export async function startBackend(dir: string, again?: { port: number; tokens: Backend['tokens'] }): Promise<Backend> {
   const db = `sqlite:${join(dir, 'server.db')}`;
   // Started again over the same database (a backend back after an outage): same address, same tokens.
   const tokens = again?.tokens ?? { helpdesk: createToken(db, 'helpdesk', 'Helpdesk Berlin'), technician: createToken(db, 'technician', 'Ana Lopez'), admin: createToken(db, 'admin', 'Admin') };
-  const child: ChildProcess = spawn(process.execPath, [BIN, '--db', db, '--port', String(again?.port ?? 0)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const masterKey = join(dir, 'master.key');
+  if (!existsSync(masterKey)) writeFileSync(masterKey, randomBytes(32).toString('base64'), { mode: 0o600 });
+  const child: ChildProcess = spawn(process.execPath, [BIN, '--db', db, '--port', String(again?.port ?? 0), '--master-key-file', masterKey], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const url = await childUrl(child, 'BOOTMEND_SERVER_URL', { what: 'bootmend-server', timeoutMs: 30_000, stderr: () => stderr });

@@ -1,6 +1,8 @@
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import type { MachineResult } from '../core/playbooks/machine-result.js';
 import { encodeLine } from '../main/journal/journal.js';
 import { expect, test } from './fixtures.js';
 import { screenshot } from './screens.js';
@@ -123,3 +125,57 @@ test('the Journal screen lists 10,000 machines in a virtualized table, filters t
   const revealed = csv.find((line) => line.startsWith('PC-MUN-004245,'));
   expect(revealed).toContain(`,${KEY_ID},`);
 });
+
+/** A result file as fix.cmd writes it (the Wine test, main/journal/ingest.wine.test.ts, reads real ones). */
+function stickResult(name: string, outcome: MachineResult['outcome'], startedAt: string): MachineResult {
+  return {
+    schemaVersion: 1,
+    playbook: { id: 'crowdstrike-cf291', version: '1.0.0' },
+    mediumId: 'e2e-stick',
+    machine: { name, serial: null, manufacturer: null, model: null },
+    environment: 'winre',
+    utcOffsetMinutes: 0,
+    volumes: [],
+    files: [],
+    safeBoot: { requested: null, result: null },
+    outcome,
+    startedAt,
+    endedAt: startedAt.replace(':00Z', ':30Z'),
+  };
+}
+
+test("the Journal screen reads results from a stick chosen by hand: the summary sentence, a rejected file named, the same stick again is nothing new", async ({ app }, info) => {
+  const stick = mkdtempSync(join(tmpdir(), 'bootmend-e2e-stick-'));
+  try {
+    const results = join(stick, 'bootmend', 'results');
+    mkdirSync(results, { recursive: true });
+    writeFileSync(join(results, 'PC-STK-1.json'), JSON.stringify(stickResult('PC-STK-1', 'fixed', '2024-07-19T09:00:00Z')));
+    writeFileSync(join(results, 'PC-STK-2.json'), JSON.stringify(stickResult('PC-STK-2', 'nothing_to_do', '2024-07-19T09:10:00Z')));
+    writeFileSync(join(results, 'PC-STK-3.json'), JSON.stringify(stickResult('PC-STK-3', 'needs_attention', '2024-07-19T09:20:00Z')));
+    writeFileSync(join(results, 'torn.json'), '{"schemaVersion": 1, "machine"');
+    await openJournal(app);
+    const card = app.getByTestId('stick-card');
+    await card.getByLabel('Stick or folder').fill(stick);
+    await card.getByRole('button', { name: 'Read results' }).click();
+    const summary = card.getByTestId('ingest-summary');
+    await expect(summary).toContainText('3 machines: 1 fixed, 1 nothing to do, 1 needs attention (1 file rejected).');
+    await expect(summary.getByRole('listitem')).toHaveCount(1);
+    await expect(summary.getByRole('listitem')).toContainText('torn.json');
+    for (const scheme of ['light', 'dark'] as const) {
+      await app.emulateMedia({ colorScheme: scheme });
+      await screenshot(app, `${SHOTS}/${info.project.name}-journal-${scheme}-stick-read.png`);
+    }
+    await app.emulateMedia({ colorScheme: 'light' });
+
+    // The machines are in the journal (search: the data folder may hold other specs' machines).
+    await app.getByRole('searchbox', { name: 'Search hostname, serial or asset tag' }).fill('PC-STK-');
+    await expect(app.getByTestId('machine-row')).toHaveCount(3);
+
+    await card.getByRole('button', { name: 'Read results' }).click();
+    await expect(summary).toContainText('3 results were already in the journal');
+    await expect(app.getByTestId('machine-row')).toHaveCount(3);
+  } finally {
+    rmSync(stick, { recursive: true, force: true });
+  }
+});
+

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
-import { commonPath, fixtureKey, Interactions, prepareLaptop, scanBox } from './recover-journey.js';
+import { commonPath, fixtureKey, Interactions, nav, prepareLaptop, scanBox, TECHNICIAN } from './recover-journey.js';
+import { screenshot } from './screens.js';
 
 /**
  * The Recover screen against the real journal of the web host (main/journal) and a real key
@@ -10,6 +12,7 @@ import { commonPath, fixtureKey, Interactions, prepareLaptop, scanBox } from './
 
 const BERLIN = fixtureKey('PC-BER-001');
 const MAX_INTERACTIONS = 6;
+const SHOTS = 'e2e/screenshots';
 
 /** Calls the local API as the page does (the page's token), for checking what the journal holds. */
 async function api<T>(app: Page, method: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
@@ -119,5 +122,131 @@ test.describe('recover screen', () => {
     const byName = (name: string) => listed.value.machines.find((m) => m.machine.hostname === name);
     expect(byName('PC-WINRE-1')).toMatchObject({ status: 'fixed', path: 'winre' });
     expect(byName('PC-SAFE-1')).toMatchObject({ status: 'needs_reimage', path: 'safe_mode' });
+  });
+
+  test('three machines, one per path (WinPE with a vault lookup and reveal, WinRE, Safe Mode), every walkthrough step shot in light and dark, ending in the Journal screen whose CSV export has their rows', async ({ app }, info) => {
+    test.setTimeout(300_000);
+    await skipWithoutJournal(app);
+    await prepareLaptop(app);
+    await app.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url()).origin });
+    // The worker's data folder is shared with the other specs (journal.spec.ts seeds 10,000 machines): a site of their own.
+    const SITE = 'Lyon three paths';
+    await app.getByLabel('Site for new machines').fill(SITE);
+    await scanBox(app).focus();
+
+    const shot = async (name: string): Promise<void> => {
+      for (const scheme of ['light', 'dark'] as const) {
+        await app.emulateMedia({ colorScheme: scheme });
+        await screenshot(app, `${SHOTS}/${info.project.name}-recover-${scheme}-${name}.png`);
+      }
+      await app.emulateMedia({ colorScheme: 'light' });
+    };
+
+    /** Confirms every playbook step one by one (a shot of each), filling the stick's letter where asked, up to the outcome. */
+    const everyStep = async (path: string): Promise<string[]> => {
+      const titles: string[] = [];
+      let letterGiven = false;
+      let lettersFilled = 0;
+      let copied = 0;
+      const outcome = app.getByTestId('outcome-form');
+      const step = app.getByTestId('walk-step');
+      for (;;) {
+        await expect(outcome.or(step)).toBeVisible();
+        if (await outcome.isVisible()) {
+          // WinPE runs from the stick itself; WinRE and Safe Mode ask where it is.
+          expect(lettersFilled).toBe(path === 'winpe' ? 0 : 1);
+          expect(copied).toBe(path === 'winpe' ? 0 : 1);
+          return titles;
+        }
+        const title = (await step.getByRole('heading', { level: 2 }).innerText()).trim();
+        expect(titles).not.toContain(title);
+        titles.push(title);
+        // The step that finds the stick takes its letter; its fix command, on this step or the next, has it filled in.
+        const fixCommand = step.getByTestId('command').filter({ hasText: 'E:\\bootmend\\fix.cmd' });
+        if (letterGiven) await expect(fixCommand).not.toHaveCount(0);
+        const letter = app.getByRole('textbox', { name: "The stick's letter" });
+        letterGiven = false;
+        if ((await letter.isVisible()) && (await letter.inputValue()) === '') {
+          await letter.fill('E');
+          letterGiven = (await fixCommand.count()) === 0;
+          lettersFilled += 1;
+        }
+        if ((await fixCommand.count()) > 0) {
+          // Its copy button puts exactly that command on the clipboard.
+          await step.locator('li.command').filter({ hasText: 'E:\\bootmend\\fix.cmd' }).getByRole('button', { name: /^Copy: / }).click();
+          expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(await fixCommand.first().innerText());
+          copied += 1;
+        }
+        await shot(`${path}-step-${titles.length + 1}`);
+        await step.getByTestId('confirm-step').click();
+        await expect(step.getByRole('heading', { level: 2, name: title, exact: true })).toBeHidden();
+      }
+    };
+
+    const machines = [
+      { tag: 'A-PE-01', key: '1', path: 'winpe', reveal: true },
+      { tag: 'A-RE-01', key: '2', path: 'winre', reveal: false },
+      { tag: 'A-SM-01', key: '3', path: 'safe_mode', reveal: false },
+    ] as const;
+    const seconds: Record<string, number> = {};
+    for (const m of machines) {
+      const started = Date.now();
+      await expect(scanBox(app)).toBeFocused();
+      await app.keyboard.type(m.tag, { delay: 4 });
+      await app.keyboard.press('Enter');
+      await expect(app.getByTestId('path-choice')).toBeVisible();
+      await expect(app.getByTestId('machine-name')).toHaveText(m.tag);
+      await shot(`${m.path}-path`);
+      await app.keyboard.press(m.key);
+      const bitlocker = app.getByTestId('bitlocker-step');
+      await expect(bitlocker).toBeVisible();
+      await shot(`${m.path}-step-1-bitlocker`);
+      if (m.reveal) {
+        await expect(app.getByLabel('Key ID from the blue screen')).toBeFocused();
+        await app.keyboard.type(BERLIN.id, { delay: 4 });
+        await app.keyboard.press('Enter');
+        await expect(app.getByTestId('reveal-key')).toBeFocused();
+        await shot(`${m.path}-step-1-found`);
+        await app.keyboard.press('Enter');
+        await expect(app.getByTestId('reveal-view')).toBeVisible();
+        await shot(`${m.path}-step-1-revealed`);
+      }
+      await bitlocker.getByTestId('confirm-step').click();
+      const titles = await everyStep(m.path);
+      expect(titles.length).toBeGreaterThanOrEqual(4);
+      await expect(app.getByRole('button', { name: /^Fixed/ })).toBeFocused();
+      await shot(`${m.path}-outcome`);
+      await app.keyboard.press('Enter');
+      await expect(app.getByTestId('undo-toast')).toContainText(`${m.tag}: fixed`);
+      seconds[m.tag] = (Date.now() - started) / 1000;
+      console.log(`e2e recover: ${m.tag} (${m.path}): ${titles.length + 1} steps confirmed one by one, ${seconds[m.tag]!.toFixed(1)} s with ${2 * (titles.length + 3 + (m.reveal ? 2 : 0))} screenshots`);
+    }
+    await shot('queue-after-three');
+
+    // The Journal screen shows the three, and its CSV export (of the chosen site) has exactly their rows, as recorded.
+    await nav(app, 'Journal').click();
+    await expect(app.getByRole('heading', { level: 1, name: 'Journal', exact: true })).toBeVisible();
+    await app.getByLabel('Site').selectOption(SITE);
+    const rows = app.getByTestId('machine-row');
+    await expect(rows).toHaveCount(3);
+    for (const m of machines) await expect(rows.filter({ hasText: m.tag })).toContainText('Fixed');
+    await rows.filter({ hasText: 'A-PE-01' }).click();
+    const timeline = app.getByTestId('machine-timeline');
+    await expect(timeline).toContainText('Path chosen: Stick (WinPE)');
+    await expect(timeline).toContainText(`Recovery key ${BERLIN.id.slice(0, 8)}… revealed`);
+    await shot('journal-three');
+    await timeline.getByRole('button', { name: 'Close' }).click();
+
+    const [download] = await Promise.all([app.waitForEvent('download'), app.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    expect(csv[0]).toBe('hostname,serial,asset tag,site,outcome,path,technician,started,ended,minutes,files removed,key ID used,notes');
+    expect(csv).toHaveLength(machines.length + 1);
+    for (const m of machines) {
+      const row = csv.filter((line) => line.startsWith(`${m.tag},`));
+      expect(row).toHaveLength(1);
+      const keyId = m.reveal ? BERLIN.id : '';
+      expect(row[0]).toMatch(new RegExp(`^${m.tag},,[^,]*,${SITE},fixed,${m.path},${TECHNICIAN},[^,]+,[^,]+,\\d+(\\.\\d)?,[^,]*,${keyId},$`));
+    }
+    expect(csv.join('\n')).not.toContain(BERLIN.password.slice(0, 13));
   });
 });

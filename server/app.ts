@@ -90,6 +90,14 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
   const verifier = new TokenVerifier(ctx.db);
 
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 128 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  const routes = apiRoutes(ctx, options);
+  const rawJsonUrls = new Set(routes.filter((r) => r.rawJson).map((r) => r.url));
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (rawJsonUrls.has(request.routeOptions.url ?? '')) done(null, body);
+    else parseJson(request, body as string, done);
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isBootmendError(error)) return sendError(reply, (error as { httpStatus?: number }).httpStatus ?? httpStatus(error), error.code, error.message, error.field);
@@ -114,7 +122,7 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
   }
 
   const callers = new WeakMap<FastifyRequest, Caller>();
-  for (const route of apiRoutes(ctx, options)) {
+  for (const route of routes) {
     app.route({
       method: route.method,
       url: route.url,
@@ -125,6 +133,11 @@ export async function buildServer(ctx: ServerContext, options: BuildOptions = {}
       handler: async (request, reply) => {
         const nul = route.body || route.bodyDoc ? findNul(request.body, 'body') : null;
         if (nul !== null) throw new BootmendError('INVALID_INPUT', `${nul === 'body' ? 'The body' : `"${nul.slice(5)}"`} contains a NUL character, which no field may hold.`, { field: nul.slice(5) });
+        const nulInUrl = findNul(request.query, 'query') ?? findNul(request.params, 'path');
+        if (nulInUrl !== null) {
+          const [part, ...name] = nulInUrl.split('.');
+          throw new BootmendError('INVALID_INPUT', `The ${part === 'query' ? 'query parameter' : 'path part'} "${name.join('.')}" contains a NUL character (%00), which no field may hold.`, { field: name.join('.') });
+        }
         if (route.method === 'POST' && (route.body || route.bodyDoc) && (request.body === undefined || request.body === null || request.body === '')) {
           throw new BootmendError('INVALID_INPUT', 'The request has no body; send JSON (Content-Type: application/json).');
         }

@@ -42,6 +42,8 @@ export async function freePort(): Promise<number> {
 
 export interface PostgresCluster {
   port: number;
+  /** The cluster's folder: its data files (`data/`) and its server log (`pg.log`). */
+  dir: string;
   /** A connection URL for database `db` (default `postgres`). */
   url(db?: string): string;
   /** A new database, empty or a copy of `template` (much quicker than migrating each); returns its URL. */
@@ -82,6 +84,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
   const url = (db = 'postgres') => `postgres://app@127.0.0.1:${port}/${db}`;
   return {
     port,
+    dir,
     url,
     async createDatabase(template?: string) {
       const name = `t${process.pid}_${++databases}`;

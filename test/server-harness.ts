@@ -7,7 +7,9 @@ import type { BuildOptions } from '../server/app.js';
 import { startPostgres, type PostgresCluster } from './postgres.js';
 import { tempDir } from './temp.js';
 import { requireTool } from './tools.js';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 
 /**
  * Runs a server test suite against both databases: `eachDatabase('…', (db) => { it(…, async
@@ -29,6 +31,10 @@ export interface TestDatabase {
   dialect: 'sqlite' | 'postgres';
   /** A fresh database's spec (for tests that start servers themselves). */
   freshSpec(): Promise<DbSpec>;
+  /** A database with no table at all, not even migrated (for the migration tests). */
+  emptySpec(): Promise<DbSpec>;
+  /** Every file on disk that holds the database's bytes or its server's log (after a checkpoint), for grep tests. */
+  filesOnDisk(spec: DbSpec): Promise<string[]>;
   server(options?: { listen?: boolean; spec?: DbSpec; build?: BuildOptions }): Promise<TestServer>;
   /** One server for every test of the enclosing describe (made before the first, closed after the last): for tests that only read, like the role matrix. */
   sharedServer(): () => TestServer;
@@ -54,10 +60,12 @@ function shared(freshSpec: () => Promise<DbSpec>): () => TestServer {
 }
 
 /** A suite's handle on one database kind: fresh databases, a server per test or one per file. */
-function database(dialect: TestDatabase['dialect'], freshSpec: () => Promise<DbSpec>): TestDatabase {
+function database(dialect: TestDatabase['dialect'], freshSpec: () => Promise<DbSpec>, filesOnDisk: TestDatabase['filesOnDisk'], emptySpec: () => Promise<DbSpec> = freshSpec): TestDatabase {
   return {
     dialect,
     freshSpec,
+    emptySpec,
+    filesOnDisk,
     async server(options = {}) {
       return serverOver(options.spec ?? (await freshSpec()), options.listen ?? false, false, options.build);
     },
@@ -68,7 +76,8 @@ function database(dialect: TestDatabase['dialect'], freshSpec: () => Promise<DbS
 export function eachDatabase(name: string, body: (db: TestDatabase) => void): void {
   describe(`${name} (SQLite)`, () => {
     const freshSpec = (): Promise<DbSpec> => Promise.resolve({ dialect: 'sqlite', path: join(tempDir('server-db'), 'server.db') });
-    body(database('sqlite', freshSpec));
+    const files = (spec: DbSpec): Promise<string[]> => Promise.resolve(spec.dialect === 'sqlite' ? [spec.path, `${spec.path}-wal`].filter((f) => existsSync(f)) : []);
+    body(database('sqlite', freshSpec, files));
   });
   postgresNeeded.describe(`${name} (PostgreSQL)`, () => {
     let cluster: PostgresCluster | null = null;
@@ -85,6 +94,19 @@ export function eachDatabase(name: string, body: (db: TestDatabase) => void): vo
     });
     let templateName = '';
     const freshSpec = async (): Promise<DbSpec> => ({ dialect: 'postgres', url: await cluster!.createDatabase(templateName) });
-    body(database('postgres', freshSpec));
+    const emptySpec = async (): Promise<DbSpec> => ({ dialect: 'postgres', url: await cluster!.createDatabase() });
+    const files = async (): Promise<string[]> => {
+      const client = new pg.Client({ connectionString: cluster!.url() });
+      await client.connect();
+      try {
+        await client.query('checkpoint');
+      } finally {
+        await client.end();
+      }
+      return readdirSync(cluster!.dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name));
+    };
+    body(database('postgres', freshSpec, files, emptySpec));
   });
 }

@@ -3,7 +3,7 @@ import { MachineDetailSchema, RoleSchema } from './schemas.js';
 
 /**
  * API words the helpdesk dashboard adds to API v1 (server/dashboard/ answers them):
- * who a token belongs to, for sign-in, and the burn-down series for the overview.
+ * who a token belongs to, for sign-in, the burn-down series for the overview, and the key escrow's audit.
  */
 
 export const WhoAmISchema = z.object({ name: z.string(), role: RoleSchema });
@@ -23,6 +23,33 @@ export const BurndownSchema = z.object({
   at: z.string(),
 });
 export type Burndown = z.infer<typeof BurndownSchema>;
+
+/** What came of an escrow action: a lookup shows a password only when `revealed`. */
+export const AuditResultSchema = z.enum(['imported', 'revealed', 'ambiguous', 'not_found', 'rate_limited', 'unreadable']);
+export type AuditResult = z.infer<typeof AuditResultSchema>;
+
+export const AuditEntrySchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  /** The token's name and role. */
+  actor: z.string(),
+  role: z.string(),
+  /** `keys.lookup` or `keys.import`. */
+  action: z.string(),
+  keyId: z.string().nullable(),
+  machine: z.string().nullable(),
+  reason: z.string().nullable(),
+  result: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+/** `GET /api/v1/audit`: newest first, never a password. */
+export const AuditPageSchema = z.object({
+  entries: z.array(AuditEntrySchema),
+  /** Pass as `before` for older entries; null when none are left. */
+  nextBefore: z.number().nullable(),
+});
+export type AuditPage = z.infer<typeof AuditPageSchema>;
 
 /** `GET /api/v1/machines/{id}`'s answer, as the dashboard reads it. */
 export type MachineDetail = z.infer<typeof MachineDetailSchema>;

@@ -177,6 +177,26 @@ describe('SyncLoop', () => {
     await loop.stop();
   });
 
+  it('offline for hours, it keeps trying at most every 5 minutes and never gives up; everything waits in the outbox', async () => {
+    const outbox = memoryOutbox([event('machine.outcome')]);
+    const loop = new SyncLoop({ outbox, target: async () => ({ url: 'http://127.0.0.1:9', token: 't' }), firstDelayMs: 2000, random: () => 1, timeoutMs: 2000 });
+    const waits: number[] = [];
+    // 30 failed tries in a row: with a doubling wait, more than a day offline.
+    for (let i = 0; i < 30; i++) {
+      await loop.kick();
+      const status = loop.status();
+      expect(status.failure?.kind).toBe('unreachable');
+      waits.push(Date.parse(status.nextAttemptAt!) - Date.now());
+    }
+    expect(waits[0]).toBeGreaterThan(2000);
+    expect(waits[1]! - waits[0]!).toBeGreaterThan(2000);
+    // The wait stops growing at 5 minutes (with the jitter's top quarter), and a next try is always due.
+    expect(Math.max(...waits)).toBeLessThanOrEqual(5 * 60_000 * 1.25);
+    expect(waits.at(-1)!).toBeGreaterThan(5 * 60_000);
+    expect(await outbox.unacknowledged(10)).toHaveLength(1);
+    await loop.stop();
+  });
+
   it('does nothing while no backend is configured', async () => {
     const outbox = memoryOutbox([event('machine.outcome')]);
     const loop = new SyncLoop({ outbox, target: async () => null });

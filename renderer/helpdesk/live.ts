@@ -39,6 +39,8 @@ export function followStream(token: string, onUnauthorized: (message: string) =>
           const { value, done } = await reader.read();
           if (done) break;
           for (const event of parser.push(value)) {
+            // A new audit entry changes no machine: it only makes the screens read again.
+            if (event.event === 'audit') useLive.setState((s) => ({ changes: s.changes + 1 }));
             if (event.event !== 'machines') continue;
             const parsed = MachineChangeSchema.safeParse(JSON.parse(event.data));
             if (parsed.success) useLive.setState((s) => ({ changes: s.changes + 1, latest: parsed.data.machines, lastChangeAt: Date.now() }));

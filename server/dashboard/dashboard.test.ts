@@ -1,48 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
-import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BurndownSchema, WhoAmISchema } from '../../core/backend/dashboard.js';
+import { eachDatabase } from '../../test/server-harness.js';
 import { tempDir } from '../../test/temp.js';
 import { createToken } from '../auth/tokens.js';
-import { startServer, type RunningServer } from '../start.js';
 import { serveDashboard } from './static.js';
-
-let server: RunningServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-
-/**
- * SQLite always; PostgreSQL too when BOOTMEND_TEST_POSTGRES_URL names a server this test may
- * create databases on (each test gets a new, empty one).
- */
-const POSTGRES = process.env.BOOTMEND_TEST_POSTGRES_URL;
-const DATABASES = POSTGRES ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
-
-async function freshServer(dialect: 'sqlite' | 'postgres'): Promise<RunningServer> {
-  if (dialect === 'sqlite') {
-    server = await startServer({ dialect: 'sqlite', path: join(tempDir('dashboard-api'), 'server.db') });
-    return server;
-  }
-  const name = `bootmend_dashboard_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES!);
-  url.pathname = `/${name}`;
-  server = await startServer({ dialect: 'postgres', url: url.toString() });
-  return server;
-}
 
 const HOUR = 3_600_000;
 
-describe.each(DATABASES)('dashboard API (real %s)', (dialect) => {
-  const serverFor = () => freshServer(dialect);
+eachDatabase('dashboard API', (db) => {
+  const serverFor = () => db.server();
 
   it('whoami names the token and its role, for every role; refuses no token', async () => {
     const s = await serverFor();

@@ -6,7 +6,7 @@ import type { DialectName } from './connect.js';
  * change is a new numbered entry. Kysely's migrator takes a lock first, so several
  * instances starting together on one PostgreSQL apply each migration once.
  */
-function migrations(dialect: DialectName): Record<string, Migration> {
+export function migrations(dialect: DialectName): Record<string, Migration> {
   const pg = dialect === 'postgres';
   const bigint = pg ? 'bigint' : 'integer';
   return {
@@ -139,6 +139,13 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0004_audit_token': {
+      // Which token acted: the key-lookup limit is counted here, so instances sharing one database share it.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('audit').addColumn('token_id', 'text').execute();
+        await db.schema.createIndex('audit_token_at').on('audit').columns(['token_id', 'at']).execute();
+      },
+    },
   };
 }
 
@@ -160,11 +167,15 @@ function tallyDelta(sources: readonly [table: string, sign: 1 | -1][]): string {
   return `select dim, key, status, sum(n) from (${parts.join(' union all ')}) as changes group by dim, key, status having sum(n) <> 0 order by dim, key, status`;
 }
 
+/** The migrator over our migrations and their bookkeeping tables (tests use it to stop at an older version). */
+export function migrator(db: Kysely<unknown>, dialect: DialectName): Migrator {
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(dialect)) };
+  return new Migrator({ db, provider, migrationTableName: 'bootmend_migrations', migrationLockTableName: 'bootmend_migrations_lock' });
+}
+
 /** Brings the database to the newest version; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(dialect)) };
-  const migrator = new Migrator({ db, provider, migrationTableName: 'bootmend_migrations', migrationLockTableName: 'bootmend_migrations_lock' });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migrator(db, dialect).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'a migration';
     throw new Error(`The database could not be brought up to date (${failed} failed): ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -77,6 +77,8 @@ export interface AuditTable {
   /** The token's name and role. */
   actor: string;
   role: string;
+  /** The token's id (null in entries written before migration 0004). */
+  token_id: string | null;
   action: string;
   key_id: string | null;
   machine: string | null;

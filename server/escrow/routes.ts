@@ -1,15 +1,16 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { normalizeKeyId } from '../../core/keys/bitlocker.js';
-import { parseExportText } from '../../core/keys/importers/index.js';
+import { mergeRecords, parseExportText, type KeyRecord } from '../../core/keys/importers/index.js';
 import { FORMAT_OPTIONS, type FormatOption } from '../../core/keys/importers/types.js';
+import { AuditPageSchema } from '../../core/backend/dashboard.js';
 import { BootmendError } from '../../core/errors.js';
 import type { Caller } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { inTransaction } from '../db/transaction.js';
 import { defineRoute, type Route } from '../http/route.js';
 import type { MasterKey } from './seal.js';
-import { RateLimiter } from './rate-limit.js';
+import { lookupWait } from './rate-limit.js';
 
 export const KeyImportResultSchema = z.object({
   layout: z.string(),
@@ -17,6 +18,10 @@ export const KeyImportResultSchema = z.object({
   rows: z.number().int().nonnegative(),
   /** Rows left out, by line, with what is wrong: never the row itself. */
   rejected: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  /** Rows that repeat a key ID with the same password (collapsed, as the vault does). */
+  duplicates: z.number().int().nonnegative(),
+  /** One key ID with two different passwords in the file: the newest row is kept, the other named (file:line), never a password. */
+  conflicts: z.array(z.object({ keyId: z.string(), kept: z.string(), dropped: z.string() })),
 });
 
 export const KeyLookupRequestSchema = z
@@ -36,12 +41,6 @@ export const KeyLookupResultSchema = z.discriminatedUnion('match', [
   z.object({ match: z.literal('ambiguous'), candidates: z.array(z.object(KeyFacts)) }),
 ]);
 
-export const AuditPageSchema = z.object({
-  entries: z.array(z.object({ seq: z.number(), at: z.string(), actor: z.string(), role: z.string(), action: z.string(), keyId: z.string().nullable(), machine: z.string().nullable(), reason: z.string().nullable(), result: z.string() })),
-  /** Pass as `before` for older entries; null when none are left. */
-  nextBefore: z.number().nullable(),
-});
-
 const MAX_CANDIDATES = 20;
 
 function needKey(masterKey: MasterKey | null): MasterKey {
@@ -50,12 +49,15 @@ function needKey(masterKey: MasterKey | null): MasterKey {
 }
 
 export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey | null; lookupsPerMinute?: number }): Route[] {
-  const limiter = new RateLimiter(options.lookupsPerMinute ?? 20);
-  const audit = (caller: Caller, entry: { action: string; keyId?: string | null; machine?: string | null; reason?: string | null; result: string }) =>
-    ctx.db
+  const perMinute = options.lookupsPerMinute ?? 20;
+  const audit = async (caller: Caller, entry: { action: string; keyId?: string | null; machine?: string | null; reason?: string | null; result: string }): Promise<void> => {
+    await ctx.db
       .insertInto('audit')
-      .values({ at: new Date().toISOString(), actor: caller.name, role: caller.role, action: entry.action, key_id: entry.keyId ?? null, machine: entry.machine ?? null, reason: entry.reason ?? null, result: entry.result })
+      .values({ at: new Date().toISOString(), actor: caller.name, role: caller.role, token_id: caller.tokenId, action: entry.action, key_id: entry.keyId ?? null, machine: entry.machine ?? null, reason: entry.reason ?? null, result: entry.result })
       .execute();
+    // The entry is stored; a dashboard that misses this nudge reads the audit again on its next change.
+    await ctx.feed.publishAudit().catch((error: unknown) => console.error(`bootmend-server: live stream notification failed: ${error instanceof Error ? error.message : String(error)}`));
+  };
 
   return [
     defineRoute({
@@ -66,6 +68,7 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
       query: z.object({ format: z.enum(FORMAT_OPTIONS as [FormatOption, ...FormatOption[]]).default('auto'), name: z.string().trim().min(1).max(200).default('upload') }).strict(),
       bodyDoc: z.string(),
       consumes: ['text/csv', 'application/json'],
+      rawJson: true,
       bodyLimit: 256 * 1024 * 1024,
       response: KeyImportResultSchema,
       handler: async ({ request, query, caller }) => {
@@ -73,7 +76,12 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
         const text = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
         const parsed = parseExportText(text, query.name, { format: query.format });
         if (!parsed.ok) throw new BootmendError('INVALID_INPUT', parsed.reason);
-        const { records, rejected, layout, rows } = parsed.result;
+        const { rejected, layout, rows } = parsed.result;
+        // One key ID twice in a file (Entra lists a key per device record) is merged as the vault merges it;
+        // PostgreSQL also refuses to upsert one key twice in a statement.
+        const merged = new Map<string, KeyRecord>();
+        const outcome = mergeRecords(merged, parsed.result.records);
+        const records = [...merged.values()];
         const now = new Date().toISOString();
         for (let start = 0; start < records.length; start += 500) {
           const chunk = records.slice(start, start + 500);
@@ -95,8 +103,15 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
               .execute(),
           );
         }
-        await audit(caller, { action: 'keys.import', reason: `${records.length} keys from ${query.name} (${layout})`, result: 'imported' });
-        return { layout, imported: records.length, rows, rejected: rejected.slice(0, 1000).map((r) => ({ line: r.line, reason: r.reason })) };
+        await audit(caller, { action: 'keys.import', reason: `${records.length} key${records.length === 1 ? '' : 's'} from ${query.name} (${layout})`, result: 'imported' });
+        return {
+          layout,
+          imported: records.length,
+          rows,
+          rejected: rejected.slice(0, 1000).map((r) => ({ line: r.line, reason: r.reason })),
+          duplicates: outcome.duplicates,
+          conflicts: outcome.conflicts.slice(0, 1000).map((c) => ({ keyId: c.id, kept: c.kept.source, dropped: c.dropped.source })),
+        };
       },
     }),
     defineRoute({
@@ -111,11 +126,11 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
         const typed = normalizeKeyId(body.keyId);
         if (!typed.ok) throw new BootmendError('INVALID_INPUT', typed.reason, { field: 'keyId' });
         const shown = 'full' in typed ? typed.full : typed.prefix;
-        const wait = limiter.take(caller.tokenId);
+        const wait = await lookupWait(ctx.db, caller.tokenId, perMinute);
         if (wait > 0) {
           await audit(caller, { action: 'keys.lookup', keyId: shown, machine: body.machine, reason: body.reason, result: 'rate_limited' });
           void reply.header('retry-after', String(wait)).code(429);
-          throw Object.assign(new BootmendError('UNAVAILABLE', `Too many key lookups with this token (${limiter.perMinute} a minute); try again in ${wait} s.`), { httpStatus: 429, retryAfter: wait });
+          throw Object.assign(new BootmendError('UNAVAILABLE', `Too many key lookups with this token (${perMinute} a minute); try again in ${wait} s.`), { httpStatus: 429, retryAfter: wait });
         }
         const rows = await ctx.db
           .selectFrom('recovery_keys')
@@ -134,8 +149,16 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
           return { match: 'ambiguous' as const, candidates: rows.slice(0, MAX_CANDIDATES).map(facts) };
         }
         const row = rows[0]!;
+        let password: string;
+        try {
+          password = key.open(row.sealed, row.key_id);
+        } catch {
+          // Audited as what happened: nothing was shown. The usual cause is a server restarted with another master key.
+          await audit(caller, { action: 'keys.lookup', keyId: row.key_id, machine: body.machine, reason: body.reason, result: 'unreadable' });
+          throw new BootmendError('UNAVAILABLE', `The escrowed password of key ${row.key_id} cannot be opened with this server's master key: it was imported under another one. Start the server with the master key the keys were imported under, or import them again.`);
+        }
         await audit(caller, { action: 'keys.lookup', keyId: row.key_id, machine: body.machine, reason: body.reason, result: 'revealed' });
-        return { match: 'one' as const, key: { ...facts(row), password: key.open(row.sealed, row.key_id) } };
+        return { match: 'one' as const, key: { ...facts(row), password } };
       },
     }),
     defineRoute({

@@ -40,6 +40,8 @@ export interface RouteSpec<Body, Query, Params, Result> {
   produces?: readonly string[];
   /** Content types the body may have, when more than JSON (fleet import takes CSV). */
   consumes?: readonly string[];
+  /** A JSON body reaches the handler as its text, unparsed (a Graph key export may be several JSON documents in a row). */
+  rawJson?: boolean;
   bodyLimit?: number;
   /** 200 unless said otherwise. */
   status?: number;
@@ -59,6 +61,7 @@ export interface Route {
   response?: z.ZodType;
   produces?: readonly string[];
   consumes?: readonly string[];
+  rawJson?: boolean;
   bodyLimit?: number;
   status?: number;
   handler: (ctx: RouteContext<unknown, unknown, unknown>) => Promise<unknown>;

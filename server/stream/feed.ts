@@ -11,6 +11,9 @@ import { MachineChangeSchema, type MachineChange } from '../../core/backend/sche
 export interface ChangeFeed {
   publish(change: MachineChange): Promise<void>;
   subscribe(listener: (change: MachineChange) => void): () => void;
+  /** A new escrow audit entry (a key imported or looked up), so open audit views read again. */
+  publishAudit(): Promise<void>;
+  subscribeAudit(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -27,6 +30,16 @@ export class LocalFeed implements ChangeFeed {
     return () => this.emitter.off('change', listener);
   }
 
+  publishAudit(): Promise<void> {
+    this.emitter.emit('audit');
+    return Promise.resolve();
+  }
+
+  subscribeAudit(listener: () => void): () => void {
+    this.emitter.on('audit', listener);
+    return () => this.emitter.off('audit', listener);
+  }
+
   close(): Promise<void> {
     this.emitter.removeAllListeners();
     return Promise.resolve();
@@ -34,6 +47,7 @@ export class LocalFeed implements ChangeFeed {
 }
 
 export const NOTIFY_CHANNEL = 'bootmend_changes';
+export const AUDIT_CHANNEL = 'bootmend_audit';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; stay well under. */
 const MAX_PAYLOAD = 7000;
 
@@ -64,6 +78,7 @@ export class PostgresFeed extends LocalFeed {
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (message) => {
+      if (message.channel === AUDIT_CHANNEL) this.emitter.emit('audit');
       if (message.channel !== NOTIFY_CHANNEL || !message.payload) return;
       const parsed = MachineChangeSchema.safeParse(JSON.parse(message.payload));
       if (parsed.success) this.emitter.emit('change', parsed.data);
@@ -72,6 +87,7 @@ export class PostgresFeed extends LocalFeed {
     client.on('end', () => this.reconnect(client));
     await client.connect();
     await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    await client.query(`LISTEN ${AUDIT_CHANNEL}`);
     this.listener = client;
   }
 
@@ -109,6 +125,10 @@ export class PostgresFeed extends LocalFeed {
       size += length;
     }
     await send();
+  }
+
+  override async publishAudit(): Promise<void> {
+    await this.pool.query('select pg_notify($1, $2)', [AUDIT_CHANNEL, '']);
   }
 
   override async close(): Promise<void> {

@@ -9,7 +9,7 @@ export function streamRoutes(ctx: ServerContext): Route[] {
     defineRoute({
       method: 'GET',
       url: '/api/v1/stream',
-      summary: 'Server-sent events: `event: machines` with the machines whose status or record changed, as they change (on PostgreSQL, changes made through any instance).',
+      summary: 'Server-sent events: `event: machines` with the machines whose status or record changed, as they change, and `event: audit` when the key escrow audit has a new entry (on PostgreSQL, changes made through any instance).',
       roles: ['helpdesk', 'admin'],
       produces: ['text/event-stream'],
       handler: ({ reply, request }) => {
@@ -20,10 +20,12 @@ export function streamRoutes(ctx: ServerContext): Route[] {
         const unsubscribe = ctx.feed.subscribe((change) => {
           res.write(`event: machines\ndata: ${JSON.stringify(change)}\n\n`);
         });
+        const unsubscribeAudit = ctx.feed.subscribeAudit(() => res.write('event: audit\ndata: {}\n\n'));
         const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
         const stop = () => {
           clearInterval(heartbeat);
           unsubscribe();
+          unsubscribeAudit();
         };
         request.raw.on('close', stop);
         res.on('close', stop);

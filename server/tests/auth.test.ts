@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { expect, it } from 'vitest';
 import type { Role } from '../../core/backend/schemas.js';
 import { revokeToken } from '../auth/tokens.js';
@@ -46,6 +47,20 @@ eachDatabase('every route checks the token and the role', (db) => {
     const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     const covered = new Set(MATRIX.map((r) => `${r.method} ${r.url.split('?')[0]!.replace('no-such-machine', '{id}')}`));
     expect(routes.filter((r) => !covered.has(r) && r !== 'GET /api/v1/stream')).toEqual([]);
+  });
+
+  it('GET /api/v1/stream: helpdesk and admin get the stream, a technician is refused (403)', async () => {
+    const s = await db.server({ listen: true });
+    const statusAs = (role: Role) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${s.url}/api/v1/stream`, { headers: s.as(role) }, (res) => {
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        });
+        req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+        req.end();
+      });
+    expect({ technician: await statusAs('technician'), helpdesk: await statusAs('helpdesk'), admin: await statusAs('admin') }).toEqual({ technician: 403, helpdesk: 200, admin: 200 });
   });
 
   it('refuses every route without a token, with a malformed header, an unknown token or a revoked one (401, before reading the body)', async () => {

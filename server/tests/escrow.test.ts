@@ -1,7 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { expect, it, vi } from 'vitest';
+import { mergeRecords, parseExportText, type KeyRecord } from '../../core/keys/importers/index.js';
 import { MasterKey } from '../escrow/seal.js';
 import { eachDatabase, type TestServer } from '../../test/server-harness.js';
 
@@ -61,9 +63,13 @@ eachDatabase('key escrow', (db) => {
       const rows = await sql`select * from ${sql.table(table)}`.execute(s.store.db);
       haystacks.push(JSON.stringify(rows.rows));
     }
-    if (s.store.spec.dialect === 'sqlite') {
-      for (const file of [s.store.spec.path, `${s.store.spec.path}-wal`]) if (existsSync(file)) haystacks.push(readFileSync(file).toString('latin1'));
-    }
+    // The database's own files (PostgreSQL: every data and WAL file and its server log, after a checkpoint).
+    const files = await db.filesOnDisk(s.store.spec);
+    expect(files.length).toBeGreaterThan(0);
+    const fileText = files.map((file) => readFileSync(file).toString('latin1'));
+    // The grep reads the stored rows: a device name, stored in the clear, is found there.
+    expect(fileText.some((text) => text.includes('PC-THREE'))).toBe(true);
+    haystacks.push(...fileText);
     for (const { password: p } of KEYS) {
       for (const hay of haystacks) {
         expect(hay.includes(p)).toBe(false);
@@ -73,10 +79,39 @@ eachDatabase('key escrow', (db) => {
     errorSpy.mockRestore();
   });
 
-  it('limits key lookups per token and says when to try again; every refused try is audited', async () => {
-    const s = await db.server({ build: { masterKey, lookupsPerMinute: 3 } });
+  it("imports every layout the vault reads (AD, Entra, MBAM, Graph JSON, Id,Key CSV) and reveals each file's keys as the vault's parser reads them", async () => {
+    const s = await db.server({ build: { masterKey } });
+    for (const name of ['ad-raw-type.csv', 'ad-report-semicolon.csv', 'entra.csv', 'mbam.csv', 'graph-concatenated.json', 'minimal.csv']) {
+      const text = readFileSync(fileURLToPath(new URL(`../../main/keys/fixtures/${name}`, import.meta.url)), 'utf8');
+      const expected = parseExportText(text, name);
+      if (!expected.ok) throw new Error(`${name}: ${expected.reason}`);
+      const res = await s.app.inject({ method: 'POST', url: `/api/v1/keys/import?name=${name}`, headers: { ...s.as('admin'), 'content-type': name.endsWith('.json') ? 'application/json' : 'text/csv' }, payload: text });
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(200);
+      const merged = new Map<string, KeyRecord>();
+      const outcome = mergeRecords(merged, expected.result.records);
+      expect(res.json(), name).toMatchObject({ layout: expected.result.layout, imported: merged.size, duplicates: outcome.duplicates, conflicts: outcome.conflicts.map((c) => ({ keyId: c.id, kept: c.kept.source, dropped: c.dropped.source })) });
+      expect(res.body, name).not.toMatch(/\d{6}-\d{6}-\d{6}/);
+      expect(merged.size, name).toBeGreaterThan(0);
+      const last = [...merged.values()].at(-1)!;
+      const found = await lookup(s, last.id);
+      expect(found.json(), name).toMatchObject({ match: 'one', key: { keyId: last.id, password: last.password } });
+    }
+  });
+
+  it('limits key lookups per token across every instance on the database, says when to try again, and audits every refused try', async () => {
+    const spec = await db.freshSpec();
+    const s = await db.server({ spec, build: { masterKey, lookupsPerMinute: 3 } });
+    const other = await db.server({ spec, build: { masterKey, lookupsPerMinute: 3 } });
     await s.app.inject({ method: 'POST', url: '/api/v1/keys/import', headers: { ...s.as('admin'), 'content-type': 'text/csv' }, payload: CSV });
-    for (let i = 0; i < 3; i++) expect((await lookup(s, KEYS[0]!.id)).statusCode).toBe(200);
+    // Two lookups on this instance, one on the other with the same token (a balancer alternating): the limit is spent.
+    expect((await lookup(s, KEYS[0]!.id)).statusCode).toBe(200);
+    expect((await lookup(s, '00000000')).statusCode).toBe(404);
+    const onOther = await other.app.inject({ method: 'POST', url: '/api/v1/keys/lookup', headers: s.as('technician'), payload: { keyId: KEYS[0]!.id, machine: 'PC-ONE', reason: 'blue screen after the update' } });
+    expect(onOther.statusCode).toBe(200);
+    const refusedThere = await other.app.inject({ method: 'POST', url: '/api/v1/keys/lookup', headers: s.as('technician'), payload: { keyId: KEYS[0]!.id, machine: 'PC-ONE', reason: 'blue screen after the update' } });
+    expect(refusedThere.statusCode).toBe(429);
+    // Another technician's token has its own allowance.
+    expect((await lookup(other, KEYS[0]!.id)).statusCode).toBe(200);
     const refused = await lookup(s, KEYS[0]!.id);
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
@@ -85,6 +120,20 @@ eachDatabase('key escrow', (db) => {
     const audit = (await s.app.inject({ method: 'GET', url: '/api/v1/audit?limit=1', headers: s.as('admin') })).json<{ entries: { result: string }[]; nextBefore: number }>();
     expect(audit.entries).toEqual([expect.objectContaining({ result: 'rate_limited' })]);
     expect(audit.nextBefore).toBeGreaterThan(0);
+  });
+
+  it('restarted with another master key, a lookup says so (503) instead of failing, and the audit records that nothing was shown', async () => {
+    const spec = await db.freshSpec();
+    const before = await db.server({ spec, build: { masterKey } });
+    expect((await before.app.inject({ method: 'POST', url: '/api/v1/keys/import', headers: { ...before.as('admin'), 'content-type': 'text/csv' }, payload: CSV })).statusCode).toBe(200);
+    const logged: string[] = [];
+    const after = await db.server({ spec, build: { masterKey: MasterKey.fromBytes(randomBytes(32), 'another'), log: (line) => logged.push(line) } });
+    const res = await lookup(after, KEYS[0]!.id);
+    expect(res.statusCode, res.body).toBe(503);
+    expect(res.json<{ error: { message: string } }>().error.message).toContain(`key ${KEYS[0]!.id} cannot be opened with this server's master key`);
+    expect(logged).toEqual([]);
+    const audit = (await after.app.inject({ method: 'GET', url: '/api/v1/audit?limit=1', headers: after.as('admin') })).json<{ entries: { result: string; keyId: string }[] }>();
+    expect(audit.entries).toEqual([expect.objectContaining({ result: 'unreadable', keyId: KEYS[0]!.id })]);
   });
 
   it('answers 503 naming the option when the server has no master key', async () => {

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { MasterKey } from '../escrow/seal.js';
 import { eachDatabase, type TestServer } from '../../test/server-harness.js';
 
 /** Bad input gets a 4xx with a reason, never a 5xx; good input that fuzzing stumbles on is stored. */
@@ -47,7 +49,7 @@ const csvText = fc.oneof(fc.array(fc.constantFrom(...CSV_PIECES), { maxLength: 6
 
 eachDatabase('bad input gets a 4xx with a reason, never a 5xx', (db) => {
   const shared = db.sharedServer();
-  const post = (s: TestServer, url: string, payload: string, contentType: string, role: 'technician' | 'helpdesk' = 'technician') => s.app.inject({ method: 'POST', url, headers: { ...s.as(role), 'content-type': contentType }, payload });
+  const post = (s: TestServer, url: string, payload: string, contentType: string, role: 'technician' | 'helpdesk' | 'admin' = 'technician') => s.app.inject({ method: 'POST', url, headers: { ...s.as(role), 'content-type': contentType }, payload });
 
   it('POST /api/v1/events: batches with mutated events, arbitrary JSON and raw bytes', async () => {
     const s = shared();
@@ -83,20 +85,45 @@ eachDatabase('bad input gets a 4xx with a reason, never a 5xx', (db) => {
 
   it('GET routes: fuzzed query strings and ids', async () => {
     const s = shared();
-    const param = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('fixed', 'fixed,nope', '-1', '0', '1001', '%', '_', '\\', '%00', 'a'.repeat(600)));
+    const param = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('fixed', 'fixed,nope', '-1', '0', '1001', '%', '_', '\\', '%00', '\u0000', 'Berlin\u0000', 'a'.repeat(600)));
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('/api/v1/machines', '/api/v1/export', '/api/v1/summary'), fc.dictionary(fc.constantFrom('status', 'site', 'technician', 'q', 'cursor', 'limit', 'format', 'events', 'x'), param, { maxKeys: 4 }), async (path, query) => {
+      fc.asyncProperty(fc.constantFrom('/api/v1/machines', '/api/v1/export', '/api/v1/summary', '/api/v1/summary/burndown', '/api/v1/report', '/api/v1/audit'), fc.dictionary(fc.constantFrom('status', 'site', 'technician', 'q', 'cursor', 'limit', 'format', 'events', 'hours', 'before', 'x'), param, { maxKeys: 4 }), async (path, query) => {
         const url = `${path}?${new URLSearchParams(query).toString()}`;
         expectAnswered(await s.app.inject({ method: 'GET', url, headers: s.as('helpdesk') }), url);
       }),
       { numRuns: 150 },
     );
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 120 }), async (id) => {
+      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 120 }), fc.constantFrom('\u0000', 'PC\u00001')), async (id) => {
         const url = `/api/v1/machines/${encodeURIComponent(id)}`;
         expectAnswered(await s.app.inject({ method: 'GET', url, headers: s.as('technician') }), url);
       }),
       { numRuns: 80 },
+    );
+  }, 120_000);
+
+  it('key escrow: fuzzed lookups and key files (with escrow on), never a password in a refusal', async () => {
+    const s = await db.server({ build: { masterKey: MasterKey.fromBytes(randomBytes(32), 'fuzz'), lookupsPerMinute: 1_000_000 } });
+    const password = '111111-222222-333333-444444-555555-666666-000011-123453';
+    const imported = await post(s, '/api/v1/keys/import', `DeviceName,KeyId,RecoveryPassword\nPC-FUZZ,AB12CD34-0000-4000-8000-000000000001,${password}\n`, 'text/csv', 'admin');
+    expect(imported.statusCode, imported.body).toBe(200);
+    const lookup = fc.record({ keyId: nasty, machine: nasty, reason: nasty }, { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(lookup.map((v) => JSON.stringify(v)), fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('{"keyId":"AB12CD34%","machine":"PC","reason":"why"}', '{"keyId":"AB12_D34","machine":"PC","reason":"why"}', '{"keyId":"ab12cd34","machine":"","reason":"why"}')), async (body) => {
+        const res = await post(s, '/api/v1/keys/lookup', body, 'application/json');
+        expectAnswered(res, body.slice(0, 200));
+        if (res.statusCode >= 400) expect(res.body).not.toContain(password);
+      }),
+      { numRuns: 150 },
+    );
+    const keyFile = fc.oneof(csvText, fc.jsonValue().map((v) => JSON.stringify(v)), fc.array(fc.constantFrom('DeviceName', 'KeyId', 'RecoveryPassword', 'Id', 'Key', ',', '\n', '"', 'AB12CD34-0000-4000-8000-000000000002', password, '{', '}', '[]', '123456'), { maxLength: 40 }).map((pieces) => pieces.join('')));
+    await fc.assert(
+      fc.asyncProperty(keyFile, fc.constantFrom('text/csv', 'application/json'), fc.constantFrom('', '?format=auto', '?format=entra', '?format=nonsense', '?name=%00'), async (body, type, query) => {
+        const res = await post(s, `/api/v1/keys/import${query}`, body, type, 'admin');
+        expectAnswered(res, `${type}${query}: ${JSON.stringify(body).slice(0, 200)}`);
+        expect(res.body).not.toContain(password);
+      }),
+      { numRuns: 150 },
     );
   }, 120_000);
 });

@@ -1,102 +1,98 @@
-import { useCallback, type ReactElement } from 'react';
+import { useCallback, useState, type ReactElement } from 'react';
+import { AuditPageSchema, type AuditEntry, type AuditPage } from '../../../core/backend/dashboard.js';
+import { Badge, type Tone } from '../../ui/Badge.js';
+import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
 import { EmptyState } from '../../ui/EmptyState.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
 import { KeyIcon } from '../../ui/icons.js';
 import { Loading } from '../../ui/Spinner.js';
-import { ApiError, getJson } from '../api.js';
+import { getJson, query } from '../api.js';
 import { useLiveResource } from '../hooks.js';
 import { useToken } from '../session.js';
 import { formatTime } from '../words.js';
+import { auditActionWord, auditResultWord } from './words.js';
 
-type AuditRow = Record<string, unknown>;
-type AuditAnswer = { available: true; rows: AuditRow[] } | { available: false };
+const PAGE = 100;
 
-/** The audit's entries whatever list field the server names them in. */
-function rowsOf(body: unknown): AuditRow[] {
-  if (Array.isArray(body)) return body as AuditRow[];
-  if (body && typeof body === 'object') {
-    const list = Object.values(body).find(Array.isArray);
-    if (list) return list as AuditRow[];
-  }
-  return [];
-}
-
-/** Columns in a reading order: when, who, which key and machine, why; then the rest. */
-const PREFERRED = ['at', 'time', 'createdAt', 'technician', 'caller', 'tokenName', 'who', 'keyId', 'keyIdPrefix', 'prefix', 'machine', 'hostname', 'reason', 'outcome', 'result'];
-const NEVER_SHOWN = /password|secret|token$/i;
-
-function columnsOf(rows: AuditRow[]): string[] {
-  const keys = new Set<string>();
-  for (const row of rows.slice(0, 50)) for (const key of Object.keys(row)) if (!NEVER_SHOWN.test(key)) keys.add(key);
-  return [...PREFERRED.filter((k) => keys.has(k)), ...[...keys].filter((k) => !PREFERRED.includes(k))];
-}
-
-function cell(value: unknown, column: string): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string' && /at$|time/i.test(column) && !Number.isNaN(Date.parse(value))) return formatTime(value);
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as string | number | boolean);
-}
-
-/** Who was shown which recovery key, when and why (`GET /api/v1/audit`), live. */
+/** Who was shown which recovery key, when and why (`GET /api/v1/audit`), newest first, read again on every change. */
 export function AuditScreen(): ReactElement {
   const token = useToken();
-  const load = useCallback(
-    async (signal: AbortSignal): Promise<AuditAnswer> => {
-      try {
-        return { available: true, rows: rowsOf(await getJson<unknown>(token, '/api/v1/audit', 'Reading the key audit', signal)) };
-      } catch (error) {
-        // A server without key escrow has no such route: say so instead of showing a failure.
-        if (error instanceof ApiError && error.status === 404) return { available: false };
-        throw error;
-      }
-    },
-    [token],
-  );
+  const load = useCallback(async (signal: AbortSignal): Promise<AuditPage> => AuditPageSchema.parse(await getJson<unknown>(token, `/api/v1/audit${query({ limit: String(PAGE) })}`, 'Reading the key audit', signal)), [token]);
   const audit = useLiveResource(load, 'audit');
+  const [older, setOlder] = useState<{ entries: AuditEntry[]; nextBefore: number | null; error: string | null; busy: boolean }>({ entries: [], nextBefore: null, error: null, busy: false });
+
+  const from = older.entries.length > 0 ? older.nextBefore : (audit.data?.nextBefore ?? null);
+  const loadOlder = async (): Promise<void> => {
+    if (from === null) return;
+    setOlder((o) => ({ ...o, busy: true, error: null }));
+    try {
+      const page = AuditPageSchema.parse(await getJson<unknown>(token, `/api/v1/audit${query({ before: String(from), limit: String(PAGE) })}`, 'Reading older audit entries'));
+      // The newest page shown now is kept too: when new entries push it along, nothing between the pages goes missing.
+      setOlder((o) => ({ entries: [...(audit.data?.entries ?? []), ...o.entries, ...page.entries], nextBefore: page.nextBefore, error: null, busy: false }));
+    } catch (error) {
+      setOlder((o) => ({ ...o, busy: false, error: error instanceof Error ? error.message : String(error) }));
+    }
+  };
+
+  const rows = audit.data ? newestFirst([...audit.data.entries, ...older.entries]) : [];
   return (
-    <Card title="Key reveals" description="Every recovery key the escrow showed: who asked, for which machine, when and why. Passwords are never shown here.">
+    <Card title="Key reveals" description="Every recovery key the escrow showed or refused: who asked, for which machine, when and why. Passwords are never shown here.">
       {audit.error ? <ErrorBanner title="The key audit could not be read" message={audit.error} /> : null}
       {!audit.data && !audit.error ? <Loading>Reading the key audit…</Loading> : null}
-      {audit.data && !audit.data.available ? (
-        <EmptyState icon={<KeyIcon size={28} />} title="Key audit not available on this server">
-          <span>
-            This server has no key escrow yet (it answers 404 for <code>GET /api/v1/audit</code>). Update bootmend-server to see who was shown which recovery key.
-          </span>
-        </EmptyState>
-      ) : null}
-      {audit.data?.available && audit.data.rows.length === 0 ? (
+      {audit.data && rows.length === 0 ? (
         <EmptyState icon={<KeyIcon size={28} />} title="No key has been revealed">
-          When a technician looks up a recovery key, the lookup appears here.
+          When a technician looks up a recovery key, or an admin imports keys, it appears here.
         </EmptyState>
       ) : null}
-      {audit.data?.available && audit.data.rows.length > 0 ? <AuditTable rows={audit.data.rows} /> : null}
+      {rows.length > 0 ? <AuditTable rows={rows} /> : null}
+      {older.error ? <ErrorBanner title="Older entries could not be read" message={older.error} /> : null}
+      {rows.length > 0 && from !== null ? (
+        <Button busy={older.busy} disabled={older.busy} onClick={() => void loadOlder()}>
+          Show older entries
+        </Button>
+      ) : null}
     </Card>
   );
 }
 
-function AuditTable({ rows }: { rows: AuditRow[] }): ReactElement {
-  const columns = columnsOf(rows);
+function newestFirst(entries: AuditEntry[]): AuditEntry[] {
+  const bySeq = new Map(entries.map((e) => [e.seq, e]));
+  return [...bySeq.values()].sort((a, b) => b.seq - a.seq);
+}
+
+const RESULT_TONE: Record<string, Tone> = { revealed: 'warning', imported: 'info', ambiguous: 'neutral', not_found: 'neutral', rate_limited: 'danger', unreadable: 'danger' };
+
+function AuditTable({ rows }: { rows: AuditEntry[] }): ReactElement {
   return (
     <div className="table-wrap audit">
       <table className="table">
         <caption className="visually-hidden">Key reveals, newest first</caption>
         <thead>
           <tr>
-            {columns.map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">Action</th>
+            <th scope="col">Key ID</th>
+            <th scope="col">Machine</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Result</th>
           </tr>
         </thead>
         <tbody>
-          {rows.map((row, i) => (
-            <tr key={typeof row.id === 'string' ? row.id : i}>
-              {columns.map((c) => (
-                <td key={c}>{cell(row[c], c)}</td>
-              ))}
+          {rows.map((row) => (
+            <tr key={row.seq}>
+              <td>{formatTime(row.at)}</td>
+              <td>
+                {row.actor} <span className="muted">({row.role})</span>
+              </td>
+              <td>{auditActionWord(row.action)}</td>
+              <td className="mono">{row.keyId ?? '—'}</td>
+              <td>{row.machine ?? '—'}</td>
+              <td>{row.reason ?? '—'}</td>
+              <td>
+                <Badge tone={RESULT_TONE[row.result] ?? 'neutral'}>{auditResultWord(row.result)}</Badge>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,13 +1,17 @@
 import { useRef, type ReactElement, type ReactNode } from 'react';
+import type { RecoveryPath } from '../../../core/journal/schemas.js';
 import type { WalkthroughStep } from '../../../core/recover/walkthrough.js';
 import { Button } from '../../ui/Button.js';
 import { Notice } from '../../ui/ErrorBanner.js';
 import { CheckIcon, InfoIcon } from '../../ui/icons.js';
 import { CommandLine, useRecoverFocus } from './shared.js';
 
-/** Whether a step asks for the stick's letter: it finds it, or a command waits for it. */
+/**
+ * Whether a step asks for the stick's letter: it finds it, a command waits for it, or a command
+ * runs from the stick with the letter filled in (the field stays, so a mistyped letter can be corrected).
+ */
 export function asksStickLetter(step: WalkthroughStep): boolean {
-  return step.commands.some((command) => command.needs === 'stick-letter' || /echo %d:/.test(command.text));
+  return step.commands.some((command) => command.needs === 'stick-letter' || /echo %d:/.test(command.text) || /^[A-Z]:\\bootmend\\fix\.cmd$/.test(command.text));
 }
 
 /** The playbook's notes and commands for one step, shared by the BitLocker step and the others. */
@@ -54,6 +58,8 @@ export function StepFrame({ step, total, testId, children, actions }: { step: Wa
 
 export interface StepViewProps {
   step: WalkthroughStep;
+  /** The way in: in Safe Mode File Explorer shows the stick's letter; in a recovery prompt a printed line finds it. */
+  path: RecoveryPath;
   /** How many steps the walkthrough has, the BitLocker step included. */
   total: number;
   confirmed: boolean;
@@ -64,7 +70,7 @@ export interface StepViewProps {
 }
 
 /** One step of the playbook: what to do, Bootmend's notes, the commands to copy, and Done (Enter). */
-export function StepView({ step, total, confirmed, busy, stickLetter, onStickLetter, onConfirm }: StepViewProps): ReactElement {
+export function StepView({ step, path, total, confirmed, busy, stickLetter, onStickLetter, onConfirm }: StepViewProps): ReactElement {
   const confirm = useRef<HTMLButtonElement>(null);
   useRecoverFocus('step', confirm);
   return (
@@ -84,7 +90,7 @@ export function StepView({ step, total, confirmed, busy, stickLetter, onStickLet
             The stick&apos;s letter
           </label>
           <p className="field__hint" id="recover-stick-letter-hint">
-            The letter the line printed (never X:). The commands below fill it in.
+            {path === 'safe_mode' ? 'The letter File Explorer shows for the stick.' : 'The letter the line printed (never X:).'} The commands below fill it in.
           </p>
           <input
             id="recover-stick-letter"

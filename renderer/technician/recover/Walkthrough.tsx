@@ -125,6 +125,7 @@ export function Walkthrough({ machine, walk, playbook }: { machine: MachineState
           {step?.kind === 'playbook' ? (
             <StepView
               step={step}
+              path={walkthrough!.path}
               total={total}
               confirmed={confirmed.has(step.index)}
               busy={busy}

@@ -38,13 +38,25 @@ describe('the Recover views', () => {
 
   it('asks for the stick letter where the step finds it, and shows the commands to copy', () => {
     const walkthrough = buildWalkthrough(PLAYBOOK, 'winre', { stickLetter: 'G' });
-    const find = renderToStaticMarkup(createElement(StepView, { step: walkthrough.steps[1]!, total: 3, confirmed: false, busy: false, stickLetter: 'G', onStickLetter: noop, onConfirm: noop }));
+    const find = renderToStaticMarkup(createElement(StepView, { step: walkthrough.steps[1]!, path: 'winre', total: 3, confirmed: false, busy: false, stickLetter: 'G', onStickLetter: noop, onConfirm: noop }));
     expect(find).toContain('The stick&#x27;s letter');
     expect(find).toContain('for %d in (C D E F) do @if exist %d:\\bootmend\\fix.cmd echo %d:');
     expect(find).toContain('Step 2 of 3');
-    const run = renderToStaticMarkup(createElement(StepView, { step: walkthrough.steps[2]!, total: 3, confirmed: false, busy: false, stickLetter: 'G', onStickLetter: noop, onConfirm: noop }));
+    expect(find).toContain('The letter the line printed (never X:).');
+    const run = renderToStaticMarkup(createElement(StepView, { step: walkthrough.steps[2]!, path: 'winre', total: 3, confirmed: false, busy: false, stickLetter: 'G', onStickLetter: noop, onConfirm: noop }));
     expect(run).toContain('G:\\bootmend\\fix.cmd');
     expect(run).toContain('Switch safe boot off');
+  });
+
+  it("keeps the stick's letter field on the step that runs the fix once a letter is typed, so a wrong one can be corrected (Safe Mode asks there)", () => {
+    const walkthrough = buildWalkthrough(PLAYBOOK, 'safe_mode', { stickLetter: 'E' });
+    const run = walkthrough.steps.find((s) => s.title === 'Run the fix as administrator')!;
+    const html = renderToStaticMarkup(createElement(StepView, { step: run, path: 'safe_mode', total: 2, confirmed: false, busy: false, stickLetter: 'E', onStickLetter: noop, onConfirm: noop }));
+    expect(html).toContain('E:\\bootmend\\fix.cmd');
+    expect(html).toContain('The stick&#x27;s letter');
+    expect(html).toMatch(/id="recover-stick-letter"[^>]*value="E"/);
+    // No line printed a letter in Safe Mode: File Explorer shows it.
+    expect(html).toContain('The letter File Explorer shows for the stick.');
   });
 
   it("puts the stick's suggestion first on the outcome step and says why fixed was refused", () => {
