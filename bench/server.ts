@@ -11,6 +11,7 @@ import { createToken } from '../server/auth/tokens.js';
 import { openStore, parseDbSpec, type DbSpec } from '../server/db/connect.js';
 import type { Database } from '../server/db/schema.js';
 import type { ApiEvent } from '../core/backend/schemas.js';
+import { uuidv7 } from '../core/uuid7.js';
 import { startPostgres, type PostgresCluster } from '../test/postgres.js';
 import { flag, median, option } from './harness.js';
 
@@ -51,7 +52,8 @@ const spread = flag('--spread');
 function batch(client: number, n: number): ApiEvent[] {
   return Array.from({ length: batchSize }, (_, i): ApiEvent => {
     const j = n * batchSize + i;
-    const common = { id: randomUUID(), method: 'winpe' as const, technician: `Tech ${client}` };
+    // The app's journal makes time-ordered ids (core/uuid7.ts); --spread keeps the random ones older journals made.
+    const common = { id: spread ? randomUUID() : uuidv7(), method: 'winpe' as const, technician: `Tech ${client}` };
     if (spread) return { ...common, machine: { hostname: `PC-${client}-${j % 500}`, site: `Site ${client % 20}` }, status: i % 4 === 0 ? 'in_progress' : 'fixed', at: new Date(Date.UTC(2024, 6, 19) + j).toISOString() };
     const outcome = j % JOURNEY === JOURNEY - 1;
     return {

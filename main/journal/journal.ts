@@ -1,4 +1,5 @@
-import crypto, { createHash, randomUUID, type Hash } from 'node:crypto';
+import crypto, { createHash, type Hash } from 'node:crypto';
+import { uuidv7 } from '../../core/uuid7.js';
 import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { BootmendError } from '../../core/errors.js';
@@ -348,7 +349,7 @@ export class FileJournal implements EventJournal {
    */
   async acknowledge(ids: readonly string[], at: Date = new Date(), rejected: readonly { id: string; reason: string }[] = []): Promise<void> {
     if (ids.length === 0) return;
-    await this.appendStored({ id: randomUUID(), type: SYNC_ACKNOWLEDGED, at: at.toISOString(), ids: [...ids], ...(rejected.length > 0 ? { rejected: [...rejected] } : {}) });
+    await this.appendStored({ id: uuidv7(), type: SYNC_ACKNOWLEDGED, at: at.toISOString(), ids: [...ids], ...(rejected.length > 0 ? { rejected: [...rejected] } : {}) });
   }
 
   /** Saves a snapshot of what was added since the last one (hosts call this when they stop). */

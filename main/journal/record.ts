@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../core/uuid7.js';
 import type { z } from 'zod';
 import { BootmendError } from '../../core/errors.js';
 import { refuseEvent } from '../../core/journal/machine-state.js';
@@ -25,11 +25,11 @@ export async function recordEvent(journal: FileJournal, request: RecordRequest, 
   const index = machinesOf(journal);
   await index.load();
   const { id: requestedId, technician: _technician, machineId: requestedMachineId, machine: requestedMachine, ...body } = request;
-  const id = requestedId ?? randomUUID();
+  const id = requestedId ?? uuidv7();
   const outcome = await journal.appendChecked<Recorded>(() => {
     const existing = journal.peek(id);
     if (existing) return { existing: answerFor(existing as unknown as RecoveryEvent, index.state(String(existing.machineId))) };
-    const machineId = requestedMachineId ?? (body.type === 'machine.added' ? randomUUID() : undefined);
+    const machineId = requestedMachineId ?? (body.type === 'machine.added' ? uuidv7() : undefined);
     const state = machineId === undefined ? undefined : index.state(machineId);
     const refusal = refuseEvent(state, body, requestedMachineId !== undefined);
     if (refusal) throw new BootmendError(refusal.code, refusal.message, refusal.field === undefined ? undefined : { field: refusal.field });

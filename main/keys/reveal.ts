@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../core/uuid7.js';
 import { csvCell } from '../../core/csv.js';
 import { BootmendError } from '../../core/errors.js';
 import type { MachineIdentity } from '../../core/journal/schemas.js';
@@ -87,7 +87,7 @@ export async function revealAudited(
   const now = request.now ?? new Date();
   const machine = required(request.machine, 'The machine name', 'machine');
   const event: KeyRevealedEvent = {
-    id: request.eventId ?? randomUUID(),
+    id: request.eventId ?? uuidv7(),
     type: KEY_REVEALED,
     at: now.toISOString(),
     keyId: key.id,

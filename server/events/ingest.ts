@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../core/uuid7.js';
 import { sql, type Transaction } from 'kysely';
 import { UP_STATUSES, type ApiEvent, type EventBatchResult, type MachineChange } from '../../core/backend/schemas.js';
 import { inTransaction } from '../db/transaction.js';
@@ -99,7 +99,7 @@ async function upsertMachines(trx: Transaction<Database>, events: readonly ApiEv
       .values(
         keys.slice(start, start + 500).map((key) => {
           const machine = latest.get(key)!;
-          return { id: randomUUID(), host_key: key, hostname: machine.hostname, serial: machine.serial ?? null, asset_tag: machine.assetTag ?? null, site: machine.site ?? null, owner: null, status: 'pending', created_at: createdAt };
+          return { id: uuidv7(), host_key: key, hostname: machine.hostname, serial: machine.serial ?? null, asset_tag: machine.assetTag ?? null, site: machine.site ?? null, owner: null, status: 'pending', created_at: createdAt };
         }),
       )
       .onConflict((oc) =>

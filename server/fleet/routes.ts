@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../core/uuid7.js';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { FleetImportResultSchema, FleetMachineSchema, type FleetImportResult } from '../../core/backend/schemas.js';
@@ -48,7 +48,7 @@ async function upsertFleet(ctx: ServerContext, parsed: ParsedFleet): Promise<Fle
         .values(
           chunk.map((key) => {
             const m = byKey.get(key)!;
-            return { id: randomUUID(), host_key: key, hostname: m.hostname, serial: m.serial ?? null, asset_tag: m.assetTag ?? null, site: m.site ?? null, owner: m.owner ?? null, status: 'pending', created_at: now };
+            return { id: uuidv7(), host_key: key, hostname: m.hostname, serial: m.serial ?? null, asset_tag: m.assetTag ?? null, site: m.site ?? null, owner: m.owner ?? null, status: 'pending', created_at: now };
           }),
         )
         .onConflict((oc) =>
