@@ -9,6 +9,7 @@ import { App } from './App.js';
 import { FatalScreen } from './FatalScreen.js';
 import { ClientContext } from './state/client.js';
 import { describeError } from './state/errors.js';
+import { refreshStatusAfterOutboxWrites } from './state/outbox-refresh.js';
 import { initTheme } from './state/theme.js';
 
 initTheme();
@@ -16,7 +17,7 @@ initTheme();
 let client: ApiClient | null = null;
 let failure = '';
 try {
-  client = connect();
+  client = refreshStatusAfterOutboxWrites(connect());
 } catch (error) {
   failure = describeError(error);
 }
