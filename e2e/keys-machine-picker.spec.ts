@@ -49,6 +49,12 @@ test('the reveal form picks the PC from the journal by typing part of a label an
   await app.getByRole('button', { name: 'Reveal recovery password' }).click();
   await expect(app.getByTestId('password-group')).toHaveText(KEY.password.split('-'));
 
+  // A laptop back from a long outage (journal.spec's 10,000 machines share this data folder in CI): the list shows a page, not every reveal.
+  const shownRows = await app.getByTestId('revealed-row').count();
+  expect(shownRows).toBeGreaterThan(0);
+  expect(shownRows).toBeLessThanOrEqual(50);
+  await expect(app.getByTestId('revealed-row').first()).toContainText('PC-NTE-0211');
+
   const { csv } = await api<{ csv: string }>(app, 'listRevealedKeys', {});
   expect(csv).toMatch(new RegExp(`${KEY.id},${KEY.device},PC-NTE-0211,${TECHNICIAN},[^,]+,[^,]+,SN-NTE-0211,AT-NTE-0211,Nantes`));
   const { events } = await api<{ events: Record<string, unknown>[] }>(app, 'getMachine', { machineId: added.state.machineId });

@@ -1,7 +1,8 @@
-import { useEffect, type ReactElement } from 'react';
+import { useEffect, useState, type ReactElement } from 'react';
 import type { RevealedList } from '../../../core/keys/schemas.js';
 import { useClient } from '../../state/client.js';
 import { useKeys } from './store.js';
+import { newestReveals, REVEALED_PAGE } from './revealed-page.js';
 import { revealedCsvFileName } from './words.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
@@ -45,12 +46,14 @@ export function RevealedListCard(): ReactElement {
     void useKeys.getState().loadRevealedList(client);
   }, [client]);
 
+  const [limit, setLimit] = useState(REVEALED_PAGE);
   const count = list?.revealed.length ?? 0;
+  const { rows, older } = newestReveals(list?.revealed ?? [], limit);
   return (
     <Card
       title="Keys revealed"
       id="keys-revealed"
-      description="Every recovery password shown on this laptop, from the audit log. Passwords are never listed."
+      description={`Every recovery password shown on this laptop, from the audit log${count > 0 ? ` (${count}, newest first; Export CSV has them all)` : ''}. Passwords are never listed.`}
       actions={
         <Button icon={<DownloadIcon />} disabled={!list || count === 0} onClick={() => list && downloadCsv(list)}>
           Export CSV
@@ -85,7 +88,7 @@ export function RevealedListCard(): ReactElement {
                 </tr>
               </thead>
               <tbody>
-                {[...list.revealed].reverse().map((entry) => (
+                {rows.map((entry) => (
                   <tr key={entry.eventId} data-testid="revealed-row">
                     <td>
                       <When iso={entry.at} />
@@ -102,6 +105,14 @@ export function RevealedListCard(): ReactElement {
               </tbody>
             </table>
           </div>
+          {older > 0 ? (
+            <p className="revealed-more">
+              <Button onClick={() => setLimit((shown) => shown + REVEALED_PAGE)} data-testid="revealed-more">
+                Show {Math.min(REVEALED_PAGE, older)} older
+              </Button>{' '}
+              <span className="muted">{older} older not shown</span>
+            </p>
+          ) : null}
           <div className="rotation">
             <p className="field__label">Have each of these keys rotated</p>
             <p className="muted rotation__advice" data-testid="rotation-advice">
