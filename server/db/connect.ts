@@ -100,13 +100,13 @@ const pgTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text'))) as typeof pg.types.getTypeParser,
 };
 
-/** Opens the database and runs the migrations (a new SQLite file is created with its folder). */
 export interface StoreOptions {
   poolSize?: number;
   /** SQLite: checkpoint the WAL on a thread of its own (checkpointer.ts). For the long-running server. */
   backgroundCheckpoints?: boolean;
 }
 
+/** Opens the database and runs the migrations (a new SQLite file is created with its folder). */
 export async function openStore(spec: DbSpec, options: StoreOptions = {}): Promise<Store> {
   let db: Kysely<Database>;
   let checkpointer: Checkpointer | null = null;
