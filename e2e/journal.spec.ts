@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { MachineResult } from '../core/playbooks/machine-result.js';
+import { machineResultFixture } from '../core/playbooks/result-fixture.js';
 import { encodeLine } from '../main/journal/journal.js';
 import { expect, test } from './fixtures.js';
 import { screenshot } from './screens.js';
@@ -126,22 +127,9 @@ test('the Journal screen lists 10,000 machines in a virtualized table, filters t
   expect(revealed).toContain(`,${KEY_ID},`);
 });
 
-/** A result file as fix.cmd writes it (the Wine test, main/journal/ingest.wine.test.ts, reads real ones). */
+/** A result file as fix.cmd writes it, ended 30 s after it started. */
 function stickResult(name: string, outcome: MachineResult['outcome'], startedAt: string): MachineResult {
-  return {
-    schemaVersion: 1,
-    playbook: { id: 'crowdstrike-cf291', version: '1.0.0' },
-    mediumId: 'e2e-stick',
-    machine: { name, serial: null, manufacturer: null, model: null },
-    environment: 'winre',
-    utcOffsetMinutes: 0,
-    volumes: [],
-    files: [],
-    safeBoot: { requested: null, result: null },
-    outcome,
-    startedAt,
-    endedAt: startedAt.replace(':00Z', ':30Z'),
-  };
+  return machineResultFixture(name, outcome, { mediumId: 'e2e-stick', startedAt, endedAt: startedAt.replace(':00Z', ':30Z') });
 }
 
 test("the Journal screen reads results from a stick chosen by hand: the summary sentence, a rejected file named, the same stick again is nothing new", async ({ app }, info) => {

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { startBackend, type Backend } from './backend.js';
 import { expect, test } from './fixtures.js';
 import { nav, prepareLaptop, scanBox } from './recover-journey.js';
 import { screenshot } from './screens.js';
+import { callApi as api } from './local-api.js';
 
 /**
  * The Recover screen with the real backend (`bootmend-server` over SQLite): the fleet list of a
@@ -37,17 +37,6 @@ test.afterAll(() => {
   else process.env.BOOTMEND_MASTER_KEY = saved.master;
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function api<T>(app: Page, method: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
-  return app.evaluate(
-    async ({ method, input }) => {
-      const token = sessionStorage.getItem('bootmend.token') ?? '';
-      const response = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bootmend-token': token }, body: JSON.stringify(input) });
-      return response.json();
-    },
-    { method, input },
-  );
-}
 
 test('pulls the fleet list of a site into the queue, then reveals a key from the escrow for the machine opened from it', async ({ app }, info) => {
   test.setTimeout(120_000);

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 import { commonPath, fixtureKey, Interactions, nav, prepareLaptop, scanBox, TECHNICIAN } from './recover-journey.js';
 import { screenshot } from './screens.js';
+import { callApi as api } from './local-api.js';
 
 /**
  * The Recover screen against the real journal of the web host (main/journal) and a real key
@@ -13,18 +14,6 @@ import { screenshot } from './screens.js';
 const BERLIN = fixtureKey('PC-BER-001');
 const MAX_INTERACTIONS = 6;
 const SHOTS = 'e2e/screenshots';
-
-/** Calls the local API as the page does (the page's token), for checking what the journal holds. */
-async function api<T>(app: Page, method: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
-  return app.evaluate(
-    async ({ method, input }) => {
-      const token = sessionStorage.getItem('bootmend.token') ?? '';
-      const response = await fetch(`/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bootmend-token': token }, body: JSON.stringify(input) });
-      return response.json();
-    },
-    { method, input },
-  );
-}
 
 interface Listed {
   machines: { machine: { hostname: string }; status: string; path: string | null; keyIdUsed: string | null; stepsConfirmed: number[] }[];

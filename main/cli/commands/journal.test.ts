@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MachineResult } from '../../../core/playbooks/machine-result.js';
+import { machineResultFixture as result } from '../../../core/playbooks/result-fixture.js';
 import { tempDir } from '../../../test/temp.js';
 import { main } from '../../cli.js';
 import { createApi } from '../../api.js';
@@ -20,23 +20,6 @@ async function bootmend(dataDir: string, ...args: string[]): Promise<Run> {
   const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), tty: false };
   const code = await main([...args, '--data-dir', dataDir], io);
   return { code, out, err };
-}
-
-function result(name: string, outcome: MachineResult['outcome']): MachineResult {
-  return {
-    schemaVersion: 1,
-    playbook: { id: 'crowdstrike-cf291', version: '1.0.0' },
-    mediumId: 'stick-1',
-    machine: { name, serial: null, manufacturer: null, model: null },
-    environment: 'winre',
-    utcOffsetMinutes: 0,
-    volumes: [],
-    files: [],
-    safeBoot: { requested: null, result: null },
-    outcome,
-    startedAt: '2024-07-19T09:00:00Z',
-    endedAt: '2024-07-19T09:03:00Z',
-  };
 }
 
 function stick(files: Record<string, unknown>): string {
