@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import type { VerifyDriveResult, WriteDrivesResult, WriteProgress } from '../../
 import { DriveWriteError } from '../../../core/drives/write-error.js';
 import { say } from '../../../core/drives/write-rules.js';
 import { BootmendError } from '../../../core/errors.js';
+import { imageEndpoint, serveImage, type ServedImage } from './image-stream.js';
 import { CHANNEL_FILES, CHANNEL_FOLDER_PREFIX, SECRET_ARG, WORKER_FLAG, WorkerLineSchema, secretDigest, type ElevatedJob, type WorkerLine } from './protocol.js';
 
 export type { ElevatedJob } from './protocol.js';
@@ -77,6 +77,12 @@ export interface RunElevatedOptions {
   onProgress?: (progress: WriteProgress) => void;
   launcher?: Launcher;
   elevation?: Elevation;
+  /**
+   * Hand the image to the writer over a private channel instead of naming its path
+   * (image-stream.ts). Default on Windows, where the elevated writer cannot read with the user's
+   * rights; elsewhere the writer opens the image as the asking account (image-source.ts).
+   */
+  streamImage?: boolean;
 }
 
 /**
@@ -89,6 +95,7 @@ export async function runElevated(job: ElevatedJob & { kind: 'verify' }, options
 export async function runElevated(job: ElevatedJob, options: RunElevatedOptions = {}): Promise<WriteDrivesResult | VerifyDriveResult> {
   const elevation = options.elevation ?? chooseElevation();
   const launcher = options.launcher ?? systemLauncher;
+  const streamImage = options.streamImage ?? process.platform === 'win32';
   const secret = randomBytes(32).toString('hex');
   const { command, args } = workerCommand();
   const workerArgs = [...args, SECRET_ARG, secretDigest(secret)];
@@ -96,11 +103,27 @@ export async function runElevated(job: ElevatedJob, options: RunElevatedOptions 
   const uid = process.getuid?.();
   const gid = process.getgid?.();
   const invoker = uid !== undefined && gid !== undefined && uid !== 0 ? { invoker: { uid, gid } } : {};
-  const jobLine = `${JSON.stringify({ secret, job: { ...job, ...invoker } })}\n`;
-  if (elevation === 'sudo-prompt') return runThroughFiles(launcher, command, workerArgs, jobLine, options);
-  const [program, programArgs] =
-    elevation === 'pkexec' ? ['pkexec', [command, ...workerArgs]] : elevation === 'sudo' ? ['sudo', ['--', command, ...workerArgs]] : [command, workerArgs];
-  return runThroughStdio(launcher.spawn(program, programArgs), jobLine, elevation, options);
+  // One private folder per job: sudo-prompt's channel files and the image's socket live there.
+  const dir = elevation === 'sudo-prompt' || streamImage ? await privateFolder() : null;
+  let served: ServedImage | null = null;
+  try {
+    if (dir && streamImage) served = await serveImage(job.image, imageEndpoint(dir));
+    const handedOver = served ? { image: served.path, imageStream: { endpoint: served.endpoint, bytes: served.bytes } } : {};
+    const jobLine = `${JSON.stringify({ secret, job: { ...job, ...invoker, ...handedOver } })}\n`;
+    if (dir && elevation === 'sudo-prompt') return await runThroughFiles(dir, launcher, command, workerArgs, jobLine, options);
+    const [program, programArgs] =
+      elevation === 'pkexec' ? ['pkexec', [command, ...workerArgs]] : elevation === 'sudo' ? ['sudo', ['--', command, ...workerArgs]] : [command, workerArgs];
+    return await runThroughStdio(launcher.spawn(program, programArgs), jobLine, elevation, options);
+  } finally {
+    await served?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function privateFolder(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), CHANNEL_FOLDER_PREFIX));
+  await chmod(dir, 0o700);
+  return dir;
 }
 
 class Outcome {
@@ -175,9 +198,7 @@ function quote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-async function runThroughFiles(launcher: Launcher, command: string, args: string[], jobLine: string, options: RunElevatedOptions): Promise<WriteDrivesResult | VerifyDriveResult> {
-  const dir = await mkdtemp(path.join(tmpdir(), CHANNEL_FOLDER_PREFIX));
-  await chmod(dir, 0o700);
+async function runThroughFiles(dir: string, launcher: Launcher, command: string, args: string[], jobLine: string, options: RunElevatedOptions): Promise<WriteDrivesResult | VerifyDriveResult> {
   const jobFile = path.join(dir, CHANNEL_FILES.job);
   const outFile = path.join(dir, CHANNEL_FILES.out);
   const cancelFile = path.join(dir, CHANNEL_FILES.cancel);
@@ -218,6 +239,5 @@ async function runThroughFiles(launcher: Launcher, command: string, args: string
   } finally {
     clearInterval(poll);
     options.signal?.removeEventListener('abort', cancel);
-    if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
   }
 }

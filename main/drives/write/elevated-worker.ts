@@ -141,8 +141,11 @@ export function fileChannel(jobFile: string, outFile: string, cancelFile: string
   };
 }
 
-/** Runs one job from the channel; returns the process exit code (0 result sent, 1 error sent, 2 job refused; workerMain: 3 unsafe output file). */
-export async function runWorker(channel: WorkerChannel, expectedDigest: string | undefined): Promise<number> {
+/**
+ * Runs one job from the channel; returns the process exit code (0 result sent, 1 error sent, 2 job refused; workerMain: 3 unsafe output file).
+ * On Windows a job must hand the image over (image-stream.ts): this administrator token would read any path it named.
+ */
+export async function runWorker(channel: WorkerChannel, expectedDigest: string | undefined, platform: NodeJS.Platform = process.platform): Promise<number> {
   channel.send({ type: 'hello', pid: process.pid });
   const controller = new AbortController();
   try {
@@ -158,6 +161,10 @@ export async function runWorker(channel: WorkerChannel, expectedDigest: string |
       channel.send({ type: 'error', error: { code: 'INVALID_INPUT', message: jobRefusal(parsed.data.job) } });
       return 2;
     }
+    if (platform === 'win32' && !job.data.imageStream) {
+      channel.send({ type: 'error', error: { code: 'INVALID_INPUT', message: IMAGE_PATH_REFUSED } });
+      return 2;
+    }
     channel.onCancel(() => controller.abort());
     const asked = channel.owner ? { ...job.data, invoker: channel.owner } : job.data;
     const result = await runJobHere(asked, controller.signal, (progress) => channel.send({ type: 'progress', progress }));
@@ -170,6 +177,9 @@ export async function runWorker(channel: WorkerChannel, expectedDigest: string |
     channel.close();
   }
 }
+
+export const IMAGE_PATH_REFUSED =
+  'The drive writer refused the job: on Windows it reads the image only as Bootmend hands it over, never from a path with administrator rights; nothing was written.';
 
 function errorLine(error: unknown): WorkerError {
   if (error instanceof DriveWriteError) {

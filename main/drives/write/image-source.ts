@@ -36,7 +36,7 @@ export function primaryGroupOf(uid: number): number | null {
  * Who started the elevated writer. pkexec (PKEXEC_UID) and sudo (SUDO_UID, SUDO_GID) record it
  * themselves, so those win; otherwise the app's own claim from the job (macOS's admin prompt
  * records nobody). Null when there is nobody to switch to: not running as root (reading as
- * ourselves already is the invoker's rights), Windows (the UAC-elevated writer is the same account).
+ * ourselves already is the invoker's rights), Windows (the app hands the image over instead: image-stream.ts).
  */
 export function invokerFor(env: NodeJS.ProcessEnv, claimed?: Invoker): Invoker | null {
   if (process.platform === 'win32' || process.geteuid?.() !== 0) return null;
@@ -58,11 +58,11 @@ export function invokerFor(env: NodeJS.ProcessEnv, claimed?: Invoker): Invoker |
 /**
  * Runs `action` with the effective user and groups of `invoker`, then returns to root.
  *
- * Why this way and not an image handed over by the unprivileged app: pkexec and sudo close every
- * descriptor above stderr before starting the writer, sudo-prompt has no stdio at all, and
- * streaming the bytes would lose the random access the read-back needs (the first differing byte
- * is looked up in the image). Dropping the effective ids works the same behind every elevation
- * on Linux and macOS. `action` must be synchronous: the ids are process-wide, and no other
+ * Why this way on Linux and macOS, and an image handed over by the app only on Windows
+ * (image-stream.ts): pkexec and sudo close every descriptor above stderr before starting the
+ * writer, so the image's descriptor cannot be passed, and dropping the effective ids works the same
+ * behind every elevation there. Windows has no such drop for the UAC-elevated writer.
+ * `action` must be synchronous: the ids are process-wide, and no other
  * JavaScript may run while they are the invoker's. (When the job runs inside an app already
  * started as root, a thread-pool task of another call landing in that instant runs with the
  * invoker's fewer rights: it may fail, it never gains any.)

@@ -28,6 +28,9 @@ const invoker = z.object({ uid: z.number().int().nonnegative(), gid: z.number().
  */
 export const JobGuardSchema = z.object({ includeUsbHdd: z.boolean().optional(), confirm: z.string().max(200).optional() }).strict();
 
+/** The image handed over by the app (image-stream.ts): the writer reads it from there and never opens `image`, which then only names it. */
+const imageStream = z.object({ endpoint: path, bytes: z.number().int().nonnegative() }).strict();
+
 export const ElevatedJobSchema = z.discriminatedUnion('kind', [
   z
     .object({
@@ -39,9 +42,10 @@ export const ElevatedJobSchema = z.discriminatedUnion('kind', [
       firstMiBLast: z.boolean().optional(),
       guard: JobGuardSchema,
       invoker: invoker.optional(),
+      imageStream: imageStream.optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('verify'), image: path, target: path, invoker: invoker.optional() }).strict(),
+  z.object({ kind: z.literal('verify'), image: path, target: path, invoker: invoker.optional(), imageStream: imageStream.optional() }).strict(),
 ]);
 export type ElevatedJob = z.infer<typeof ElevatedJobSchema>;
 

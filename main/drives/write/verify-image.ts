@@ -2,15 +2,14 @@ import { DriveWriteError } from '../../../core/drives/write-error.js';
 import type { VerifyDriveResult, WriteProgress } from '../../../core/drives/write.js';
 import { say, verifyVerdict } from '../../../core/drives/write-rules.js';
 import { guardTargets, type GuardOptions } from './guard.js';
-import { openImageAs, type Invoker } from './image-source.js';
+import { openJobImage, type JobImageOptions } from './job-image.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { compareWithImage } from './read-back.js';
 import { inspectTarget, openForReading, withListedSize } from './target.js';
 import { TargetIo } from './target-io.js';
 import { MiB } from './write-image.js';
 
-export interface VerifyImageOptions {
-  image: string;
+export interface VerifyImageOptions extends JobImageOptions {
   target: string;
   signal?: AbortSignal;
   onProgress?: (progress: WriteProgress) => void;
@@ -18,8 +17,6 @@ export interface VerifyImageOptions {
   progressIntervalMs?: number;
   /** The drive list to judge by (tests); default: this machine's, taken now. */
   guard?: Pick<GuardOptions, 'drives'>;
-  /** Whose rights the image is read with (see image-source.ts); null: this process's own. */
-  readImageAs?: Invoker | null;
   /** Tests only: runs after the guard and before the drive is opened. */
   afterGuard?: () => Promise<void> | void;
 }
@@ -33,7 +30,7 @@ export interface VerifyImageOptions {
  * target smaller than the image, target removed while being read, or cancelled.
  */
 export async function verifyImage(options: VerifyImageOptions): Promise<VerifyDriveResult> {
-  const { source: image, bytes: imageBytes, path: imagePath } = openImageAs(options.image, options.readImageAs ?? null);
+  const { source: image, bytes: imageBytes, path: imagePath } = await openJobImage(options);
   let io: TargetIo | null = null;
   const signal = options.signal ?? new AbortController().signal;
   const tracker = new ProgressTracker([options.target], imageBytes, false, options.onProgress, options.progressIntervalMs);

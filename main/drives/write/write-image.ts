@@ -5,7 +5,8 @@ import { AlignedPool } from './aligned-pool.js';
 import { ChunkChecks } from './chunk-checks.js';
 import { findFakeCapacity } from './capacity.js';
 import { guardTargets, type GuardOptions } from './guard.js';
-import { openImageAs, type ImageSource, type Invoker } from './image-source.js';
+import type { ImageSource } from './image-source.js';
+import { openJobImage, type JobImageOptions } from './job-image.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { firstMismatchIn, readBack } from './read-back.js';
 import { inspectTarget, openTarget, transferError, readFully, withListedSize, type TargetInfo } from './target.js';
@@ -14,8 +15,7 @@ import { releaseTarget } from './unmount.js';
 
 export const MiB = 1 << 20;
 
-export interface WriteImageOptions {
-  image: string;
+export interface WriteImageOptions extends JobImageOptions {
   /** 1..n whole drives (/dev/sdb, \\.\PHYSICALDRIVE2) the drive guard lists as choosable; each gets its own result. */
   targets: string[];
   /** Read every byte back after writing (default true). */
@@ -25,8 +25,6 @@ export interface WriteImageOptions {
   onProgress?: (progress: WriteProgress) => void;
   /** The drive guard's options; it always runs (there is no switching it off). */
   guard?: GuardOptions;
-  /** Whose rights the image is read with (see image-source.ts); null: this process's own. */
-  readImageAs?: Invoker | null;
   /** Tests only: runs after the guard and before the drives are opened, to stage a swapped device node. */
   afterGuard?: () => Promise<void> | void;
   /** Fake-capacity check before writing (default on). */
@@ -118,7 +116,7 @@ export async function writeImage(options: WriteImageOptions): Promise<WriteDrive
   const verify = options.verify ?? true;
   const signal = options.signal ?? new AbortController().signal;
   const chunkSize = options.chunkSize ?? 8 * MiB;
-  const { source: image, bytes: imageBytes, path: imagePath } = openImageAs(options.image, options.readImageAs ?? null);
+  const { source: image, bytes: imageBytes, path: imagePath } = await openJobImage(options);
   const jobs = options.targets.map((device) => new DriveJob(device));
   const tracker = new ProgressTracker(options.targets, imageBytes, verify, options.onProgress, options.progressIntervalMs);
   const pool = new AlignedPool(chunkSize, Math.max(2, options.chunksInFlight ?? 8));
