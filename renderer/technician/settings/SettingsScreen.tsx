@@ -20,7 +20,7 @@ import { ProgressBar } from '../../ui/ProgressBar.js';
 import { ScreenHeader } from '../../ui/ScreenHeader.js';
 import { Loading } from '../../ui/Spinner.js';
 import { hostLabel, platformLabel } from '../shell/labels.js';
-import { BackendCard } from './BackendCard.js';
+import { BackendCard } from '../sync/BackendCard.js';
 import { GraphCard } from './GraphCard.js';
 
 export function SettingsScreen(): ReactElement {

@@ -3,7 +3,7 @@ import type { Status } from '../../../core/app/contract.js';
 import { useClient } from '../../state/client.js';
 import { useAppInfo, useStatus } from '../../state/resources.js';
 import { StatusDot, type Tone } from '../../ui/Badge.js';
-import { syncShort } from '../settings/sync-words.js';
+import { syncShort } from '../sync/sync-words.js';
 import { hostLabel } from './labels.js';
 
 const BACKEND: Record<Status['backend']['state'], { tone: Tone; label: string }> = {
