@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../main/fs/atomic-write.js';
 import { createToken, revokeToken } from '../server/auth/tokens.js';
-import { defaultDatabasePath } from '../server/data-dir.js';
+import { databasePathIn, defaultDatabasePath } from '../server/data-dir.js';
 import { MasterKey } from '../server/escrow/seal.js';
 import { startServer, type RunningServer } from '../server/start.js';
 import { runDemoFleet } from './demo-fleet.js';
@@ -65,7 +65,7 @@ async function freshToken(server: RunningServer, role: 'technician' | 'helpdesk'
 
 export async function startEmbeddedBackend(options: EmbeddedOptions = {}): Promise<EmbeddedBackend> {
   const log = options.log ?? (() => undefined);
-  const databasePath = options.databasePath ?? (options.demo ? join(await mkdtemp(join(tmpdir(), 'bootmend-demo-')), 'server.db') : defaultDatabasePath());
+  const databasePath = options.databasePath ?? (options.demo ? databasePathIn(await mkdtemp(join(tmpdir(), 'bootmend-demo-'))) : defaultDatabasePath());
   const key = await masterKey(options.masterKeyPath ?? `${databasePath}.master-key`);
   const server = await startServer({ dialect: 'sqlite', path: databasePath }, { port: options.port ?? 0, host: '127.0.0.1', masterKey: key, log });
   const technicianToken = await freshToken(server, 'technician', APP_TOKEN_NAME);
@@ -99,7 +99,7 @@ async function runAsProgram(argv: string[]): Promise<void> {
   const err = (line: string) => process.stderr.write(`${line}\n`);
   let backend: EmbeddedBackend;
   try {
-    backend = await startEmbeddedBackend({ demo, log: err, ...(dataDir && !demo ? { databasePath: join(dataDir, 'server.db') } : {}) });
+    backend = await startEmbeddedBackend({ demo, log: err, ...(dataDir && !demo ? { databasePath: databasePathIn(dataDir) } : {}) });
   } catch (error) {
     err(`bootmend: the embedded backend could not start: ${(error as Error).message}`);
     process.exit(1);

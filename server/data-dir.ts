@@ -6,5 +6,10 @@ import { defaultDataDir } from '../core/node/data-folder.js';
  * folder the technician app uses (core/node/data-folder.ts). BOOTMEND_DATA_DIR wins.
  */
 export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  return join(defaultDataDir(env, platform), 'server.db');
+  return databasePathIn(defaultDataDir(env, platform));
+}
+
+/** The embedded database in a given data folder (`npm start -- --data-dir DIR`): the one place its name is written. */
+export function databasePathIn(dataDir: string): string {
+  return join(dataDir, 'server.db');
 }

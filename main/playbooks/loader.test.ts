@@ -5,7 +5,8 @@ import { tempDir } from '../../test/temp.js';
 import { evaluateTargetFile } from '../../core/playbooks/conditions.js';
 import { BootmendError } from '../../core/errors.js';
 import type { PlaybookInput } from '../../core/playbooks/playbook.js';
-import { BUILT_IN_PLAYBOOK_DIR, listPlaybooks, MAX_PLAYBOOK_BYTES, resolvePlaybook, userPlaybookDir, validatePlaybookFile } from './loader.js';
+import { dataFiles } from '../services/data-folder.js';
+import { BUILT_IN_PLAYBOOK_DIR, listPlaybooks, MAX_PLAYBOOK_BYTES, resolvePlaybook, validatePlaybookFile } from './loader.js';
 
 const BUILT_IN_FILE = join(BUILT_IN_PLAYBOOK_DIR, 'crowdstrike-cf291.json');
 const builtInJson = () => JSON.parse(readFileSync(BUILT_IN_FILE, 'utf8')) as PlaybookInput;
@@ -16,7 +17,7 @@ let userDir: string;
 
 beforeEach(() => {
   dataDir = tempDir('playbooks');
-  userDir = userPlaybookDir(dataDir);
+  userDir = dataFiles(dataDir).playbooks;
   mkdirSync(userDir, { recursive: true });
 });
 

@@ -47,10 +47,6 @@ export const BUILT_IN_PLAYBOOK_DIR = fileURLToPath(new URL('../../assets/playboo
 export const MAX_PLAYBOOK_BYTES = 1024 * 1024;
 const PLAYBOOK_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
 
-export function userPlaybookDir(dataDir: string): string {
-  return join(dataDir, 'playbooks');
-}
-
 /** Built-ins first, then the user's, each sorted by id. Refused files are listed, not thrown. */
 export async function listPlaybooks(folders: PlaybookFolders = {}): Promise<PlaybookCatalog> {
   const builtIn = await readFolder(folders.builtInDir ?? BUILT_IN_PLAYBOOK_DIR, 'built-in');

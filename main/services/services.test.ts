@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/temp.js';
 import { createApi } from '../api.js';
@@ -38,5 +38,21 @@ describe('the composition root (one set of services per data folder)', () => {
     const services = createServices({ host: 'cli', dataDir: dir, vaultPath: elsewhere });
     expect(services.vault.path).toBe(elsewhere);
     expect(services.journal.file).toBe(dataFiles(dir).journal);
+  });
+});
+
+describe('data file names', () => {
+  const root = new URL('../../', import.meta.url).pathname;
+  /** The one owner of each name: the app's data folder, and the embedded backend's database (server/ may not import main/). */
+  const OWNERS = ['main/services/data-folder.ts', 'server/data-dir.ts'];
+  const NAME = /['"`](settings\.json|vault\.bmv|events\.ndjson|backend-token\.json|server\.db)['"`]|join\([^()]*,\s*'playbooks'\s*\)/;
+
+  it('are written only in data-folder.ts (and the backend database in server/data-dir.ts), never again beside the code that opens them', () => {
+    const sources = ['core', 'main', 'server', 'scripts', 'bin']
+      .flatMap((folder) => readdirSync(join(root, folder), { recursive: true, withFileTypes: true }).map((entry) => join(entry.parentPath, entry.name)))
+      .filter((file) => /\.(ts|mjs|js)$/.test(file) && !/\.test\.ts$|\/testing\/|\/fixtures\//.test(file));
+    const elsewhere = sources.filter((file) => !OWNERS.includes(relative(root, file)) && NAME.test(readFileSync(file, 'utf8')));
+    expect(elsewhere.map((file) => relative(root, file))).toEqual([]);
+    for (const owner of OWNERS) expect(readFileSync(join(root, owner), 'utf8'), owner).toMatch(NAME);
   });
 });
