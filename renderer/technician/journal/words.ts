@@ -1,7 +1,7 @@
 import type { MachineStatus, RecoveryPath } from '../../../core/journal/schemas.js';
 import type { Tone } from '../../ui/Badge.js';
 
-/** How the Journal screen words statuses, paths, durations and events. */
+/** How the Journal screen words statuses, paths, durations and events (the Recover screen words statuses with these tables too). */
 
 export const STATUS_LABEL: Record<MachineStatus, string> = {
   pending: 'Not started',
@@ -17,7 +17,7 @@ export const STATUS_LABEL: Record<MachineStatus, string> = {
 export const STATUS_TONE: Record<MachineStatus, Tone> = {
   pending: 'neutral',
   in_progress: 'info',
-  paused: 'neutral',
+  paused: 'warning',
   fixed: 'success',
   nothing_to_do: 'success',
   needs_reimage: 'warning',

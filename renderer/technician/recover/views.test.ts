@@ -7,7 +7,8 @@ import { OutcomeForm } from './OutcomeForm.js';
 import { PathChoice } from './PathChoice.js';
 import { countByStatus, QueueList } from './QueueView.js';
 import { StepView } from './StepView.js';
-import { formatDuration, identityDetails, onlineLookupSentence, queueCounts } from './words.js';
+import { STATUS_LABEL as JOURNAL_STATUS_LABEL, STATUS_TONE as JOURNAL_STATUS_TONE } from '../journal/words.js';
+import { formatDuration, identityDetails, onlineLookupSentence, queueCounts, STATUS_LABEL, STATUS_TONE } from './words.js';
 
 const PLAYBOOK = {
   id: 'crowdstrike-cf291',
@@ -110,5 +111,13 @@ describe("the BitLocker step's note when the vault cannot be searched", () => {
     expect(onlineLookupSentence('locked', true)).toBe('Look up asks Microsoft Graph meanwhile (you are signed in), then offers the backend’s key escrow.');
     expect(onlineLookupSentence('locked', false)).toBe('Look up asks the backend’s key escrow meanwhile.');
     expect(onlineLookupSentence('absent', false)).toBe('Look up asks the backend’s key escrow.');
+  });
+});
+
+describe("a machine's status", () => {
+  it('reads and looks the same in the Recover queue as on the Journal screen (a PC not yet started is not "Waiting" on one and "Not started" on the other)', () => {
+    expect(STATUS_LABEL).toEqual(JOURNAL_STATUS_LABEL);
+    expect(STATUS_TONE).toEqual(JOURNAL_STATUS_TONE);
+    expect(STATUS_LABEL.pending).toBe('Not started');
   });
 });

@@ -1,31 +1,12 @@
 import type { MachineIdentity, MachineStatus, Outcome } from '../../../core/journal/schemas.js';
 import type { ScanKind } from '../../../core/recover/queue.js';
-import type { Tone } from '../../ui/Badge.js';
+import { STATUS_LABEL, STATUS_TONE } from '../journal/words.js';
 import type { StatusFilter } from './store.js';
 
 /** How the Recover screen says a machine's status, an outcome, a duration and a machine's identity. */
 
-export const STATUS_LABEL: Record<MachineStatus, string> = {
-  pending: 'Waiting',
-  in_progress: 'In progress',
-  paused: 'Paused',
-  fixed: 'Fixed',
-  nothing_to_do: 'Nothing to do',
-  needs_reimage: 'Needs reimage',
-  escalated: 'Escalated',
-  failed: 'Failed',
-};
-
-export const STATUS_TONE: Record<MachineStatus, Tone> = {
-  pending: 'neutral',
-  in_progress: 'info',
-  paused: 'warning',
-  fixed: 'success',
-  nothing_to_do: 'success',
-  needs_reimage: 'warning',
-  escalated: 'warning',
-  failed: 'danger',
-};
+/** A machine's status reads and looks as on the Journal screen: one table for both. */
+export { STATUS_LABEL, STATUS_TONE };
 
 export interface OutcomeChoice {
   outcome: Outcome;
