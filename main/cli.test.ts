@@ -110,7 +110,7 @@ describe('bootmend CLI (runs from source, no build step)', () => {
   });
 });
 
-describe('bootmend drives (listing only; writing arrives with the media issues)', () => {
+describe('bootmend drives list / drives snapshot (writing: main/cli/commands/media-write.test.ts)', () => {
   const fixture = (name: string) => fileURLToPath(new URL(`../core/drives/fixtures/${name}.json`, import.meta.url));
 
   it('lists a saved Windows laptop snapshot as a JSON array a script can filter', async () => {
@@ -143,9 +143,11 @@ describe('bootmend drives (listing only; writing arrives with the media issues)'
     expect(drives.filter((d) => d.kind === 'system' && d.selectable)).toEqual([]);
   });
 
-  it('saves a snapshot that lists the same drives when read back', async () => {
+  it("saves this laptop's snapshot (said so: a machine is the PC being recovered), and it lists the same drives when read back", async () => {
     const out = join(tempDir('snap'), 'snap.json');
-    expect((await bootmend(['drives', 'snapshot', '--out', out])).code).toBe(0);
+    const saved = await bootmend(['drives', 'snapshot', '--out', out]);
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toBe(`Saved this laptop's drive snapshot to ${out}.\n`);
     const snapshot = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(snapshot)).toEqual(expect.arrayContaining(['platform', 'osInfo', 'blockDevices', 'diskLayout', 'fsSize']));
     const live = JSON.parse((await bootmend(['drives', 'list', '--json'])).stdout) as { device: string; kind: string }[];

@@ -11,8 +11,8 @@ beforeAll(() => {
   dir = tempDir('drives');
 });
 
-describe('this machine', () => {
-  it('never offers the disk a machine runs from (a recorded VM whose / is on vda)', async () => {
+describe("this laptop's drives", () => {
+  it('never offers the disk a computer runs from (a recorded VM whose / is on vda)', async () => {
     const entries = await listDrives({ snapshot: vmVirtio as DriveSnapshotInput });
     const system = entries.find((e) => e.mounts.includes('/'));
     expect(system).toMatchObject({ device: '/dev/vda', kind: 'system', selectable: false });
@@ -36,7 +36,7 @@ describe('this machine', () => {
     expect(Object.keys(read)).toEqual(expect.arrayContaining(['platform', 'osInfo', 'blockDevices', 'diskLayout', 'fsSize']));
   });
 
-  it('lists drives from a given snapshot instead of this machine', async () => {
+  it('lists drives from a given snapshot instead of this laptop', async () => {
     const entries = await listDrives({ snapshot: { platform: 'linux', blockDevices: [{ name: 'sdz', type: 'disk', size: 8e9, protocol: 'usb', removable: true }] } });
     expect(entries.map((e) => [e.device, e.kind, e.selectable])).toEqual([['/dev/sdz', 'usb-stick', true]]);
   });

@@ -11,7 +11,7 @@ import {
 import { BootmendError } from '../../core/errors.js';
 
 /**
- * systeminformation's raw outputs for this machine, as one object (`bootmend drives snapshot`),
+ * systeminformation's raw outputs for this laptop, as one object (`bootmend drives snapshot`),
  * plus `extras` it does not report: write-protected devices (Linux /sys/block/X/ro) and
  * %SystemDrive% (Windows). Each probe may fail alone; a failed one reads as empty.
  */
@@ -48,12 +48,12 @@ async function linuxReadOnlyDevices(): Promise<string[]> {
 }
 
 export interface ListDrivesOptions extends ClassifyOptions {
-  /** Classify this snapshot (e.g. from `--from-snapshot`) instead of this machine. */
+  /** Classify this snapshot (e.g. from `--from-snapshot`) instead of this laptop. */
   snapshot?: DriveSnapshotInput;
 }
 
 /**
- * Every disk with its verdict. When listing this machine, Bootmend's own location counts as
+ * Every disk with its verdict. When listing this laptop's drives, Bootmend's own location counts as
  * `appPath` unless one is given (the stick a portable Bootmend runs from is never offered).
  */
 export async function listDrives(options: ListDrivesOptions = {}): Promise<DriveEntry[]> {
@@ -105,7 +105,7 @@ export function parseSnapshotText(text: string, source: string): DriveSnapshot {
   return parsed.data;
 }
 
-/** Writes this machine's snapshot (`bootmend drives snapshot --out FILE`); returns it. */
+/** Writes this laptop's snapshot (`bootmend drives snapshot --out FILE`); returns it. */
 export async function saveDriveSnapshot(path: string): Promise<DriveSnapshotInput> {
   const snapshot = await takeDriveSnapshot();
   await writeFile(path, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');

@@ -32,7 +32,7 @@ export const drivesSnapshot: Command = {
     if (typeof out !== 'string' || out === '') throw new UsageError('drives snapshot needs --out FILE.');
     const snapshot = await saveDriveSnapshot(out);
     if (json) printJson(io, { out, platform: snapshot.platform });
-    else io.out(`Saved this machine's drive snapshot to ${out}.\n`);
+    else io.out(`Saved this laptop's drive snapshot to ${out}.\n`);
     return EXIT.OK;
   },
 };
