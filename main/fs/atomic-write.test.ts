@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/temp.js';
@@ -36,5 +36,11 @@ describe('writeFileAtomic (settings, vault and anything rewritten whole)', () =>
     expect(readFileSync(join(dir, 'a', 'b', 'c.json'), 'utf8')).toBe('{}');
     writeFileSync(join(dir, 'not-a-folder'), '');
     await expect(writeFileAtomic(join(dir, 'not-a-folder', 'x.json'), '{}')).rejects.toThrow(/Cannot write .*not-a-folder.*x\.json: (ENOTDIR|EEXIST)/);
+  });
+
+  it('with createFolder false, does not make a folder that is gone again (the journal snapshot after its folder was removed)', async () => {
+    const gone = join(folder(), 'journal');
+    await expect(writeFileAtomic(join(gone, 'events.ndjson.snapshot'), 'x', { createFolder: false })).rejects.toThrow(/Cannot write .*events\.ndjson\.snapshot: ENOENT/);
+    expect(existsSync(gone)).toBe(false);
   });
 });

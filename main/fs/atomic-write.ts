@@ -12,11 +12,19 @@ export type WriteChunk = (bytes: Uint8Array) => Promise<void>;
  * that is rewritten whole use this; the journal is append-only and has its own rule.
  * `content` may be a function that writes the bytes in pieces (the vault encrypts as it goes).
  */
-export async function writeFileAtomic(file: string, content: string | Uint8Array | ((write: WriteChunk) => Promise<void>), options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  content: string | Uint8Array | ((write: WriteChunk) => Promise<void>),
+  options: {
+    mode?: number;
+    /** false: a missing folder is an error, not made again (a cache beside a file that may have been removed meanwhile, such as the journal's snapshot). */
+    createFolder?: boolean;
+  } = {},
+): Promise<void> {
   const folder = dirname(file);
   const temp = join(folder, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await mkdir(folder, { recursive: true });
+    if (options.createFolder !== false) await mkdir(folder, { recursive: true });
     const handle = await open(temp, 'wx', options.mode ?? 0o600);
     try {
       if (typeof content === 'function') {

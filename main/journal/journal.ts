@@ -1,8 +1,9 @@
 import crypto, { createHash, type Hash } from 'node:crypto';
 import { uuidv7 } from '../../core/uuid7.js';
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { BootmendError } from '../../core/errors.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 
 /**
  * The local journal: an append-only, crash-safe event store in one NDJSON file.
@@ -372,7 +373,7 @@ export class FileJournal implements EventJournal {
    * Writes the snapshot beside the journal: its own checksum first (a torn one is ignored), the
    * SHA-256 of the journal bytes it describes (a journal replaced or changed under it makes it
    * ignored), then the events' ids, seqs, types and places, the outbox and the views' data.
-   * Written to a temp file and renamed, never into the folder if the journal's folder is gone.
+   * Written with the one atomic-write helper, never into a folder made again if the journal's folder is gone.
    */
   private async writeSnapshot(loaded: Loaded): Promise<void> {
     if (this.loaded !== loaded) return;
@@ -380,21 +381,12 @@ export class FileJournal implements EventJournal {
     for (const view of this.persisted) views[view.name] = view.save();
     const body = JSON.stringify(encodeSnapshot(loaded, views));
     const count = loaded.ids.length;
-    const temp = `${this.snapshotFile}.${process.pid}.tmp`;
     try {
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        const bytes = Buffer.from(body, 'utf8');
-        await handle.writeFile(Buffer.concat([Buffer.from(`${sha256Hex(bytes)}\n`, 'latin1'), bytes]));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.snapshotFile);
+      const bytes = Buffer.from(body, 'utf8');
+      await writeFileAtomic(this.snapshotFile, Buffer.concat([Buffer.from(`${sha256Hex(bytes)}\n`, 'latin1'), bytes]), { mode: 0o600, createFolder: false });
       loaded.snapshotCount = Math.max(loaded.snapshotCount, count);
     } catch {
       // Only a shortcut: the journal itself is whole; the next open replays more lines.
-      await rm(temp, { force: true }).catch(() => undefined);
     }
   }
 
