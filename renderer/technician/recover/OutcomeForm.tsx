@@ -1,6 +1,7 @@
 import { useRef, type ReactElement } from 'react';
 import type { Outcome, RecoveryPath } from '../../../core/journal/schemas.js';
 import type { OutcomeProblem } from '../../../core/recover/outcome.js';
+import type { FieldFailure } from '../../state/errors.js';
 import { PATH_INFO } from '../../../core/recover/walkthrough.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorBanner, Notice } from '../../ui/ErrorBanner.js';
@@ -15,7 +16,7 @@ export interface OutcomeFormProps {
   keyIdUsed: string | null;
   /** What the stick's result for this machine says, when it was read back. */
   suggested: Outcome | null;
-  problem: OutcomeProblem | null;
+  problem: FieldFailure<OutcomeProblem['field']> | null;
   busy: boolean;
   onNotes: (notes: string) => void;
   onFiles: (files: string) => void;

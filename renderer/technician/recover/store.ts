@@ -3,7 +3,7 @@ import type { MachineState, MachineStatus, Outcome, RecordEventRequest, Recovery
 import { checkOutcome, fullKeyId, isOpen, isTodo, outcomeEvent, prefillFromStick, UNDO_WINDOW_MS, type OutcomeProblem } from '../../../core/recover/outcome.js';
 import { containsText, identityFromScan, matchesScan, pickNext, sameMachine, scanProblem, type ScanKind } from '../../../core/recover/queue.js';
 import type { ApiClient } from '../../api/client.js';
-import { describeError } from '../../state/errors.js';
+import { describeError, type FieldFailure } from '../../state/errors.js';
 import { useKeys, type RemoteKeySource } from '../keys/store.js';
 import { fleetSource, journalSource, mergeLists, type OfferedMachine, type QueueSource, type SourceList } from './queue-source.js';
 
@@ -76,7 +76,8 @@ interface RecoverState {
   /** An event is being saved. */
   busy: boolean;
   saveError: string | null;
-  outcomeProblem: OutcomeProblem | null;
+  /** Why the outcome was not recorded (core's checkOutcome), beside the field it is about: the renderer's one failure type. */
+  outcomeProblem: FieldFailure<OutcomeProblem['field']> | null;
   walk: WalkState | null;
   lastOutcome: LastOutcome | null;
   focus: { target: RecoverFocus; seq: number } | null;
