@@ -35,3 +35,19 @@ describe('feature folders (the shape of keys)', () => {
     expect(section).not.toMatch(/comes next|later|to come/);
   });
 });
+
+describe('renderer stores hold state, not wording or views', () => {
+  const stores = [
+    ...readdirSync(`${ROOT}renderer/technician`, { recursive: true, encoding: 'utf8' }).filter((file) => /(^|\/)([a-z-]+-)?store\.ts$/.test(file)).map((file) => `renderer/technician/${file}`),
+    ...readdirSync(`${ROOT}renderer/state`, { encoding: 'utf8' }).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts')).map((file) => `renderer/state/${file}`),
+  ];
+
+  it('finds the stores', () => {
+    expect(stores).toEqual(expect.arrayContaining(['renderer/technician/keys/store.ts', 'renderer/technician/recover/store.ts', 'renderer/state/job.ts']));
+  });
+
+  it.each(stores)('%s imports no component, no renderer/ui/ and no words module', (store) => {
+    const imports = [...readFileSync(`${ROOT}${store}`, 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].map((match) => match[1]!);
+    expect(imports.filter((from) => /\/ui\/|\.tsx$|[A-Z][A-Za-z]+\.js$|words\.js$/.test(from))).toEqual([]);
+  });
+});
