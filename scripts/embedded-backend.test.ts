@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it, onTestFinished } from 'vitest';
 import type { Summary } from '../core/backend/schemas.js';
 import { childUrl } from '../test/child-url.js';
+import { tempDir } from '../test/temp.js';
 
 const SCRIPT = fileURLToPath(new URL('./embedded-backend.ts', import.meta.url));
 
 it('`npm run demo`: the embedded backend prints a signed-in dashboard link and its simulated fleet moves while you watch', async () => {
   // Started as scripts/start.mjs starts it for `npm run demo`: its stdin a pipe from the parent, whose end stops it.
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, '--demo'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own temp folder, to see what the demo leaves there.
+  const tmp = tempDir('demo-tmp');
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, '--demo'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -40,4 +44,10 @@ it('`npm run demo`: the embedded backend prints a signed-in dashboard link and i
   expect(worked(later)).toBeGreaterThan(worked(first!));
   const dashboard = await fetch(new URL('/', link));
   expect([200, 503]).toContain(dashboard.status);
+
+  // Stopped as start.mjs stops it (stdin ends): the demo's throw-away database goes with it.
+  expect(readdirSync(tmp).filter((name) => name.startsWith('bootmend-demo-'))).toHaveLength(1);
+  child.stdin.end();
+  expect(await exited).toBe(0);
+  expect(readdirSync(tmp).filter((name) => name.startsWith('bootmend-demo-'))).toEqual([]);
 }, 90_000);

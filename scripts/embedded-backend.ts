@@ -12,7 +12,7 @@
  * and runs until SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,7 +65,9 @@ async function freshToken(server: RunningServer, role: 'technician' | 'helpdesk'
 
 export async function startEmbeddedBackend(options: EmbeddedOptions = {}): Promise<EmbeddedBackend> {
   const log = options.log ?? (() => undefined);
-  const databasePath = options.databasePath ?? (options.demo ? databasePathIn(await mkdtemp(join(tmpdir(), 'bootmend-demo-'))) : defaultDatabasePath());
+  // The demo's database is thrown away: a folder of its own, removed again on close.
+  const demoFolder = options.databasePath === undefined && options.demo ? await mkdtemp(join(tmpdir(), 'bootmend-demo-')) : null;
+  const databasePath = options.databasePath ?? (demoFolder ? databasePathIn(demoFolder) : defaultDatabasePath());
   const key = await masterKey(options.masterKeyPath ?? `${databasePath}.master-key`);
   const server = await startServer({ dialect: 'sqlite', path: databasePath }, { port: options.port ?? 0, host: '127.0.0.1', masterKey: key, log });
   const technicianToken = await freshToken(server, 'technician', APP_TOKEN_NAME);
@@ -88,6 +90,7 @@ export async function startEmbeddedBackend(options: EmbeddedOptions = {}): Promi
       demo.abort();
       await demoRun;
       await server.close();
+      if (demoFolder) await rm(demoFolder, { recursive: true, force: true });
     },
   };
 }

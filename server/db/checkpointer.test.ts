@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from './connect.js';
@@ -62,5 +65,18 @@ describe('SQLite WAL checkpoints on their own thread', () => {
     stores.push(again);
     const rows = await sql<{ n: number }>`select count(*) as n from filler`.execute(again.db);
     expect(rows.rows[0]!.n).toBe(64 * 32);
+  });
+
+  it('close returns when nothing else keeps the process alive (a script that opens and closes the store; the demo backend on its way out)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bootmend-ckpt-'));
+    folders.push(folder);
+    const script = join(folder, 'close.mts');
+    const connect = fileURLToPath(new URL('./connect.ts', import.meta.url));
+    writeFileSync(
+      script,
+      `import { openStore } from ${JSON.stringify(connect)};\nconst store = await openStore({ dialect: 'sqlite', path: ${JSON.stringify(join(folder, 'server.db'))} }, { backgroundCheckpoints: true });\nawait store.close();\nconsole.log('closed');\n`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { timeout: 30_000 });
+    expect(stdout).toBe('closed\n');
   });
 });

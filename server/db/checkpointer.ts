@@ -53,6 +53,9 @@ export function startCheckpointer(path: string, options: { intervalMs?: number; 
   worker.unref();
   return {
     stop: async () => {
+      // Held again while it stops: an unref'd thread's exit cannot keep the process waiting for it,
+      // so a close with nothing else pending (the demo's end, a script's last line) never returned.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
