@@ -5,7 +5,7 @@ import { Notice } from '../../ui/ErrorBanner.js';
 import { Field } from '../../ui/Field.js';
 import { CloudIcon, InfoIcon } from '../../ui/icons.js';
 import { QUICK_REASONS } from './RevealForm.js';
-import { formatWhen, KeyIdText } from './shared.js';
+import { CandidateLabel } from './shared.js';
 import { useKeys } from './store.js';
 
 /**
@@ -81,9 +81,7 @@ export function EscrowAsk({ keyId }: { keyId: string }): ReactElement {
             {escrow.candidates.map((candidate) => (
               <li key={candidate.id}>
                 <button type="button" className="candidate" onClick={() => ask(candidate.id)}>
-                  <span className="candidate__device">{candidate.device ?? 'Unnamed device'}</span>
-                  <span className="candidate__created">{formatWhen(candidate.created)}</span>
-                  <KeyIdText id={candidate.id} className="candidate__id" />
+                  <CandidateLabel candidate={candidate} />
                 </button>
               </li>
             ))}

@@ -9,7 +9,7 @@ import { Notice } from '../../ui/ErrorBanner.js';
 import { InfoIcon, SearchIcon } from '../../ui/icons.js';
 import { EscrowAsk } from './EscrowAsk.js';
 import { RevealForm } from './RevealForm.js';
-import { formatWhen, KeyIdText, useFocusRequest } from './shared.js';
+import { CandidateLabel, formatWhen, KeyIdText, useFocusRequest } from './shared.js';
 import { Field } from '../../ui/Field.js';
 
 /** The one big box: a typed or scanned key ID, or a device name; Enter looks it up. */
@@ -183,9 +183,7 @@ function CandidateList({
               aria-pressed={selectedId === candidate.id}
               onClick={() => useKeys.getState().select(candidate)}
             >
-              <span className="candidate__device">{candidate.device ?? 'Unnamed device'}</span>
-              <span className="candidate__created">{formatWhen(candidate.created)}</span>
-              <KeyIdText id={candidate.id} className="candidate__id" />
+              <CandidateLabel candidate={candidate} />
             </button>
           </li>
         ))}

@@ -26,6 +26,17 @@ export function KeyIdText({ id, className }: { id: string; className?: string })
   );
 }
 
+/** A key among several that match (vault, escrow or Graph): its device, when it was made and its ID, as every candidate list shows it. */
+export function CandidateLabel({ candidate }: { candidate: { id: string; device: string | null; created: string | null } }): ReactElement {
+  return (
+    <>
+      <span className="candidate__device">{candidate.device ?? 'Unnamed device'}</span>
+      <span className="candidate__created">{formatWhen(candidate.created)}</span>
+      <KeyIdText id={candidate.id} className="candidate__id" />
+    </>
+  );
+}
+
 /** A date from an export (often without a time zone) in the technician's locale; unreadable ones as given. */
 export function formatWhen(value: string | null, withTime = true): string {
   if (!value) return '—';

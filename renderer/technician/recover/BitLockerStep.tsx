@@ -10,7 +10,7 @@ import { Field } from '../../ui/Field.js';
 import { CheckIcon, CloudIcon, InfoIcon, KeyIcon, SearchIcon } from '../../ui/icons.js';
 import { Loading } from '../../ui/Spinner.js';
 import { RevealView } from '../keys/RevealView.js';
-import { formatWhen, KeyIdText } from '../keys/shared.js';
+import { CandidateLabel, KeyIdText } from '../keys/shared.js';
 import { GraphSignInBox } from '../keys/GraphSignInBox.js';
 import { useKeys, vaultPhase } from '../keys/store.js';
 import { UnlockCard } from '../keys/VaultGate.js';
@@ -173,9 +173,7 @@ function LookupOutcome({ hostname }: { hostname: string }): ReactElement | null 
           {result.candidates.map((candidate) => (
             <li key={candidate.id}>
               <button type="button" className="candidate" aria-pressed={selected?.id === candidate.id} onClick={() => useKeys.getState().select(candidate)}>
-                <span className="candidate__device">{candidate.device ?? 'Unnamed device'}</span>
-                <span className="candidate__created">{formatWhen(candidate.created)}</span>
-                <KeyIdText id={candidate.id} className="candidate__id" />
+                <CandidateLabel candidate={candidate} />
               </button>
             </li>
           ))}
@@ -232,9 +230,7 @@ function EscrowOutcome({ hostname }: { hostname: string }): ReactElement | null 
         {escrow.candidates.map((candidate) => (
           <li key={candidate.id}>
             <button type="button" className="candidate" onClick={() => void useRecover.getState().askEscrow(client, candidate.id, escrow.source)}>
-              <span className="candidate__device">{candidate.device ?? 'Unnamed device'}</span>
-              <span className="candidate__created">{formatWhen(candidate.created)}</span>
-              <KeyIdText id={candidate.id} className="candidate__id" />
+              <CandidateLabel candidate={candidate} />
             </button>
           </li>
         ))}
