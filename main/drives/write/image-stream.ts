@@ -3,7 +3,7 @@ import { lstatSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { asInvoker, openImageAs, type ImageSource, type Invoker, type OpenedImage } from './image-source.js';
-import { CHANNEL_FOLDER_PREFIX } from './protocol.js';
+import { CHANNEL_FOLDER_PREFIX } from './channel-names.js';
 
 /*
  * The image handed to the elevated writer by the app that asked, so the writer never opens a
