@@ -4,6 +4,7 @@ import { existsSync, statfsSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LIST_LOOP_DEVICES_ENV } from '../main/drives/loop-devices.js';
 import { bundleWorker, flag, fmt, option, printMedians, settle, timed } from './harness.js';
 
 /**
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
     const backing = path.join(work, 'stick.img');
     await makeImage(image);
     execFileSync('fallocate', ['-l', String(IMAGE_BYTES + (64 << 20)), backing]);
+    // The drive guard offers loop devices only where asked to (main/drives/loop-devices.ts); the workers inherit this.
+    process.env[LIST_LOOP_DEVICES_ENV] = '1';
     device = execFileSync('losetup', ['-f', '--show', `--direct-io=${flag('--buffered-loop') ? 'off' : 'on'}`, backing], { encoding: 'utf8' }).trim();
     const worker = path.join(work, 'drives-worker.mjs');
     await bundleWorker(path.join(here, 'drives-worker.ts'), worker);
