@@ -4,10 +4,11 @@ import { existsSync, statfsSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LIST_LOOP_DEVICES_ENV } from '../main/drives/loop-devices.js';
 import { bundleWorker, flag, fmt, option, printMedians, settle, timed } from './harness.js';
 
 /**
- * Drive writer benchmark (not part of npm test): `npx tsx bench/drives.ts [--runs N (default 7: the VM disk is noisy)] [--dir DIR] [--buffered-loop] [--keep]`.
+ * Drive writer benchmark (not part of npm test): `npx tsx bench/drives.ts [--runs N (default 7: the VM disk is noisy)] [--dir DIR] [--buffered-loop] [--stream] [--keep]`.
  * Needs root and losetup. A 1 GiB random image and a preallocated 1 GiB backing file on disk
  * (DIR, default /var/tmp — not tmpfs) attached as a loop device with direct I/O to its backing
  * file, like a stick: a write is on the medium when it returns. (A buffered loop device parks
@@ -17,6 +18,8 @@ import { bundleWorker, flag, fmt, option, printMedians, settle, timed } from './
  *   verify: Bootmend verifyImage vs `cmp -n 1GiB img /dev/loopN` (the device is larger than the image)
  * Both sides run as whole processes (ours: an esbuild bundle run by node). Medians, ratios
  * (Bootmend / reference) and Bootmend's peak RSS are printed. Targets: write <= 1.05, verify <= 1.0.
+ * `--stream`: the image is handed to Bootmend's writer by another process over the image channel,
+ * as the app does on Windows (main/drives/write/image-stream.ts); the time includes starting it.
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,10 +57,14 @@ async function main(): Promise<void> {
     const backing = path.join(work, 'stick.img');
     await makeImage(image);
     execFileSync('fallocate', ['-l', String(IMAGE_BYTES + (64 << 20)), backing]);
+    // The drive guard offers loop devices only where asked to (main/drives/loop-devices.ts); the workers inherit this.
+    process.env[LIST_LOOP_DEVICES_ENV] = '1';
     device = execFileSync('losetup', ['-f', '--show', `--direct-io=${flag('--buffered-loop') ? 'off' : 'on'}`, backing], { encoding: 'utf8' }).trim();
     const worker = path.join(work, 'drives-worker.mjs');
     await bundleWorker(path.join(here, 'drives-worker.ts'), worker);
-    console.log(`image: 1 GiB in ${work}; target ${device} (backing file preallocated on disk, ${flag('--buffered-loop') ? 'buffered' : 'direct I/O'} loop device)`);
+    const server = flag('--stream') ? path.join(work, 'serve-image.mjs') : null;
+    if (server) await bundleWorker(path.join(here, '..', 'main', 'drives', 'write', 'testing', 'serve-image.ts'), server);
+    console.log(`image: 1 GiB in ${work}; target ${device} (backing file preallocated on disk, ${flag('--buffered-loop') ? 'buffered' : 'direct I/O'} loop device)${server ? '; image handed over by another process (--stream)' : ''}`);
     // Warm-up (untimed): both sides then find the image in the page cache and the backing file's blocks allocated.
     timed('dd', [`if=${image}`, `of=${device}`, 'bs=4M', 'oflag=direct', 'conv=fsync', 'status=none']);
 
@@ -68,7 +75,7 @@ async function main(): Promise<void> {
     let peakRss = 0;
     const ours = (kind: 'write' | 'verify'): void => {
       settle();
-      const run = timed(process.execPath, [worker, kind, image, device]);
+      const run = timed(process.execPath, [worker, kind, image, device, ...(server ? [server] : [])]);
       const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { ms: number; ok: boolean; directIo: boolean | null; vmHwmKiB: number | null };
       if (!report.ok) throw new Error(`Bootmend ${kind} did not succeed`);
       if (kind === 'write' && report.directIo !== true) throw new Error('Bootmend did not use direct I/O');

@@ -158,6 +158,12 @@ test("the Journal screen reads results from a stick chosen by hand: the summary 
     // The machines are in the journal (search: the data folder may hold other specs' machines).
     await app.getByRole('searchbox', { name: 'Search hostname, serial or asset tag' }).fill('PC-STK-');
     await expect(app.getByTestId('machine-row')).toHaveCount(3);
+    // Not recorded until the technician confirms, but what the stick says shows beside the status.
+    const fixedRow = app.getByTestId('machine-row').filter({ hasText: 'PC-STK-1' });
+    await expect(fixedRow).toContainText('Not started');
+    await expect(fixedRow.getByTestId('stick-says')).toHaveText('stick: fixed');
+    await expect(app.getByTestId('machine-row').filter({ hasText: 'PC-STK-3' }).getByTestId('stick-says')).toHaveText('stick: needs attention');
+    await screenshot(app, `${SHOTS}/${info.project.name}-journal-stick-says.png`);
 
     await card.getByRole('button', { name: 'Read results' }).click();
     await expect(summary).toContainText('3 results were already in the journal');

@@ -1,10 +1,23 @@
+import type { MachineResult } from '../playbooks/machine-result.js';
+
 /** The words of fix.cmd's result outcomes, in the order a summary lists them. */
-const RESULT_OUTCOME_WORDS: [string, string][] = [
+const RESULT_OUTCOME_WORDS: [MachineResult['outcome'], string][] = [
   ['fixed', 'fixed'],
   ['nothing_to_do', 'nothing to do'],
   ['needs_attention', 'needs attention'],
   ['failed', 'failed'],
 ];
+
+/**
+ * "stick: needs attention": a stick result read back for a machine with no recorded outcome
+ * yet, in the stick's own words, shown beside the machine's status until the technician confirms
+ * it (the result pre-fills the outcome; it records none).
+ */
+export function stickSays(state: { outcome: string | null; stickResult: Pick<MachineResult, 'outcome'> | null }): string | null {
+  if (state.outcome !== null || !state.stickResult) return null;
+  const outcome = state.stickResult.outcome;
+  return `stick: ${RESULT_OUTCOME_WORDS.find(([key]) => key === outcome)?.[1] ?? outcome}`;
+}
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 

@@ -3,6 +3,7 @@ import { machineStateFixture } from '../journal/machine-fixtures.js';
 import { RecordEventRequestSchema, type MachineState } from '../journal/schemas.js';
 import type { MachineResult } from '../playbooks/machine-result.js';
 import { canUndo, checkOutcome, closesMachine, fullKeyId, isOpen, isTodo, outcomeEvent, prefillFromStick, secondsWorkedAt, UNDO_WINDOW_MS } from './outcome.js';
+import { stickSays } from '../journal/ingest-summary.js';
 import { identityFromScan, matchesScan, pickNext, scanProblem } from './queue.js';
 
 const KEY_ID = '8A1C3E5F-1234-4ABC-9DEF-0123456789AB';
@@ -86,6 +87,11 @@ describe('outcome rules', () => {
     };
     expect(prefillFromStick(result)).toEqual({ outcome: 'escalated', path: 'winre', filesRemoved: ['C:\\Windows\\System32\\drivers\\CrowdStrike\\C-00000291-1.sys'], keyId: KEY_ID });
     expect(prefillFromStick({ ...result, outcome: 'fixed', environment: 'safemode' })).toMatchObject({ outcome: 'fixed', path: 'safe_mode' });
+    // Until the technician records an outcome, the queue and the journal show the stick's own words beside the status.
+    expect(stickSays({ outcome: null, stickResult: result })).toBe('stick: needs attention');
+    expect(stickSays({ outcome: null, stickResult: { ...result, outcome: 'nothing_to_do' } })).toBe('stick: nothing to do');
+    expect(stickSays({ outcome: 'escalated', stickResult: result })).toBeNull();
+    expect(stickSays({ outcome: null, stickResult: null })).toBeNull();
   });
 
   it('counts the timer on while the machine is worked on, and stands still while paused', () => {

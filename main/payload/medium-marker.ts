@@ -12,7 +12,8 @@ import { z } from 'zod';
  * `bootmend/` into a folder that may hold anything else (a stick with the technician's files, a
  * home folder), a medium build writes the whole folder or image. A folder medium is replaced
  * whole only over a folder that a medium build made (`owns: "folder"`); over a payload (an older
- * marker without `owns`, or the fix.cmd + playbook.json pair) only `bootmend/` is Bootmend's.
+ * marker without `owns`, or the fix.cmd + playbook.json pair) only `bootmend/` is Bootmend's, unless
+ * the folder holds nothing but a medium's entries (an older folder medium: media/build/output.ts).
  */
 export const MEDIUM_MARKER_NAME = 'medium.json';
 export const MEDIUM_MARKER = `bootmend/${MEDIUM_MARKER_NAME}`;

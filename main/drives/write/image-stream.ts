@@ -3,7 +3,7 @@ import { lstatSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { asInvoker, openImageAs, type ImageSource, type Invoker, type OpenedImage } from './image-source.js';
-import { CHANNEL_FOLDER_PREFIX } from './protocol.js';
+import { CHANNEL_FOLDER_PREFIX } from './channel-names.js';
 
 /*
  * The image handed to the elevated writer by the app that asked, so the writer never opens a
@@ -110,7 +110,9 @@ async function answerOne(socket: net.Socket, image: OpenedImage, id: number, len
     header.writeUInt32LE(id, 0);
     header.writeUInt32LE(body.length, 4);
     header.writeUInt8(status, 8);
-    if (!socket.destroyed) socket.write(Buffer.concat([header, body]));
+    if (socket.destroyed) return;
+    socket.write(header);
+    socket.write(body);
   };
   if (length > MAX_IMAGE_READ || !Number.isSafeInteger(position)) return answer(1, Buffer.from(`a read of ${length} bytes at ${position} is not one the drive writer makes`));
   const buffer = Buffer.allocUnsafe(length);
@@ -153,15 +155,25 @@ interface Waiting {
 }
 
 /**
- * The writer's side: an image source whose reads are answered by the app; `image` is the path the
+ * The writer's side: an image source whose reads are answered by the app; `imagePath` is the path the
  * app resolved, kept for the drive guard and for sentences only. On POSIX the socket is
  * connected with `connectAs`'s rights (a socket the asking account may not open is not reached
  * through a link planted in its folder); libuv makes the connect call at once, inside asInvoker.
  */
-export async function connectImage(stream: ImageStreamJob, image: string, connectAs: Invoker | null): Promise<OpenedImage> {
+export async function connectImage(stream: ImageStreamJob, imagePath: string, connectAs: Invoker | null): Promise<OpenedImage> {
   const problem = endpointProblem(stream.endpoint);
   if (problem) throw new Error(problem);
-  const socket = asInvoker(connectAs, () => net.connect(stream.endpoint));
+  let image: StreamedImage | null = null;
+  // One reused 4 MiB read buffer: with Node's default 64 KiB reads the channel carried less than half as much (1.24 s against 0.52 s for 64 MiB).
+  const onread = {
+    buffer: Buffer.allocUnsafe(4 << 20),
+    callback: (size: number, buffer: Uint8Array): boolean => {
+      image?.take(Buffer.from(buffer.buffer, buffer.byteOffset, size));
+      return true;
+    },
+  };
+  const socket = asInvoker(connectAs, () => net.connect({ path: stream.endpoint, onread }));
+  image = new StreamedImage(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => {
       socket.off('error', reject);
@@ -169,7 +181,7 @@ export async function connectImage(stream: ImageStreamJob, image: string, connec
     });
     socket.once('error', reject);
   });
-  return { source: new StreamedImage(socket), bytes: stream.bytes, path: image };
+  return { source: image, bytes: stream.bytes, path: imagePath };
 }
 
 class StreamedImage implements ImageSource {
@@ -180,7 +192,6 @@ class StreamedImage implements ImageSource {
   private broken: Error | null = null;
 
   constructor(private readonly socket: net.Socket) {
-    socket.on('data', (data: Buffer) => this.take(data));
     socket.on('error', (error) => this.fail(new Error(`the app stopped handing it to the drive writer: ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
     socket.on('close', () => this.fail(new Error('the app stopped handing it to the drive writer: it was closed or stopped responding')));
   }
@@ -206,7 +217,8 @@ class StreamedImage implements ImageSource {
     this.socket.destroy();
   }
 
-  private take(data: Buffer): void {
+  /** Takes what arrived; `data` is only valid during this call (the read buffer is reused), so it is copied out. */
+  take(data: Buffer): void {
     let rest = data;
     while (rest.length > 0 && !this.broken) {
       if (!this.body) {
@@ -227,7 +239,7 @@ class StreamedImage implements ImageSource {
       rest = rest.subarray(piece.length);
       const waiting = this.waiting.get(body.id)!;
       if (body.status === 0) piece.copy(waiting.buffer, waiting.offset + body.got);
-      else body.message.push(piece);
+      else body.message.push(Buffer.from(piece));
       body.got += piece.length;
       body.left -= piece.length;
       if (body.left > 0) return;

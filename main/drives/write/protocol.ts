@@ -82,12 +82,7 @@ export type WorkerLine = z.infer<typeof WorkerLineSchema>;
 
 export const SECRET_ARG = '--secret-sha256';
 
-/**
- * The file channel (sudo-prompt cannot pipe stdio): a folder made with mkdtemp(<tmp>/<prefix>), 0700,
- * holding exactly these three files. The elevated writer opens nothing else by these names.
- */
-export const CHANNEL_FOLDER_PREFIX = 'bootmend-writer-';
-export const CHANNEL_FILES = { job: 'job.json', out: 'out.ndjson', cancel: 'cancel' } as const;
+export { CHANNEL_FILES, CHANNEL_FOLDER_PREFIX } from './channel-names.js';
 export const WORKER_FLAG = '--bootmend-drive-writer';
 
 export function secretDigest(secret: string): string {

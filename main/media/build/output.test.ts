@@ -87,6 +87,31 @@ describe('what a rebuild deletes and what it keeps', () => {
     expect((await listTree(home)).filter((e) => !e.path.startsWith('bootmend'))).toEqual(before.filter((e) => !e.path.startsWith('bootmend')));
   });
 
+  it('rebuilds in place a folder medium made before the marker said what Bootmend owns (no `owns`): it holds only a medium\'s entries; its results survive', async () => {
+    const stick = join(tempDir('stick'), 'OLDSTICK');
+    await buildMedium({ playbook, format: 'folder', out: stick, mediumId: 'bm-older001' });
+    // The marker as builds before `owns` wrote it, and the Windows PE layout an older medium had around bootmend/.
+    const marker = join(stick, 'bootmend', 'medium.json');
+    const older = JSON.parse(readFileSync(marker, 'utf8')) as Record<string, unknown>;
+    delete older.owns;
+    writeFileSync(marker, `${JSON.stringify(older, null, 2)}\n`);
+    for (const file of ['bootmgr', 'bootmgr.efi', 'Boot/BCD', 'EFI/Microsoft/Boot/BCD', 'sources/boot.wim', 'en-us/bootmgr.efi.mui']) put(stick, file, randomBytes(64));
+    useInField(stick);
+    const fieldResults = await kept(stick);
+    const rebuilt = await buildMedium({ playbook, format: 'folder', out: stick, overwrite: true, mediumId: 'bm-newer001' });
+    expect(rebuilt.mediumId).toBe('bm-newer001');
+    expect(JSON.parse(readFileSync(marker, 'utf8'))).toMatchObject({ mediumId: 'bm-newer001', owns: 'folder' });
+    expect(await kept(stick)).toEqual(fieldResults);
+    // The same older marker beside one file of someone else's: refused as before, nothing deleted.
+    const mixed = join(tempDir('stick'), 'MIXED');
+    await buildMedium({ playbook, format: 'folder', out: mixed, mediumId: 'bm-older002' });
+    writeFileSync(join(mixed, 'bootmend', 'medium.json'), `${JSON.stringify({ ...older, mediumId: 'bm-older002' }, null, 2)}\n`);
+    put(mixed, 'tax return 2023.pdf', randomBytes(2000));
+    const before = await listTree(mixed);
+    await expect(buildMedium({ playbook, format: 'folder', out: mixed, overwrite: true })).rejects.toThrow(/holds a Bootmend payload \(bootmend\/\) beside other files/);
+    expect(await listTree(mixed)).toEqual(before);
+  }, 60_000);
+
   it('refuses to replace an image file that Bootmend did not make (a file called x.iso holding something else)', async () => {
     const out = join(tempDir('media'), 'x.iso');
     writeFileSync(out, 'precious');

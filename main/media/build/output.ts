@@ -38,7 +38,7 @@ export async function checkOutput(out: string, format: MediumFormat, overwrite: 
       `${out} already exists and is not a medium Bootmend made (it has no ${MEDIUM_MARKER}), so Bootmend will not replace it${format === 'folder' ? ' or anything in it' : ''}. Choose a new name${format === 'folder' ? ' or an empty folder' : ''}.`,
     );
   }
-  if (format === 'folder' && scope === 'bootmend') {
+  if (format === 'folder' && scope === 'bootmend' && !(await onlyMediumEntries(out))) {
     // A payload build wrote only bootmend/ here; the rest (a stick's other files, a home folder) is not Bootmend's to replace.
     throw refuse(
       `${out} holds a Bootmend payload (bootmend/) beside other files, so Bootmend will not replace the whole folder with a medium. Choose a new or empty folder, or replace only its bootmend folder (bootmend payload build --overwrite).`,
@@ -68,6 +68,22 @@ export async function stageOutput(out: string, format: MediumFormat, keep: reado
     },
     discard: () => rm(path, { force: true }),
   };
+}
+
+/**
+ * What a Windows PE or RE medium holds at its top (the ADK's Media layout: Boot, EFI, sources,
+ * bootmgr, bootmgr.efi and language folders such as en-us) and Bootmend's own folder.
+ */
+const MEDIUM_TOP_LEVEL = /^(boot|efi|sources|bootmend|bootmgr|bootmgr\.efi|[a-z]{2}-[a-z]{2}|[a-z]{2}-[a-z]{4}-[a-z]{2})$/i;
+
+/**
+ * A folder medium built before the marker said `owns: "folder"` (its marker has no `owns`) is
+ * recognised by holding nothing but a medium's entries: then the whole folder was Bootmend's to
+ * write. A home folder or a stick with someone's files has other entries and stays refused.
+ */
+async function onlyMediumEntries(folder: string): Promise<boolean> {
+  const names = await readdir(folder).catch(() => ['?']);
+  return names.every((name) => MEDIUM_TOP_LEVEL.test(name));
 }
 
 function refuse(message: string): BootmendError {

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, type KeyboardEvent, type ReactElement } from 'react';
 import type { MachineState } from '../../../core/journal/schemas.js';
+import { stickSays } from '../../../core/journal/ingest-summary.js';
 import { Badge } from '../../ui/Badge.js';
 import { PATH_LABEL, STATUS_LABEL, STATUS_TONE, shortTime, workedTime } from './words.js';
 
@@ -58,6 +59,7 @@ export function MachineTable({ machines, selectedId, onSelect }: { machines: rea
           {virtualizer.getVirtualItems().map((item) => {
             const m = machines[item.index]!;
             const selected = m.machineId === selectedId;
+            const stick = stickSays(m);
             const detail = [m.machine.site, m.machine.serial, m.machine.assetTag].filter(Boolean).join(' · ');
             return (
               <div
@@ -77,6 +79,11 @@ export function MachineTable({ machines, selectedId, onSelect }: { machines: rea
                 <span role="gridcell" className="machine-table__cell machine-table__outcome">
                   <Badge tone={STATUS_TONE[m.status]}>{STATUS_LABEL[m.status]}</Badge>
                   {m.openFor === 'helpdesk' ? <span className="muted machine-table__note">open for the helpdesk</span> : null}
+                  {stick ? (
+                    <span className="muted machine-table__note" data-testid="stick-says" title="What the stick's result says; not recorded until you confirm it on the Recover screen">
+                      {stick}
+                    </span>
+                  ) : null}
                 </span>
                 <span role="gridcell" className="machine-table__cell">
                   {m.path ? PATH_LABEL[m.path] : '—'}

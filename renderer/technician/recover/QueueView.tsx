@@ -1,5 +1,6 @@
 import { useRef, type FormEvent, type KeyboardEvent, type ReactElement } from 'react';
 import type { MachineState, MachineStatus } from '../../../core/journal/schemas.js';
+import { stickSays } from '../../../core/journal/ingest-summary.js';
 import { isTodo, secondsWorkedAt } from '../../../core/recover/outcome.js';
 import type { ScanKind } from '../../../core/recover/queue.js';
 import { PATH_INFO } from '../../../core/recover/walkthrough.js';
@@ -193,6 +194,7 @@ export function QueueList({ machines, offered, now, onOpen, onOpenOffered }: Que
     <ul className="queue" aria-label="Machines" onKeyDown={onKeyDown} data-testid="queue">
       {machines.map((machine, index) => {
         const details = identityDetails(machine.machine);
+        const stick = stickSays(machine);
         return (
           <li key={machine.machineId}>
             <button type="button" className="queue-row" onClick={() => onOpen(machine.machineId)} data-testid="queue-row">
@@ -203,6 +205,11 @@ export function QueueList({ machines, offered, now, onOpen, onOpenOffered }: Que
               <span className="queue-row__badges">
                 {index === 0 && isTodo(machine.status) ? <Badge tone="info">Next</Badge> : null}
                 <Badge tone={STATUS_TONE[machine.status]}>{STATUS_LABEL[machine.status]}</Badge>
+                {stick ? (
+                  <span className="muted" data-testid="stick-says" title="What the stick's result says; not recorded until you confirm it">
+                    {stick}
+                  </span>
+                ) : null}
                 {machine.path ? <span className="muted">{PATH_INFO[machine.path].label}</span> : null}
               </span>
               <span className="queue-row__time mono muted">{machine.startedAt ? formatDuration(secondsWorkedAt(machine, now)) : ''}</span>

@@ -2,6 +2,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { machineStateFixture } from '../../../core/journal/machine-fixtures.js';
+import { machineResultFixture } from '../../../core/playbooks/result-fixture.js';
 import { buildWalkthrough, PATH_INFO } from '../../../core/recover/walkthrough.js';
 import { OutcomeForm } from './OutcomeForm.js';
 import { PathChoice } from './PathChoice.js';
@@ -94,6 +95,16 @@ describe('the Recover views', () => {
     expect(html).toContain('Needs reimage');
     expect(html).not.toContain('>Next<');
     expect(html).toContain('Asset A-9 · Berlin');
+  });
+
+  it("shows what a stick's result says of a machine beside its status until an outcome is recorded", () => {
+    const read = machineResultFixture('PC-STK-7', 'needs_attention');
+    const row = (state: Parameters<typeof machine>[0]): string =>
+      renderToStaticMarkup(createElement(QueueList, { machines: [machine(state)], offered: [], now: 0, onOpen: noop, onOpenOffered: noop }));
+    const waiting = row({ status: 'pending', outcome: null, stickResult: read });
+    expect(waiting).toContain('Waiting');
+    expect(waiting).toMatch(/data-testid="stick-says"[^>]*>stick: needs attention</);
+    expect(row({ status: 'escalated', outcome: 'escalated', stickResult: read })).not.toContain('stick-says');
   });
 
   it('counts and times the way a technician reads them', () => {

@@ -1,7 +1,7 @@
 import { serveImage } from '../image-stream.js';
 
 /*
- * Test-only: the app's half of a handed-over image (image-stream.ts) in a process of its own, so
+ * Tests and bench/drives.ts --stream: the app's half of a handed-over image (image-stream.ts) in a process of its own, so
  * the proofs can run it as another account (an unelevated user) while the writer runs as root.
  * Prints one JSON line ({ path, bytes } or { error }), then serves until its stdin ends.
  */
