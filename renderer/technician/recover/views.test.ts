@@ -102,7 +102,7 @@ describe('the Recover views', () => {
     const row = (state: Parameters<typeof machine>[0]): string =>
       renderToStaticMarkup(createElement(QueueList, { machines: [machine(state)], offered: [], now: 0, onOpen: noop, onOpenOffered: noop }));
     const waiting = row({ status: 'pending', outcome: null, stickResult: read });
-    expect(waiting).toContain('Waiting');
+    expect(waiting).toContain('Not started');
     expect(waiting).toMatch(/data-testid="stick-says"[^>]*>stick: needs attention</);
     expect(row({ status: 'escalated', outcome: 'escalated', stickResult: read })).not.toContain('stick-says');
   });
