@@ -27,6 +27,24 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
+    // The CLI adds only parsing and printing: what the app also does goes through the local API (issue 12).
+    files: ['main/cli/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/keys/graph-online/*', '**/keys/session.js', '**/keys/graph-session.js', '**/keys/escrow.js', '**/journal/journal.js', '**/drives/write/*'],
+              message: 'The CLI calls the same local-API method as the app (callApi in main/cli/call.ts) instead of the service itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

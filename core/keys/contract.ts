@@ -3,6 +3,7 @@ import { defineMethod, type ContractSpec } from '../api/define.js';
 import {
   EscrowLookupRequestSchema,
   EscrowLookupResultSchema,
+  GraphSignInRequestSchema,
   GraphSignInSchema,
   ImportKeysRequestSchema,
   ImportSummarySchema,
@@ -62,14 +63,19 @@ export const keysContract = {
     output: GraphSignInSchema,
   }),
   startGraphSignIn: defineMethod({
-    summary: "Starts a Microsoft device-code sign-in (tenant and client ID from Settings): answers the code and the page to enter it at, then waits for the sign-in in the background. The token stays in this app's memory.",
-    input: NoInput,
+    summary: "Starts a Microsoft device-code sign-in (tenant and client ID from Settings unless the request names them): answers the code and the page to enter it at, then waits for the sign-in in the background (getGraphSignIn says when it is done). The token stays in this app's memory.",
+    input: GraphSignInRequestSchema,
     output: GraphSignInSchema,
   }),
   signOutGraph: defineMethod({
     summary: 'Forgets the Microsoft Graph token and any sign-in in progress.',
     input: NoInput,
     output: GraphSignInSchema,
+  }),
+  findGraphKey: defineMethod({
+    summary: 'Asks Microsoft Graph (signed in) for a key ID (8+ characters) or an Entra device ID, with the answers of lookupKey; never returns a password (lookupGraphKey reveals).',
+    input: LookupKeyRequestSchema,
+    output: LookupKeyResultSchema,
   }),
   lookupGraphKey: defineMethod({
     summary: 'Asks Microsoft Graph (signed in) for a key ID (8+ characters) for a machine and a reason; one match is recorded in the local audit journal (source graph) before its password is returned, several answer the candidates without passwords.',

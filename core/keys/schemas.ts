@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GraphSettingsSchema } from '../settings/schemas.js';
 
 /**
  * What the key vault looks like through the local API. Only `RevealedKeySchema` carries a
@@ -275,6 +276,13 @@ export const WipeVaultRequestSchema = z.object({ confirm: z.literal('WIPE', { me
  * Settings), signed out, waiting for the person to enter the code at Microsoft's page,
  * signed in, or failed with the reason. The token itself never leaves the privileged side.
  */
+/**
+ * Which Entra tenant and app registration to sign in with. Left out, the ones in Settings: the
+ * CLI's --tenant and --client-id (or their environment variables) name others for one command.
+ */
+export const GraphSignInRequestSchema = GraphSettingsSchema.partial().strict();
+export type GraphSignInRequest = z.infer<typeof GraphSignInRequestSchema>;
+
 export const GraphSignInSchema = z.object({
   state: z.enum(['not-configured', 'signed-out', 'waiting', 'signed-in', 'failed']),
   userCode: z.string().nullable(),

@@ -90,4 +90,26 @@ describe('Microsoft Graph in the app (against a local stand-in for Microsoft Gra
     expect(await call(api, 'signOutGraph', {})).toMatchObject({ state: 'signed-out' });
     expect((await refusal(api, 'lookupGraphKey', { keyId: keys[1]!.id.slice(0, 8), machine: 'PC-BER-0042', reason: 'Again' })).code).toBe('UNAUTHORIZED');
   });
+  it("signs in for a tenant and app the request names (the CLI's --tenant and --client-id) with none in Settings, finds a key without revealing it, and forgets the sign-in on sign-out", async () => {
+    const dataDir = tempDir('graph-app');
+    const api = createApi({ host: 'cli', dataDir, vaultAutoLockMinutes: null });
+    const passwordReads = (): number => standIn.seen.filter((s) => s.path.includes('$select=key')).length;
+    const readsBefore = passwordReads();
+    expect(await call(api, 'startGraphSignIn', { tenantId: TENANT, clientId: CLIENT })).toMatchObject({ state: 'waiting', userCode: 'QX4T-7MZB' });
+    let status = await call(api, 'getGraphSignIn', {});
+    for (let i = 0; i < 100 && status.state === 'waiting'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await call(api, 'getGraphSignIn', {});
+    }
+    expect(status.state).toBe('signed-in');
+    const found = await call(api, 'findGraphKey', { query: keys[2]!.id.slice(0, 8) });
+    expect(found).toEqual({ kind: 'found', key: expect.objectContaining({ id: keys[2]!.id.toUpperCase() }) as unknown });
+    expect(JSON.stringify(found)).not.toContain(keys[2]!.key);
+    expect(passwordReads()).toBe(readsBefore);
+    expect(await call(api, 'findGraphKey', { query: 'PC-BER-0042' })).toMatchObject({ kind: 'not-found', message: expect.stringContaining('device names') as unknown });
+    expect(await refusal(api, 'startGraphSignIn', { tenantId: 'not a tenant!' })).toMatchObject({ code: 'INVALID_INPUT', field: 'tenantId' });
+    await call(api, 'signOutGraph', {});
+    expect(await call(api, 'getGraphSignIn', {})).toMatchObject({ state: 'not-configured' });
+    expect(await refusal(api, 'findGraphKey', { query: keys[2]!.id.slice(0, 8) })).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
 });

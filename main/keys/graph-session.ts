@@ -1,7 +1,7 @@
 import type { EscrowRequest } from './escrow.js';
 import { BootmendError } from '../../core/errors.js';
-import type { EscrowLookupResult, GraphSignIn } from '../../core/keys/schemas.js';
-import type { Settings } from '../../core/settings/schemas.js';
+import type { EscrowLookupResult, GraphSignIn, GraphSignInRequest, LookupKeyResult } from '../../core/keys/schemas.js';
+import type { GraphSettings, Settings } from '../../core/settings/schemas.js';
 import { packageJson } from '../app/handlers.js';
 import type { EventJournal } from '../journal/journal.js';
 import type { Services } from '../services/services.js';
@@ -30,6 +30,8 @@ type ClientFactory = (options: GraphKeyClientOptions) => GraphKeyClient;
 export class GraphSession {
   private client: GraphKeyClient | null = null;
   private tenant: string | null = null;
+  /** Started for a tenant and app the request named (the CLI's --tenant), not the ones in Settings. */
+  private named = false;
   private state: GraphSignIn = signedOut();
   private waiting: AbortController | null = null;
 
@@ -40,15 +42,18 @@ export class GraphSession {
   ) {}
 
   status(settings: Settings): GraphSignIn {
+    if (this.named) return this.state;
     if (!settings.graph) return { ...signedOut(), state: 'not-configured' };
     // Settings now name another tenant or app: the old sign-in is not for them.
-    if (this.tenant !== null && this.tenant !== tenantKey(settings)) this.signOut();
+    if (this.tenant !== null && this.tenant !== tenantKey(settings.graph)) this.signOut();
     return this.state;
   }
 
-  async start(settings: Settings): Promise<GraphSignIn> {
-    const graph = settings.graph;
-    if (!graph) throw new BootmendError('INVALID_INPUT', 'Microsoft Graph is not set up: add the Entra tenant and the app registration’s client ID in Settings.');
+  async start(settings: Settings, named: GraphSignInRequest = {}): Promise<GraphSignIn> {
+    const tenantId = named.tenantId ?? settings.graph?.tenantId;
+    const clientId = named.clientId ?? settings.graph?.clientId;
+    if (!tenantId || !clientId) throw new BootmendError('INVALID_INPUT', 'Microsoft Graph is not set up: add the Entra tenant and the app registration’s client ID in Settings.');
+    const graph = { tenantId, clientId };
     this.signOut();
     const client = this.makeClient({
       tenantId: graph.tenantId,
@@ -60,7 +65,8 @@ export class GraphSession {
     });
     const prompt = await client.startSignIn();
     this.client = client;
-    this.tenant = tenantKey(settings);
+    this.tenant = tenantKey(graph);
+    this.named = named.tenantId !== undefined || named.clientId !== undefined;
     this.state = { state: 'waiting', userCode: prompt.userCode, verificationUri: prompt.verificationUri, message: prompt.message, expiresAt: new Date(Date.now() + prompt.expiresIn * 1000).toISOString(), error: null };
     const waiting = new AbortController();
     this.waiting = waiting;
@@ -83,19 +89,30 @@ export class GraphSession {
     this.client?.signOut();
     this.client = null;
     this.tenant = null;
+    this.named = false;
     this.state = signedOut();
     return this.state;
   }
 
+  /** Looks a key ID or Entra device ID up in Graph, answering as the vault's lookup does; no password. */
+  async find(settings: Settings, query: string): Promise<LookupKeyResult> {
+    return this.signedInClient(settings).lookup(query);
+  }
+
   /** Looks the key ID up in Graph; one match is revealed through the audited path (source graph), several are answered without passwords. */
   async lookupAndReveal(settings: Settings, journal: EventJournal, request: GraphRequest): Promise<EscrowLookupResult> {
-    const client = this.status(settings).state === 'signed-in' ? this.client : null;
-    if (!client) throw new BootmendError('UNAUTHORIZED', 'Not signed in to Microsoft Graph: sign in first (Keys screen or the BitLocker step).');
+    const client = this.signedInClient(settings);
     const found = await client.lookup(request.keyId);
     if (found.kind === 'not-found') throw new BootmendError('NOT_FOUND', found.message);
     if (found.kind === 'ambiguous') return { match: 'ambiguous', candidates: found.candidates, message: found.message };
     const revealed = await client.reveal({ ...request, id: found.key.id }, journal);
     return { match: 'one', revealed: { ...revealed, ...(await keyCodes(revealed.password)), rotationAdvice: ROTATION_ADVICE.join(' ') } };
+  }
+
+  private signedInClient(settings: Settings): GraphKeyClient {
+    const client = this.status(settings).state === 'signed-in' ? this.client : null;
+    if (!client) throw new BootmendError('UNAUTHORIZED', 'Not signed in to Microsoft Graph: sign in first (Keys screen or the BitLocker step).');
+    return client;
   }
 }
 
@@ -103,8 +120,8 @@ function signedOut(): GraphSignIn {
   return { state: 'signed-out', userCode: null, verificationUri: null, message: null, expiresAt: null, error: null };
 }
 
-function tenantKey(settings: Settings): string | null {
-  return settings.graph ? `${settings.graph.tenantId.toLowerCase()}/${settings.graph.clientId.toLowerCase()}` : null;
+function tenantKey(graph: GraphSettings): string {
+  return `${graph.tenantId.toLowerCase()}/${graph.clientId.toLowerCase()}`;
 }
 
 const sessions = new WeakMap<Services, GraphSession>();

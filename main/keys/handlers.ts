@@ -36,8 +36,9 @@ export function keysHandlers(services: Services): HandlersOf<typeof keysContract
       return revealFromEscrow(await backendConnection(services), services.journal, { ...request, identity, technician: technicianName(technician, saved) }, { fetchImpl: services.fetchImpl });
     },
     getGraphSignIn: async () => graphSessionOf(services).status(await settings.read()),
-    startGraphSignIn: async () => graphSessionOf(services).start(await settings.read()),
+    startGraphSignIn: async (request) => graphSessionOf(services).start(await settings.read(), request),
     signOutGraph: async () => graphSessionOf(services).signOut(),
+    findGraphKey: async ({ query }) => graphSessionOf(services).find(await settings.read(), query),
     lookupGraphKey: async ({ technician, ...request }) => {
       const identity = request.machineId === undefined ? undefined : await requireJournalMachine(services, request.machineId);
       const saved = await settings.read();

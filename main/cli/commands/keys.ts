@@ -1,7 +1,5 @@
 import { BootmendError } from '../../../core/errors.js';
 import { describeKeyIds, ImportFailedSchema, KeyFormatOption, type ImportSummary, type KeySummaryInfo, type LookupKeyResult } from '../../../core/keys/schemas.js';
-import { GraphKeyClient } from '../../keys/graph-online/index.js';
-import { technicianName } from '../../keys/technician.js';
 import { ApiCallError, callApi, printJson } from '../call.js';
 import { UsageError, type Command, type CommandContext } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -174,10 +172,9 @@ export const keysLookup: Command = {
 };
 
 /**
- * `keys lookup --online`: the same lookup and audited reveal against Microsoft Graph, after a
- * device-code sign-in (the token is kept in memory for this one command). Settings, the
- * version and the technician's name come through the API; the reveal is recorded in the
- * services' one journal, by the rule the revealKey method uses.
+ * `keys lookup --online`: the same lookup and audited reveal against Microsoft Graph, through the
+ * app's own methods (startGraphSignIn, getGraphSignIn, findGraphKey, lookupGraphKey) after a
+ * device-code sign-in; the token stays in this one command's memory.
  */
 async function lookupOnline(ctx: CommandContext, args: LookupArgs): Promise<number> {
   const { api, io, json } = ctx;
@@ -187,33 +184,48 @@ async function lookupOnline(ctx: CommandContext, args: LookupArgs): Promise<numb
   if (!tenantId || !clientId) {
     throw new BootmendError('INVALID_INPUT', `--online needs --tenant and --client-id (or ${GRAPH_TENANT_ENV} and ${GRAPH_CLIENT_ID_ENV}, or graph settings): the Entra tenant and the app registration allowed to read BitLocker keys.`);
   }
-  const { version } = await callApi(api, 'getAppInfo', {}, io, json);
-  const client = new GraphKeyClient({ tenantId, clientId, version, fetchImpl: api.services.fetchImpl });
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const prompt = await client.startSignIn();
+    const prompt = await callApi(api, 'startGraphSignIn', { tenantId, clientId }, io, json);
+    const minutes = prompt.expiresAt ? Math.max(1, Math.round((Date.parse(prompt.expiresAt) - Date.now()) / 60_000)) : null;
     // The sign-in sentence goes to stderr, so stdout stays one JSON document with --json.
-    io.err(`${prompt.message}\nWaiting for the sign-in (the code expires in ${Math.round(prompt.expiresIn / 60)} minutes)…\n`);
-    await client.waitForToken(controller.signal);
-    const result = await client.lookup(args.query, controller.signal);
+    io.err(`${prompt.message ?? ''}\nWaiting for the sign-in${minutes ? ` (the code expires in ${minutes} minutes)` : ''}…\n`);
+    await signedIn(ctx, controller.signal);
+    const result = await callApi(api, 'findGraphKey', { query: args.query }, io, json);
     if (result.kind !== 'found') return printMiss(ctx, result);
     const key = result.key;
     if (!args.reveal) {
       return answer(ctx, EXIT.OK, { id: key.id, device: key.device, created: key.created, source: 'graph' }, `${candidateLine(key)}\nAdd --reveal --reason TEXT --machine NAME to show the recovery password (the reveal is recorded).\n`);
     }
-    const revealed = await client.reveal(
-      { id: key.id, machine: machineFor(key, args.machine), reason: args.reason, technician: technicianName(args.technician, settings.technicianName) },
-      api.services.journal,
-      controller.signal,
+    const found = await callApi(
+      api,
+      'lookupGraphKey',
+      { keyId: key.id, machine: machineFor(key, args.machine), reason: args.reason, ...(args.technician ? { technician: args.technician } : {}) },
+      io,
+      json,
     );
+    if (found.match !== 'one') return printMiss(ctx, { kind: 'ambiguous', candidates: found.candidates, total: found.candidates.length, message: found.message });
+    const revealed = found.revealed;
     return answer(ctx, EXIT.OK, { id: revealed.id, device: revealed.device, created: revealed.created, password: revealed.password, source: 'graph' }, revealedText(key, revealed.password, revealed.eventId));
   } catch (error) {
     if (controller.signal.aborted) throw new BootmendError('CANCELLED', 'Cancelled before it finished.');
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
+    await callApi(api, 'signOutGraph', {}, io, json).catch(() => undefined);
+  }
+}
+
+/** Waits until the device-code sign-in is done (as the Keys screen does, by asking getGraphSignIn), or failed, or cancelled. */
+async function signedIn(ctx: CommandContext, signal: AbortSignal): Promise<void> {
+  for (;;) {
+    const now = await callApi(ctx.api, 'getGraphSignIn', {}, ctx.io, ctx.json);
+    if (now.state === 'signed-in') return;
+    if (now.state !== 'waiting') throw new BootmendError('UNAUTHORIZED', now.error ?? 'The Microsoft sign-in did not finish.');
+    if (signal.aborted) throw new BootmendError('CANCELLED', 'Cancelled before it finished.');
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
