@@ -1,3 +1,6 @@
+import { restClient, type RestClient } from '../../core/api/rest-client.js';
+import { HELPDESK_ROUTES, helpdeskContract, type HelpdeskContract } from '../../core/backend/helpdesk-contract.js';
+
 /**
  * The dashboard's client of API v1: same origin (the server serves the dashboard), the token
  * in `Authorization: Bearer`, and one sentence per failure for the screens to show.
@@ -44,15 +47,16 @@ export async function request(token: string, path: string, what: string, init: R
   return response;
 }
 
-export async function getJson<T>(token: string, path: string, what: string, signal?: AbortSignal): Promise<T> {
+/** An answer's JSON, unchecked: only helpdeskApi reads it, through the contract's schemas. */
+async function getJson(token: string, path: string, what: string, signal?: AbortSignal): Promise<unknown> {
   const response = await request(token, path, what, signal ? { signal } : {});
-  return (await response.json()) as T;
+  return response.json();
+}
+
+/** The dashboard's reads (whoAmI, getSummary, listMachines…), typed and checked by the contract the server registers. */
+export function helpdeskApi(token: string): RestClient<HelpdeskContract> {
+  return restClient(helpdeskContract, HELPDESK_ROUTES, (path, what, signal) => getJson(token, path, what, signal));
 }
 
 /** A query string from the filters that are set. */
-export function query(params: Record<string, string | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
+export { queryString as query } from '../../core/backend/helpdesk-contract.js';

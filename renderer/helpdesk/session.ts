@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { WhoAmI } from '../../core/backend/dashboard.js';
-import { ApiError, getJson } from './api.js';
+import { ApiError, helpdeskApi } from './api.js';
 
 /** sessionStorage only: the token goes when the tab closes, and never reaches localStorage or a cookie. */
 const TOKEN_KEY = 'bootmend.helpdesk.token';
@@ -56,7 +56,7 @@ export const useSession = create<SessionStore>((set) => ({
     }
     set({ session: { phase: 'checking' } });
     try {
-      const who = await getJson<WhoAmI>(token, '/api/v1/whoami', 'Signing in');
+      const who = await helpdeskApi(token).call('whoAmI', {}, 'Signing in');
       if (who.role === 'technician') {
         remember(null);
         set({ session: { phase: 'signed-out', error: `"${who.name}" is a technician token: the dashboard needs a helpdesk or admin token.` } });

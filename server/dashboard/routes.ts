@@ -1,4 +1,4 @@
-import { BurndownQuerySchema, BurndownSchema, WhoAmISchema } from '../../core/backend/dashboard.js';
+import { helpdeskContract } from '../../core/backend/helpdesk-contract.js';
 import type { ServerContext } from '../context.js';
 import { defineRoute, type Route } from '../http/route.js';
 import { burndown } from './burndown.js';
@@ -11,7 +11,7 @@ export function dashboardRoutes(ctx: ServerContext): Route[] {
       url: '/api/v1/whoami',
       summary: "The caller's token name and role, so a client can say who is signed in and show what the role may do.",
       roles: ['technician', 'helpdesk', 'admin'],
-      response: WhoAmISchema,
+      response: helpdeskContract.whoAmI.output,
       handler: ({ caller }) => Promise.resolve({ name: caller.name, role: caller.role }),
     }),
     defineRoute({
@@ -19,8 +19,8 @@ export function dashboardRoutes(ctx: ServerContext): Route[] {
       url: '/api/v1/summary/burndown',
       summary: 'Machines still down at each hour boundary of the last `hours` hours (default 24) and now, for a burn-down chart.',
       roles: ['helpdesk', 'admin'],
-      query: BurndownQuerySchema,
-      response: BurndownSchema,
+      query: helpdeskContract.getBurndown.input,
+      response: helpdeskContract.getBurndown.output,
       handler: ({ query }) => burndown(ctx.db, query.hours),
     }),
   ];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { normalizeKeyId } from '../../core/keys/bitlocker.js';
 import { mergeRecords, parseExportText, type KeyRecord } from '../../core/keys/importers/index.js';
 import { FORMAT_OPTIONS, type FormatOption } from '../../core/keys/importers/types.js';
-import { AuditPageSchema } from '../../core/backend/dashboard.js';
+import { helpdeskContract } from '../../core/backend/helpdesk-contract.js';
 import { BootmendError } from '../../core/errors.js';
 import type { Caller } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
@@ -166,8 +166,8 @@ export function escrowRoutes(ctx: ServerContext, options: { masterKey: MasterKey
       url: '/api/v1/audit',
       summary: 'The escrow audit, newest first: every key import and lookup (who, which key ID, which machine, why, what came of it). Never a password.',
       roles: ['helpdesk', 'admin'],
-      query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict(),
-      response: AuditPageSchema,
+      query: helpdeskContract.listAudit.input,
+      response: helpdeskContract.listAudit.output,
       handler: async ({ query }) => {
         let q = ctx.db.selectFrom('audit').selectAll();
         if (query.before !== undefined) q = q.where('seq', '<', query.before);

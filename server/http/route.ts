@@ -79,13 +79,7 @@ export function parsePart(schema: z.ZodType | undefined, value: unknown, what: s
   throw describeZodError(parsed.error, what);
 }
 
-/** A query parameter given once, several times, or comma-separated: `status=fixed,failed&status=pending`. */
-export function listParam<T extends z.ZodType<string, string>>(item: T) {
-  return z
-    .union([z.string(), z.array(z.string())])
-    .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''))
-    .pipe(z.array(item).max(50));
-}
+export { listParam } from '../../core/backend/queries.js';
 
 /** HTTP status for an error code. */
 export function httpStatus(error: BootmendError): number {

@@ -1,24 +1,10 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { z } from 'zod';
-import { BackendStatusSchema, type BackendStatus, type MachineSummary, type Method } from '../../core/backend/schemas.js';
+import { type BackendStatus, type MachineSummary, type Method } from '../../core/backend/schemas.js';
 import { BootmendError } from '../../core/errors.js';
-import { listParam } from '../http/route.js';
+import type { MachineFilter } from '../../core/backend/queries.js';
 import type { Database, MachinesTable } from '../db/schema.js';
 
-/** The filters the machine list, the export and the dashboard share. */
-export const MachineFilterSchema = z.object({
-  status: listParam(BackendStatusSchema).optional(),
-  site: z.string().trim().min(1).max(100).optional(),
-  technician: z.string().trim().min(1).max(200).optional(),
-  /** Any part of the hostname, serial or asset tag, any case. */
-  q: z.string().trim().min(1).max(200).optional(),
-});
-export type MachineFilter = z.infer<typeof MachineFilterSchema>;
-
-export const MachineListQuerySchema = MachineFilterSchema.extend({
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-}).strict();
+export { MachineFilterSchema, MachineListQuerySchema, type MachineFilter } from '../../core/backend/queries.js';
 
 type MachineQuery = SelectQueryBuilder<Database, 'machines', MachinesTable>;
 

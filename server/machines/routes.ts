@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { MachineDetailSchema, MachinePageSchema, RemovedFileSchema, type EventStatus, type Method } from '../../core/backend/schemas.js';
+import { helpdeskContract } from '../../core/backend/helpdesk-contract.js';
+import { RemovedFileSchema, type EventStatus, type Method } from '../../core/backend/schemas.js';
 import { BootmendError } from '../../core/errors.js';
 import type { ServerContext } from '../context.js';
 import { defineRoute, type Route } from '../http/route.js';
-import { decodeCursor, encodeCursor, MachineListQuerySchema, selectMachines, toSummary } from './query.js';
+import { decodeCursor, encodeCursor, selectMachines, toSummary } from './query.js';
 
 const Files = z.array(RemovedFileSchema);
 
@@ -14,8 +15,8 @@ export function machineRoutes(ctx: ServerContext): Route[] {
       url: '/api/v1/machines',
       summary: 'Machines in hostname order, filtered by status (one or several, comma-separated), site, technician or a search of hostname, serial and asset tag; `nextCursor` fetches the next page.',
       roles: ['technician', 'helpdesk', 'admin'],
-      query: MachineListQuerySchema,
-      response: MachinePageSchema,
+      query: helpdeskContract.listMachines.input,
+      response: helpdeskContract.listMachines.output,
       handler: async ({ query }) => {
         const { cursor, limit, ...filter } = query;
         const rows = await selectMachines(ctx.db, filter, decodeCursor(cursor), limit + 1).execute();
@@ -28,8 +29,8 @@ export function machineRoutes(ctx: ServerContext): Route[] {
       url: '/api/v1/machines/:id',
       summary: "One machine with its timeline: every event, oldest first (by `at`, ties by arrival).",
       roles: ['technician', 'helpdesk', 'admin'],
-      params: z.object({ id: z.string().min(1).max(100) }).strict(),
-      response: MachineDetailSchema,
+      params: helpdeskContract.getMachine.input,
+      response: helpdeskContract.getMachine.output,
       handler: async ({ params }) => {
         const row = await ctx.db.selectFrom('machines').selectAll().where('id', '=', params.id).executeTakeFirst();
         if (!row) throw new BootmendError('NOT_FOUND', 'No machine has this id; list machines to find it.', { field: 'id' });

@@ -1,4 +1,4 @@
-import { SummarySchema } from '../../core/backend/schemas.js';
+import { helpdeskContract } from '../../core/backend/helpdesk-contract.js';
 import type { ServerContext } from '../context.js';
 import { defineRoute, type Route } from '../http/route.js';
 import { summarize } from './summary.js';
@@ -10,7 +10,7 @@ export function summaryRoutes(ctx: ServerContext): Route[] {
       url: '/api/v1/summary',
       summary: 'Counts by status, site and technician; machines up in the last hour (fixed or nothing to do); the ETA for the rest at that rate.',
       roles: ['helpdesk', 'admin'],
-      response: SummarySchema,
+      response: helpdeskContract.getSummary.output,
       handler: () => summarize(ctx.db),
     }),
   ];

@@ -1,5 +1,5 @@
 import { useCallback, useState, type ReactElement } from 'react';
-import { AuditPageSchema, type AuditEntry, type AuditPage } from '../../../core/backend/dashboard.js';
+import type { AuditEntry, AuditPage } from '../../../core/backend/dashboard.js';
 import { Badge, type Tone } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { Card } from '../../ui/Card.js';
@@ -7,7 +7,7 @@ import { EmptyState } from '../../ui/EmptyState.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
 import { KeyIcon } from '../../ui/icons.js';
 import { Loading } from '../../ui/Spinner.js';
-import { getJson, query } from '../api.js';
+import { helpdeskApi } from '../api.js';
 import { useLiveResource } from '../hooks.js';
 import { useToken } from '../session.js';
 import { formatTime } from '../words.js';
@@ -18,7 +18,7 @@ const PAGE = 100;
 /** Who was shown which recovery key, when and why (`GET /api/v1/audit`), newest first, read again on every change. */
 export function AuditScreen(): ReactElement {
   const token = useToken();
-  const load = useCallback(async (signal: AbortSignal): Promise<AuditPage> => AuditPageSchema.parse(await getJson<unknown>(token, `/api/v1/audit${query({ limit: String(PAGE) })}`, 'Reading the key audit', signal)), [token]);
+  const load = useCallback(async (signal: AbortSignal): Promise<AuditPage> => helpdeskApi(token).call('listAudit', { limit: PAGE }, 'Reading the key audit', signal), [token]);
   const audit = useLiveResource(load, 'audit');
   const [older, setOlder] = useState<{ entries: AuditEntry[]; nextBefore: number | null; error: string | null; busy: boolean }>({ entries: [], nextBefore: null, error: null, busy: false });
 
@@ -27,7 +27,7 @@ export function AuditScreen(): ReactElement {
     if (from === null) return;
     setOlder((o) => ({ ...o, busy: true, error: null }));
     try {
-      const page = AuditPageSchema.parse(await getJson<unknown>(token, `/api/v1/audit${query({ before: String(from), limit: String(PAGE) })}`, 'Reading older audit entries'));
+      const page = await helpdeskApi(token).call('listAudit', { before: from, limit: PAGE }, 'Reading older audit entries');
       // The newest page shown now is kept too: when new entries push it along, nothing between the pages goes missing.
       setOlder((o) => ({ entries: [...(audit.data?.entries ?? []), ...o.entries, ...page.entries], nextBefore: page.nextBefore, error: null, busy: false }));
     } catch (error) {

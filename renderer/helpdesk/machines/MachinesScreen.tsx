@@ -1,8 +1,7 @@
 import { useCallback, useState, type ReactElement } from 'react';
-import type { Summary } from '../../../core/backend/schemas.js';
 import { Card } from '../../ui/Card.js';
 import { SearchIcon } from '../../ui/icons.js';
-import { getJson } from '../api.js';
+import { helpdeskApi } from '../api.js';
 import { useDebounced, useLiveResource } from '../hooks.js';
 import { useToken } from '../session.js';
 import { STATUS_LABEL, STATUS_ORDER } from '../words.js';
@@ -19,7 +18,7 @@ export function MachinesScreen(): ReactElement {
   const q = useDebounced(filter.q, 250);
   const applied = { ...filter, q };
   const pages = useMachinePages(token, applied);
-  const loadSummary = useCallback((signal: AbortSignal) => getJson<Summary>(token, '/api/v1/summary', 'Reading the sites and technicians', signal), [token]);
+  const loadSummary = useCallback((signal: AbortSignal) => helpdeskApi(token).call('getSummary', {}, 'Reading the sites and technicians', signal), [token]);
   const summary = useLiveResource(loadSummary, 'summary-for-filters');
   const sites = summary.data?.bySite.map((s) => s.site).filter((s): s is string => s !== null) ?? [];
   const technicians = summary.data?.byTechnician.map((t) => t.technician) ?? [];

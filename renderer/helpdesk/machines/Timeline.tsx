@@ -1,11 +1,10 @@
 import { useCallback, useEffect, useRef, type ReactElement } from 'react';
-import type { MachineDetail } from '../../../core/backend/dashboard.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
 import { KeyValueList } from '../../ui/KeyValue.js';
 import { Loading } from '../../ui/Spinner.js';
-import { getJson } from '../api.js';
+import { helpdeskApi } from '../api.js';
 import { useLiveResource } from '../hooks.js';
 import { useToken } from '../session.js';
 import { formatTime, METHOD_LABEL, STATUS_LABEL, STATUS_TONE } from '../words.js';
@@ -13,7 +12,7 @@ import { formatTime, METHOD_LABEL, STATUS_LABEL, STATUS_TONE } from '../words.js
 /** One machine's identity and every event about it, oldest first; Escape closes it. */
 export function Timeline({ id, onClose }: { id: string; onClose: () => void }): ReactElement {
   const token = useToken();
-  const load = useCallback((signal: AbortSignal) => getJson<MachineDetail>(token, `/api/v1/machines/${encodeURIComponent(id)}`, 'Reading the timeline', signal), [token, id]);
+  const load = useCallback((signal: AbortSignal) => helpdeskApi(token).call('getMachine', { id }, 'Reading the timeline', signal), [token, id]);
   const detail = useLiveResource(load, id);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [id]);

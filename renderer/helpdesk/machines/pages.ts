@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MachineSummary } from '../../../core/backend/schemas.js';
-import { ApiError, getJson, query } from '../api.js';
+import { ApiError, helpdeskApi } from '../api.js';
 import { useLive } from '../live.js';
 import { useSession } from '../session.js';
 
@@ -47,8 +47,8 @@ export function useMachinePages(token: string, filter: MachineFilter): MachinePa
       const controller = new AbortController();
       inFlight.current = controller;
       setLoading(true);
-      const params = { ...(JSON.parse(key) as Record<string, string>), limit: String(PAGE_SIZE), cursor: after };
-      getJson<{ machines: MachineSummary[]; nextCursor: string | null }>(token, `/api/v1/machines${query(params)}`, 'Reading the machines', controller.signal).then(
+      const params = { ...(JSON.parse(key) as ReturnType<typeof filterQuery>), limit: PAGE_SIZE, ...(after ? { cursor: after } : {}) };
+      helpdeskApi(token).call('listMachines', params, 'Reading the machines', controller.signal).then(
         (page) => {
           if (controller.signal.aborted) return;
           setRows((old) => (replace ? page.machines : [...old, ...page.machines]));

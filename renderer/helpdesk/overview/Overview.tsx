@@ -5,7 +5,7 @@ import type { Summary } from '../../../core/backend/schemas.js';
 import { Card } from '../../ui/Card.js';
 import { ErrorBanner } from '../../ui/ErrorBanner.js';
 import { Loading } from '../../ui/Spinner.js';
-import { getJson } from '../api.js';
+import { helpdeskApi } from '../api.js';
 import { StackedBars } from './StackedBars.js';
 import { useLiveResource, useThemeColors } from '../hooks.js';
 import { useToken } from '../session.js';
@@ -16,8 +16,8 @@ const COLORS = { down: '--danger', grid: '--border', text: '--text-muted', surfa
 /** "How far are we?": big numbers by status, the burn-down, sites, technicians and the ETA, live. */
 export function Overview(): ReactElement {
   const token = useToken();
-  const loadSummary = useCallback((signal: AbortSignal) => getJson<Summary>(token, '/api/v1/summary', 'Reading the summary', signal), [token]);
-  const loadBurndown = useCallback((signal: AbortSignal) => getJson<Burndown>(token, '/api/v1/summary/burndown?hours=24', 'Reading the burn-down', signal), [token]);
+  const loadSummary = useCallback((signal: AbortSignal) => helpdeskApi(token).call('getSummary', {}, 'Reading the summary', signal), [token]);
+  const loadBurndown = useCallback((signal: AbortSignal) => helpdeskApi(token).call('getBurndown', { hours: 24 }, 'Reading the burn-down', signal), [token]);
   const summary = useLiveResource(loadSummary, 'summary');
   const burn = useLiveResource(loadBurndown, 'burndown');
 
