@@ -71,6 +71,27 @@ describe('the queue', () => {
     expect(store().focus?.target).toBe('path');
   });
 
+  it('keeps the machine just scanned open when a slower list read that began before the scan answers after it', async () => {
+    // The queue reads the journal every 15 s; with 10,000 machines a read takes seconds.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const listed = journal.handlers.listMachines!;
+    const api = client({ listMachines: async (input, onProgress, signal) => {
+      const answer = await listed(input, onProgress, signal); // the journal as it was when the read began
+      await gate;
+      return answer;
+    } });
+    const reading = store().load(api);
+    await store().scan(api, 'A-2001', 'scanned');
+    expect(openMachine(store())?.machine.assetTag).toBe('A-2001');
+    release();
+    await reading;
+    expect(openMachine(store())?.machine.assetTag).toBe('A-2001');
+    // A read that began after the save has it anyway, and the next one is the journal's answer alone.
+    await store().load(api);
+    expect(store().list?.machines.filter((m) => m.machine.assetTag === 'A-2001')).toHaveLength(1);
+  });
+
   it('opens a machine already in the queue when its hostname, asset tag or serial is scanned, without adding it again', async () => {
     const api = client();
     await store().scan(api, 'A-1001', 'scanned');

@@ -109,6 +109,14 @@ interface RecoverState {
   pause(client: ApiClient): Promise<void>;
 }
 
+/** The list with one machine's new state in it (added or replaced), its site listed and no longer offered from a fleet list. */
+function withMachine(list: SourceList, machine: MachineState): SourceList {
+  const others = list.machines.filter((m) => m.machineId !== machine.machineId);
+  const sites = machine.machine.site && !list.sites.includes(machine.machine.site) ? [...list.sites, machine.machine.site].sort() : list.sites;
+  const offered = list.offered.filter((offer) => !sameMachine(offer.identity, machine.machine));
+  return { ...list, machines: [...others, machine], sites, offered };
+}
+
 /** The open machine's journal state. */
 export function openMachine(state: Pick<RecoverState, 'list' | 'walk'>): MachineState | null {
   const id = state.walk?.machineId;
@@ -161,13 +169,20 @@ let undoTimer: ReturnType<typeof setTimeout> | null = null;
 export const useRecover = create<RecoverState>()((set, get) => {
   const focus = (target: RecoverFocus): Pick<RecoverState, 'focus'> => ({ focus: { target, seq: (get().focus?.seq ?? 0) + 1 } });
 
+  /**
+   * Machines saved from this screen, by the count of saves when each was saved. A list read that
+   * began before a save answers without it (with 10,000 machines the read takes seconds, and the
+   * queue reads every 15 s): those machines are put back over its answer, or the machine just
+   * scanned would vanish and its walkthrough close under the technician's hands.
+   */
+  let saves = 0;
+  const saved = new Map<string, { save: number; machine: MachineState }>();
+
   /** Puts a machine's new state into the list (the journal's answer is the truth). */
   const apply = (machine: MachineState): void => {
-    const list = get().list ?? { machines: [], offered: [], sites: [], counts: {}, damagedLines: 0 };
-    const others = list.machines.filter((m) => m.machineId !== machine.machineId);
-    const sites = machine.machine.site && !list.sites.includes(machine.machine.site) ? [...list.sites, machine.machine.site].sort() : list.sites;
-    const offered = list.offered.filter((offer) => !sameMachine(offer.identity, machine.machine));
-    set({ list: { ...list, machines: [...others, machine], sites, offered } });
+    saves += 1;
+    saved.set(machine.machineId, { save: saves, machine });
+    set({ list: withMachine(get().list ?? { machines: [], offered: [], sites: [], counts: {}, damagedLines: 0 }, machine) });
   };
 
   /** Saves one event; the machine's new state, or null after saying why it was not saved. */
@@ -225,9 +240,15 @@ export const useRecover = create<RecoverState>()((set, get) => {
 
     async load(client) {
       set({ loading: true });
+      const from = saves;
       try {
         const lists = await Promise.all(get().sources.map((source) => source.list(client, { site: null, text: '' })));
-        set({ list: mergeLists(lists), listError: null, loading: false });
+        let list = mergeLists(lists);
+        for (const [id, entry] of saved) {
+          if (entry.save > from) list = withMachine(list, entry.machine);
+          else saved.delete(id); // this read has it
+        }
+        set({ list, listError: null, loading: false });
       } catch (error) {
         set({ listError: describeError(error), loading: false });
       }
