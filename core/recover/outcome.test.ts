@@ -4,7 +4,7 @@ import { RecordEventRequestSchema, type MachineState } from '../journal/schemas.
 import type { MachineResult } from '../playbooks/machine-result.js';
 import { canUndo, checkOutcome, closesMachine, fullKeyId, isOpen, isTodo, outcomeEvent, prefillFromStick, secondsWorkedAt, UNDO_WINDOW_MS } from './outcome.js';
 import { stickSays } from '../journal/ingest-summary.js';
-import { identityFromScan, matchesScan, pickNext, scanProblem } from './queue.js';
+import { identityFromScan, inNextOrder, matchesScan, pickNext, scanProblem } from './queue.js';
 
 const KEY_ID = '8A1C3E5F-1234-4ABC-9DEF-0123456789AB';
 
@@ -129,5 +129,21 @@ describe('the queue', () => {
     expect(pickNext([a, b, c, d, e], e.machineId)?.machineId).toBe(b.machineId);
     expect(pickNext([c, d])?.machineId).toBe(c.machineId);
     expect(pickNext([d])).toBeNull();
+    // The queue's order is the order "next" takes them one after another, closed ones left out.
+    expect(inNextOrder([a, b, c, d, e]).map((m) => m.machineId)).toEqual([e, b, a, c].map((m) => m.machineId));
+  });
+
+  it('orders 3,000 to-do machines as "next" would, one after another', () => {
+    const statuses = ['pending', 'paused', 'in_progress', 'fixed', 'pending'] as const;
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      state({ machineId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, status: statuses[(i * 7) % 5]!, addedAt: new Date(Date.UTC(2024, 6, 19, 8, (i * 37) % 600)).toISOString() }),
+    );
+    const ordered = inNextOrder(many);
+    expect(ordered).toHaveLength(many.filter((m) => m.status !== 'fixed').length);
+    let left = many;
+    for (const machine of ordered.slice(0, 50)) {
+      expect(pickNext(left)?.machineId).toBe(machine.machineId);
+      left = left.filter((m) => m.machineId !== machine.machineId);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { MachineState, MachineStatus, Outcome, RecordEventRequest, RecoveryPath } from '../../../core/journal/schemas.js';
 import { checkOutcome, fullKeyId, isOpen, isTodo, outcomeEvent, prefillFromStick, UNDO_WINDOW_MS, type OutcomeProblem } from '../../../core/recover/outcome.js';
-import { containsText, identityFromScan, matchesScan, pickNext, sameMachine, scanProblem, type ScanKind } from '../../../core/recover/queue.js';
+import { containsText, identityFromScan, inNextOrder, matchesScan, pickNext, sameMachine, scanProblem, type ScanKind } from '../../../core/recover/queue.js';
 import type { ApiClient } from '../../api/client.js';
 import { describeError, type FieldFailure } from '../../state/errors.js';
 import { useKeys, type RemoteKeySource } from '../keys/store.js';
@@ -137,14 +137,8 @@ export function visibleMachines(state: Pick<RecoverState, 'list' | 'filter'>): M
     (!site || machine.machine.site === site) &&
     containsText(machine.machine, text);
   const shown = (state.list?.machines ?? []).filter(wanted);
-  const ordered: MachineState[] = [];
-  let next = pickNext(shown);
-  while (next) {
-    ordered.push(next);
-    const taken = new Set(ordered.map((machine) => machine.machineId));
-    next = pickNext(shown.filter((machine) => !taken.has(machine.machineId)));
-  }
-  const rest = shown.filter((machine) => !ordered.includes(machine)).sort((a, b) => b.lastEventAt.localeCompare(a.lastEventAt));
+  const ordered = inNextOrder(shown);
+  const rest = shown.filter((machine) => !isTodo(machine.status)).sort((a, b) => b.lastEventAt.localeCompare(a.lastEventAt));
   return [...ordered, ...rest];
 }
 
