@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,9 +28,10 @@ async function handOver(bundle: string): Promise<{ imageStream: ImageStreamJob; 
   const endpoint = imageEndpoint(folder);
   const child = spawn(process.execPath, [bundle, image!, endpoint], { stdio: ['pipe', 'pipe', 'inherit'] });
   const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-  if (!first.includes('"bytes"')) throw new Error(`the image server did not start: ${first}`);
+  const answer = JSON.parse(first) as { bytes?: number; error?: string };
+  if (answer.bytes === undefined) throw new Error(`the image server did not start: ${answer.error ?? first}`);
   return {
-    imageStream: { endpoint, bytes: (await stat(image!)).size },
+    imageStream: { endpoint, bytes: answer.bytes },
     stop: async () => {
       child.stdin.end();
       await new Promise((resolve) => child.once('close', resolve));

@@ -168,6 +168,13 @@ test("the Journal screen reads results from a stick chosen by hand: the summary 
     await card.getByRole('button', { name: 'Read results' }).click();
     await expect(summary).toContainText('3 results were already in the journal');
     await expect(app.getByTestId('machine-row')).toHaveCount(3);
+
+    // The Recover queue says the same beside its own status.
+    await app.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Recover', exact: true }).click();
+    await app.getByLabel('Hostname, asset tag or serial').fill('PC-STK-');
+    const queueRow = app.getByTestId('queue-row').filter({ hasText: 'PC-STK-1' });
+    await expect(queueRow.getByTestId('stick-says')).toHaveText('stick: fixed');
+    await screenshot(app, `${SHOTS}/${info.project.name}-recover-stick-says.png`);
   } finally {
     rmSync(stick, { recursive: true, force: true });
   }
